@@ -1,0 +1,326 @@
+"""Loading a deck folder: every file read safely, checked against the schema, the languages and
+the images, and every problem reported at once with its `file:line:column`.
+
+`check_deck` never raises for bad content: it returns what it found, so `kiosk validate` can list
+everything and the running kiosk can keep its last good deck. `load_deck` is the strict wrapper.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kiosk.deck import Deck, Detail, Image, Review, Slide, Step, Text, Timing, parse_body
+from kiosk.document import Document, DocumentError, Path_, read_document
+from kiosk.imagefile import ImageRefused, resolve_image
+from kiosk.problems import ContentError, Problem, Severity, sort_problems
+from kiosk.schema import DeckFile, SlideFile
+
+DECK_FILE = "deck.yaml"
+MAX_SUMMARY_WORDS = 30
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ASSETS = PACKAGE_ROOT / "assets"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What loading found: the deck (None when there are errors) and every problem, sorted."""
+
+    deck: Deck | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
+def load_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Deck:
+    """The deck in `folder`, or ContentError listing every error."""
+    report = check_deck(folder, assets=assets, today=today)
+    if report.deck is None:
+        raise ContentError(list(report.errors))
+    return report.deck
+
+
+def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Report:
+    loader = _DeckLoader(Path(folder), Path(assets), today or datetime.date.today())
+    deck = loader.load()
+    problems = sort_problems(loader.problems)
+    if any(p.severity is Severity.ERROR for p in problems):
+        deck = None
+    return Report(deck, tuple(problems))
+
+
+class _DeckLoader:
+    def __init__(self, folder: Path, assets: Path, today: datetime.date) -> None:
+        self.folder = folder
+        self.assets = assets
+        self.today = today
+        self.problems: list[Problem] = []
+        self.languages: tuple[str, ...] = ()
+
+    # -- files ------------------------------------------------------------------------------
+
+    def load(self) -> Deck | None:
+        deck_path = self.folder / DECK_FILE
+        if not self.folder.is_dir():
+            what = "does not exist" if not self.folder.exists() else "is not a folder"
+            self.problems.append(Problem(str(self.folder), 1, 1, f"the deck folder {what}; give the folder that holds {DECK_FILE}"))
+            return None
+        if not deck_path.is_file():
+            self.problems.append(Problem(str(deck_path), 1, 1, f"there is no {DECK_FILE} in this folder; every deck needs one (see docs/content.md)"))
+            return None
+        document = self._read(deck_path)
+        if document is None:
+            return None
+        deck_file = self._validate(document, DeckFile)
+        if deck_file is None:
+            return None
+        self.languages = tuple(deck_file.languages)
+        self._check_languages(document, deck_file)
+        timing = deck_file.timing
+        if timing.min_slide_s > timing.max_slide_s:
+            self.problems.append(document.problem(("timing", "min_slide_s"), "`min_slide_s` is longer than `max_slide_s`; make it shorter"))
+        slides = self._load_slides(document, deck_file)
+        default = deck_file.default_language or deck_file.languages[0]
+        return Deck(
+            title=self._text(document, ("title",), deck_file.title),
+            languages=self.languages,
+            default_language=default,
+            disclaimer=self._text(document, ("disclaimer",), deck_file.disclaimer, required=False),
+            timing=Timing(timing.idle_timeout_s, timing.transition_s, timing.min_slide_s, timing.max_slide_s),
+            theme=deck_file.theme,
+            mode=deck_file.mode,
+            rotation=deck_file.rotation,
+            slides=tuple(slides),
+            folder=self.folder,
+        )
+
+    def _read(self, path: Path) -> Document | None:
+        try:
+            return read_document(path)
+        except DocumentError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def _check_languages(self, document: Document, deck_file: DeckFile) -> None:
+        seen: set[str] = set()
+        for index, code in enumerate(deck_file.languages):
+            if code in seen:
+                self.problems.append(document.problem(("languages", index), f"the language `{code}` is listed twice; list each language once"))
+            seen.add(code)
+        if deck_file.default_language and deck_file.default_language not in seen:
+            self.problems.append(document.problem(("default_language",), f"`{deck_file.default_language}` is not one of the deck's languages ({', '.join(deck_file.languages)}); add it to `languages` or pick one of those"))
+
+    def _load_slides(self, document: Document, deck_file: DeckFile) -> list[Slide]:
+        slides: list[Slide] = []
+        seen: dict[str, int] = {}
+        listed_files: set[str] = set()
+        for index, slide_id in enumerate(deck_file.slides):
+            path: Path_ = ("slides", index)
+            if slide_id in seen:
+                self.problems.append(document.problem(path, f"the slide `{slide_id}` is listed twice in `slides` (first as item {seen[slide_id] + 1}); list each slide once"))
+                continue
+            seen[slide_id] = index
+            file = self.folder / f"{slide_id}.yaml"
+            listed_files.add(file.name)
+            if not file.is_file():
+                self.problems.append(document.problem(path, f"there is no file {file.name} for the slide `{slide_id}`; create it or remove `{slide_id}` from the list{self._file_hint(slide_id)}"))
+                continue
+            slide = self._load_slide(file, slide_id)
+            if slide is not None:
+                slides.append(slide)
+        for extra in sorted(self.folder.glob("*.y*ml")):
+            if extra.name != DECK_FILE and extra.name not in listed_files and extra.suffix in (".yaml", ".yml"):
+                self.problems.append(Problem(str(extra), 1, 1, f"this slide is not in the `slides` list of {DECK_FILE}, so it is never shown; add `{extra.stem}` to the list (or delete the file)", Severity.WARNING))
+        return slides
+
+    def _file_hint(self, slide_id: str) -> str:
+        names = [p.stem for p in self.folder.glob("*.yaml") if p.name != DECK_FILE]
+        match = difflib.get_close_matches(slide_id, names, n=1, cutoff=0.6)
+        return f"; did you mean `{match[0]}`?" if match else ""
+
+    def _load_slide(self, file: Path, slide_id: str) -> Slide | None:
+        document = self._read(file)
+        if document is None:
+            return None
+        model = self._validate(document, SlideFile)
+        if model is None:
+            return None
+        if model.id != slide_id:
+            self.problems.append(document.problem(("id",), f"the id `{model.id}` does not match the file name {file.name}; make it `id: {slide_id}`"))
+        details: list[Detail] = []
+        seen: dict[str, int] = {}
+        for index, detail in enumerate(model.details):
+            path: Path_ = ("details", index)
+            if detail.id in seen:
+                self.problems.append(document.problem(path + ("id",), f"the detail id `{detail.id}` is used twice on this slide (also detail {seen[detail.id] + 1}); give each detail its own id"))
+            seen.setdefault(detail.id, index)
+            details.append(self._detail(document, path, detail))
+        summary = self._text(document, ("summary",), model.summary)
+        for language, text in summary.by_language:
+            words = len(text.split())
+            if words > MAX_SUMMARY_WORDS:
+                self.problems.append(document.problem(("summary", language) if isinstance(model.summary, dict) else ("summary",), f"the summary has {words} words ({language}); keep it under {MAX_SUMMARY_WORDS} so it can be read in passing, and move the rest into a detail", severity=Severity.WARNING))
+        review = Review(model.reviewed_by, model.reviewed_on, model.review_due)
+        if review.pending:
+            self.problems.append(document.problem(("reviewed_by",) if model.reviewed_by else ("id",), "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`", severity=Severity.WARNING))
+        if review.overdue(self.today):
+            self.problems.append(document.problem(("review_due",), f"the review date {model.review_due} has passed; ask a clinician to check the slide and set a new `review_due`", severity=Severity.WARNING))
+        return Slide(
+            id=model.id,
+            title=self._text(document, ("title",), model.title),
+            summary=summary,
+            image=self._image(document, ("image",), model.image),
+            alt=self._text(document, ("alt",), model.alt, required=False),
+            duration_s=model.duration_s,
+            details=tuple(details),
+            review=review,
+            source=str(file),
+        )
+
+    def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
+        if detail.body is None and detail.steps is None:
+            self.problems.append(document.problem(path + ("title",), f"the detail `{detail.id}` has no `body` (and no `steps`); add a `body:` with the text to show", at_key=True))
+        body = self._text(document, path + ("body",), detail.body, required=False) if detail.body is not None else None
+        steps = tuple(
+            Step(self._text(document, path + ("steps", i, "text"), step.text), self._image(document, path + ("steps", i, "image"), step.image))
+            for i, step in enumerate(detail.steps or ())
+        )
+        return Detail(
+            id=detail.id,
+            title=self._text(document, path + ("title",), detail.title),
+            body=tuple((code, parse_body(text)) for code, text in body.by_language) if body else (),
+            steps=steps,
+            image=self._image(document, path + ("image",), detail.image),
+            alt=self._text(document, path + ("alt",), detail.alt, required=False),
+        )
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _image(self, document: Document, path: Path_, value: str | None) -> Image | None:
+        if value is None:
+            return None
+        try:
+            return resolve_image(value, (self.folder, self.assets))
+        except ImageRefused as exc:
+            self.problems.append(document.problem(path, str(exc)))
+            return None
+
+    @typing.overload
+    def _text(self, document: Document, path: Path_, value: Any) -> Text: ...
+    @typing.overload
+    def _text(self, document: Document, path: Path_, value: Any, *, required: bool) -> Text | None: ...
+
+    def _text(self, document: Document, path: Path_, value: Any, *, required: bool = True) -> Text | None:
+        """Check one text field against the deck's languages; fall back where that is harmless."""
+        if value is None:
+            return None
+        name = str(path[-1])
+        languages = self.languages
+        severity = Severity.ERROR if required else Severity.WARNING
+        if isinstance(value, str):
+            if len(languages) > 1:
+                example = " and ".join(f"`{code}: ...`" for code in languages)
+                self.problems.append(document.problem(path, f"`{name}` has one text, but this deck is in {', '.join(languages)}; give one line per language below it: {example}", severity=severity))
+            return Text(tuple((code, value) for code in languages))
+        for code in value:
+            if code not in languages:
+                match = difflib.get_close_matches(code, languages, n=1, cutoff=0.0)
+                hint = f"; did you mean `{match[0]}`?" if match else ""
+                self.problems.append(document.problem(path + (code,), f"`{code}` is not one of the deck's languages ({', '.join(languages)}){hint}", at_key=True))
+        present = [(code, value[code]) for code in languages if code in value]
+        missing = [code for code in languages if code not in value]
+        for code in missing:
+            self.problems.append(document.problem(path, f"`{name}` has no `{code}` text; add a line `{code}: ...` below `{name}`" + ("" if required else " (until then the first language is shown)"), severity=severity))
+        if not present:
+            return Text(tuple((code, next(iter(value.values()))) for code in languages))
+        fallback = present[0][1]
+        return Text(tuple((code, value.get(code, fallback)) for code in languages))
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _validate(self, document: Document, model: type[BaseModel]) -> Any:
+        if not isinstance(document.data, dict):
+            kind = "a list" if isinstance(document.data, list) else "a single value"
+            self.problems.append(document.problem((), f"the file holds {kind}; it should hold keys like `title:` at the start of each line"))
+            return None
+        try:
+            return model.model_validate(document.data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                self.problems.append(_schema_problem(document, model, error))
+            return None
+
+
+def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> Problem:
+    loc: Path_ = tuple(part for part in error["loc"] if isinstance(part, int) or "[" not in str(part))
+    kind = error["type"]
+    name = str(loc[-1]) if loc and isinstance(loc[-1], str) else (str(loc[-2]) if len(loc) > 1 else "value")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        match = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{match[0]}`?" if match else f"the keys allowed here are: {', '.join(allowed)}"
+        return document.problem(loc, f"unknown key `{name}`: {hint}", at_key=True)
+    if kind == "missing":
+        parent = loc[:-1]
+        where = f" in {_describe(parent)}" if parent else ""
+        return document.problem(parent, f"`{name}` is missing{where}; add a line `{name}: ...`")
+    if kind == "string_pattern_mismatch" and (name == "id" or loc[:1] == ("slides",)):
+        return document.problem(loc, f"`{_value_at(document, loc)}` is not a valid id; use lowercase letters, digits and dashes, like what-is-it")
+    if kind == "string_pattern_mismatch":
+        return document.problem(loc, f"`{_value_at(document, loc)}` is not a language code; use two letters, like en or es")
+    message = str(error["msg"])
+    if message.startswith("Input should be"):
+        message = "should be" + message[len("Input should be"):]
+    elif message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return document.problem(loc, f"`{name}` {message}")
+
+
+def _value_at(document: Document, loc: Path_) -> Any:
+    value = document.data
+    for part in loc:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return "?"
+    return value
+
+
+def _describe(path: Path_) -> str:
+    parts = [str(p) if isinstance(p, str) else f"item {p + 1}" for p in path]
+    return " > ".join(f"`{p}`" if not p.startswith("item") else p for p in parts)
+
+
+def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _model_in(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

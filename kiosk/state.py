@@ -1,0 +1,156 @@
+"""The kiosk's state machine: `step(state, intent, now) -> state`, pure and time-explicit.
+
+Nothing here reads a clock, a file or an event queue, so a test can drive a week of use in
+milliseconds with a fake `now`, and every behaviour a visitor sees is decided in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from kiosk.intents import Activate, Back, Intent, Press, Scroll, Swipe, Tick
+from kiosk.program import Program, View
+
+PRESS_S = 0.15
+OPEN_FADE_S = 0.25
+PUSH_S = 0.45
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The picture is moving from `source` to the state's current view."""
+
+    source: View
+    kind: str  # "fade", "push-next" (new screen comes in from the right), "push-previous"
+    started_at: float
+    duration_s: float
+
+    def progress(self, now: float) -> float:
+        return min(1.0, max(0.0, (now - self.started_at) / self.duration_s))
+
+
+@dataclass(frozen=True)
+class State:
+    program: Program
+    index: int  # position in the program's loop
+    shown_at: float  # when the current loop entry came up; auto-advance counts from here
+    language: str
+    detail: str | None = None  # a detail opened by a visitor, over the current slide
+    scroll_px: float = 0.0
+    paused: bool = False  # a swipe stops auto-advance until the idle reset
+    last_input_at: float | None = None  # None: no visitor since the last reset
+    transition: Transition | None = None
+    pressed: str | None = None
+    pressed_at: float = 0.0
+
+    @property
+    def view(self) -> View:
+        return self.program.view(self.index, self.language, self.detail)
+
+    def moving(self, now: float) -> bool:
+        """Whether the picture changes by itself right now (the loop may then run at full rate)."""
+        return self.transition is not None or (self.pressed is not None and now - self.pressed_at < PRESS_S)
+
+    def next_deadline(self, now: float) -> float | None:
+        """The next moment `step(Tick)` would change something, so the loop can sleep until then."""
+        deadlines: list[float] = []
+        if self.transition is not None:
+            return now
+        if self.pressed is not None:
+            deadlines.append(self.pressed_at + PRESS_S)
+        if self.last_input_at is not None:
+            deadlines.append(self.last_input_at + self.program.idle_timeout_s)
+        if self.detail is None and not self.paused:
+            deadlines.append(self.shown_at + self.program.durations_s[self.index])
+        return min(deadlines) if deadlines else None
+
+
+def initial_state(program: Program, now: float, language: str | None = None) -> State:
+    return State(program=program, index=0, shown_at=now, language=language or program.deck.default_language)
+
+
+def step(state: State, intent: Intent, now: float) -> State:
+    if state.transition is not None and state.transition.progress(now) >= 1.0:
+        state = replace(state, transition=None)
+    if state.pressed is not None and now - state.pressed_at >= PRESS_S and not isinstance(intent, Press):
+        state = replace(state, pressed=None)
+    if isinstance(intent, Tick):
+        return _tick(state, now)
+    if not state.program.touch:
+        return state  # a lobby screen ignores touches: nothing a passer-by does changes it
+    touched = replace(state, last_input_at=now)
+    if isinstance(intent, Press):
+        return replace(touched, pressed=intent.action, pressed_at=now)
+    if isinstance(intent, Activate):
+        return _activate(touched, intent.action, now)
+    if isinstance(intent, Back):
+        return _close(touched, now)
+    if isinstance(intent, Swipe):
+        if state.detail is not None:
+            return touched
+        kind = "push-next" if intent.direction > 0 else "push-previous"
+        return _go(touched, state.index + (1 if intent.direction > 0 else -1), now, kind, PUSH_S, paused=True)
+    if isinstance(intent, Scroll):
+        if state.detail is None:
+            return touched
+        scroll = min(max(0.0, state.scroll_px - intent.dy_px), max(0.0, intent.limit_px))
+        return replace(touched, scroll_px=scroll)
+    return state
+
+
+def _tick(state: State, now: float) -> State:
+    program = state.program
+    if state.last_input_at is not None and now - state.last_input_at >= program.idle_timeout_s:
+        return _reset(state, now)
+    if state.detail is None and not state.paused and state.transition is None:
+        if now - state.shown_at >= program.durations_s[state.index]:
+            return _go(state, state.index + 1, now, "fade", program.deck.timing.transition_s, paused=False)
+    return state
+
+
+def _reset(state: State, now: float) -> State:
+    """Back to the loop as a new visitor would find it: language, open screen, scroll, pause."""
+    reset = replace(
+        state,
+        detail=None,
+        scroll_px=0.0,
+        paused=False,
+        last_input_at=None,
+        language=state.program.deck.default_language,
+        pressed=None,
+        shown_at=now,
+    )
+    if reset.view == state.view:
+        return reset
+    return replace(reset, transition=Transition(state.view, "fade", now, state.program.deck.timing.transition_s))
+
+
+def _go(state: State, index: int, now: float, kind: str, duration_s: float, *, paused: bool) -> State:
+    index %= len(state.program.entries)
+    moved = replace(state, index=index, shown_at=now, detail=None, scroll_px=0.0, paused=paused)
+    if moved.view == state.view:
+        return moved
+    return replace(moved, transition=Transition(state.view, kind, now, duration_s))
+
+
+def _activate(state: State, action: str, now: float) -> State:
+    verb, _, argument = action.partition(":")
+    if verb == "open" and state.detail is None:
+        slide = state.program.deck.slides[state.view.slide]
+        if slide.detail(argument) is None:
+            return state
+        opened = replace(state, detail=argument, scroll_px=0.0)
+        return replace(opened, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
+    if verb == "back":
+        return _close(state, now)
+    if verb == "language" and argument in state.program.deck.languages and argument != state.language:
+        switched = replace(state, language=argument)
+        return replace(switched, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
+    return state
+
+
+def _close(state: State, now: float) -> State:
+    if state.detail is None:
+        return state
+    closed = replace(state, detail=None, scroll_px=0.0, shown_at=now)
+    return replace(closed, transition=Transition(state.view, "fade", now, OPEN_FADE_S))

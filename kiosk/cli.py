@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -42,23 +43,91 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
     validate.add_argument("--assets", type=Path, default=DEFAULT_ASSETS, help=argparse.SUPPRESS)
 
+    run = commands.add_parser("run", help="play the deck fullscreen (the default command)")
+    _run_options(run)
+
+    export = commands.add_parser("export", help="render every screen to PNG, with a manifest of hotspots")
+    export.add_argument("--size", type=_size, default=(1920, 1080), help="WIDTHxHEIGHT (default 1920x1080)")
+    export.add_argument("--out", type=Path, required=True, help="the folder for the PNGs and manifest.json")
+    export.add_argument("--lang", help="language code (default: the deck's default)")
+    export.add_argument("--mode", choices=("touch", "lobby"), default="touch")
+    export.add_argument("--theme", choices=("warm", "high-contrast"))
+    export.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+
     schema = commands.add_parser("schema", help="print the JSON Schema of deck.yaml and of a slide file, for editors")
     schema.add_argument("--out", type=Path, help="write deck.schema.json and slide.schema.json into this folder instead")
     return parser
 
 
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+    parser.add_argument("--mode", choices=("touch", "lobby"), help="touch (default) or lobby (a TV nobody touches)")
+    parser.add_argument("--lang", help="start language (default: the deck's)")
+    parser.add_argument("--idle-timeout", type=float, metavar="SECONDS", help="seconds without a touch before the reset")
+    parser.add_argument("--windowed", action="store_true", help="a normal window instead of fullscreen")
+    parser.add_argument("--size", type=_size, help="window size, like 1280x720")
+    parser.add_argument("--rotation", type=int, choices=(0, 90, 180, 270), help="turn the picture and the touch input for a rotated panel")
+    parser.add_argument("--dev", action="store_true", help="development: Escape and window-close exit, the cursor shows")
+
+
 def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if not raw or raw[0].startswith("-") and raw[0] not in ("-h", "--help", "--version"):
+        raw = ["run", *raw]  # `kiosk` alone, or `kiosk --windowed`, means `kiosk run`
+    args = parser.parse_args(raw)
     try:
         if args.command == "validate":
             return validate(args.deck, args.assets)
         if args.command == "schema":
             return schema(args.out)
+        if args.command == "export":
+            return export(args)
+        if args.command == "run":
+            return run(args)
         parser.print_help()
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def _load_or_report(deck_path: Path):
+    report = check_deck(deck_path, assets=DEFAULT_ASSETS)
+    here = Path.cwd()
+    for problem in report.errors:
+        print(problem.format(relative_to=here), file=sys.stderr)
+    if report.deck is None:
+        print(f"kiosk: the deck in {deck_path} has {len(report.errors)} error(s); run `kiosk validate {deck_path}` and fix them.", file=sys.stderr)
+    return report.deck
+
+
+def run(args: argparse.Namespace) -> int:
+    deck = _load_or_report(args.deck)
+    if deck is None:
+        return 1
+    from kiosk.app import run as run_kiosk, settings_for
+
+    settings = settings_for(deck, mode=args.mode, language=args.lang, idle_timeout_s=args.idle_timeout, windowed=args.windowed, size=args.size, rotation=args.rotation, dev=args.dev)
+    return run_kiosk(deck, settings)
+
+
+def export(args: argparse.Namespace) -> int:
+    deck = _load_or_report(args.deck)
+    if deck is None:
+        return 1
+    if args.lang and args.lang not in deck.languages:
+        print(f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(deck.languages)})", file=sys.stderr)
+        return 2
+    from kiosk.export import export as export_deck
+    from kiosk.program import Mode
+
+    manifest = export_deck(deck, args.out, args.size, language=args.lang, mode=Mode(args.mode), theme=args.theme)
+    overflow = [line for screen in manifest["screens"] for line in screen["overflow"]]
+    print(f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, {manifest['language']}, {args.mode})")
+    for line in overflow:
+        print(f"warning: does not fit: {line}", file=sys.stderr)
+    return 0
 
 
 def validate(deck: Path, assets: Path) -> int:

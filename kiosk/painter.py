@@ -1,0 +1,171 @@
+"""Painting a layout into pygame surfaces: text, shapes and pictures, each rendered once.
+
+The painter draws exactly the items the layout placed and nothing else. Fonts and pictures are
+cached (pictures per target size), so a screen costs its text rendering once, when it is first
+shown, and never during a transition.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from pathlib import Path
+
+import pygame
+
+from kiosk.deck import Image
+from kiosk.layout import Box, Picture, ScreenLayout, Shape, TextLine
+from kiosk.theme import Theme
+
+log = logging.getLogger(__name__)
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+REGULAR = FONT_DIR / "AtkinsonHyperlegible-Regular.ttf"
+BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
+MAX_FONTS = 48
+MAX_PICTURES = 48
+
+
+class Fonts:
+    """Atkinson Hyperlegible at any size, with a bounded cache (layout shrinks sizes in steps)."""
+
+    def __init__(self) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self._cache: OrderedDict[tuple[int, bool], pygame.font.Font] = OrderedDict()
+
+    def font(self, size_px: int, bold: bool) -> pygame.font.Font:
+        key = (size_px, bold)
+        font = self._cache.get(key)
+        if font is None:
+            font = pygame.font.Font(BOLD if bold else REGULAR, size_px)
+            self._cache[key] = font
+            if len(self._cache) > MAX_FONTS:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return font
+
+    def measure(self, text: str, size_px: int, bold: bool) -> int:
+        return self.font(size_px, bold).size(text)[0]
+
+
+class Pictures:
+    """Decoded, scaled and converted pictures; a broken one becomes a neutral placeholder, logged once."""
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[tuple[Path, int, int], pygame.Surface | None] = OrderedDict()
+        self._failed: set[Path] = set()
+
+    def get(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
+        key = (image.path, size[0], size[1])
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        surface = self._load(image, size)
+        self._cache[key] = surface
+        if len(self._cache) > MAX_PICTURES:
+            self._cache.popitem(last=False)
+        return surface
+
+    def _load(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
+        try:
+            if image.kind == "svg":
+                surface = pygame.image.load_sized_svg(str(image.path), size)
+            else:
+                surface = _cover_circle(pygame.image.load(str(image.path)), size)
+            return surface.convert_alpha() if pygame.display.get_surface() else surface
+        except (pygame.error, OSError, ValueError, MemoryError) as exc:
+            if image.path not in self._failed:
+                self._failed.add(image.path)
+                log.warning("image %s cannot be drawn (%s); showing a placeholder", image.path, exc)
+            return None
+
+
+def _cover_circle(picture: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
+    """A photo scaled to cover the circle and cut round, so it sits like the illustrations."""
+    w, h = picture.get_size()
+    scale = max(size[0] / w, size[1] / h)
+    scaled = pygame.transform.smoothscale(picture.convert_alpha() if pygame.display.get_surface() else picture, (max(1, round(w * scale)), max(1, round(h * scale))))
+    out = pygame.Surface(size, pygame.SRCALPHA)
+    out.blit(scaled, ((size[0] - scaled.get_width()) // 2, (size[1] - scaled.get_height()) // 2))
+    mask = pygame.Surface(size, pygame.SRCALPHA)
+    pygame.draw.circle(mask, (255, 255, 255, 255), (size[0] // 2, size[1] // 2), min(size) // 2)
+    out.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+    return out
+
+
+class Painter:
+    def __init__(self, fonts: Fonts, pictures: Pictures) -> None:
+        self.fonts = fonts
+        self.pictures = pictures
+
+    def paint(self, layout: ScreenLayout, theme: Theme) -> tuple[pygame.Surface, pygame.Surface | None]:
+        """The screen's fixed part, and (when it scrolls) its scrolling content as a tall strip."""
+        base = _surface((layout.width, layout.height))
+        base.fill(theme.rgb("background"))
+        for item in layout.items:
+            self._item(base, item, theme, 0, 0)
+        strip = None
+        if layout.viewport is not None:
+            viewport = layout.viewport
+            strip = _surface((viewport.w, max(viewport.h, layout.content_height_px)))
+            strip.fill(theme.rgb("background"))
+            for item in layout.scroll_items:
+                self._item(strip, item, theme, -viewport.x, -viewport.y)
+        return base, strip
+
+    def _item(self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int) -> None:
+        if isinstance(item, TextLine):
+            font = self.fonts.font(item.size_px, item.bold)
+            rendered = font.render(item.text, True, theme.rgb(item.color))
+            y = item.box.y + dy + (item.box.h - rendered.get_height()) // 2
+            surface.blit(rendered, (item.box.x + dx, y))
+        elif isinstance(item, Shape):
+            _shape(surface, item, theme, dx, dy)
+        elif isinstance(item, Picture):
+            box = item.box
+            picture = self.pictures.get(item.image, (box.w, box.h))
+            if picture is not None:
+                surface.blit(picture, (box.x + dx, box.y + dy))
+
+
+def _surface(size: tuple[int, int]) -> pygame.Surface:
+    surface = pygame.Surface(size)
+    return surface.convert() if pygame.display.get_surface() else surface
+
+
+def _rect(box: Box, dx: int, dy: int) -> pygame.Rect:
+    return pygame.Rect(box.x + dx, box.y + dy, box.w, box.h)
+
+
+def _shape(surface: pygame.Surface, shape: Shape, theme: Theme, dx: int, dy: int) -> None:
+    rect = _rect(shape.box, dx, dy)
+    if shape.kind == "rect":
+        if shape.fill:
+            pygame.draw.rect(surface, theme.rgb(shape.fill), rect, border_radius=shape.radius_px)
+        if shape.border and shape.border_px:
+            pygame.draw.rect(surface, theme.rgb(shape.border), rect, width=shape.border_px, border_radius=shape.radius_px)
+    elif shape.kind in ("circle", "ring"):
+        radius = min(rect.w, rect.h) / 2
+        if shape.fill:
+            pygame.draw.aacircle(surface, theme.rgb(shape.fill), rect.center, radius)
+        if shape.border and shape.border_px:
+            pygame.draw.aacircle(surface, theme.rgb(shape.border), rect.center, radius, shape.border_px)
+    elif shape.kind.startswith("chevron") and shape.fill:
+        _chevron(surface, rect, shape.kind.split("-")[1], theme.rgb(shape.fill))
+
+
+def _chevron(surface: pygame.Surface, rect: pygame.Rect, direction: str, color: tuple[int, int, int]) -> None:
+    thickness = max(2, round(min(rect.w, rect.h) * 0.22))
+    left, right, top, bottom = rect.left + thickness / 2, rect.right - thickness / 2, rect.top + thickness / 2, rect.bottom - thickness / 2
+    mid_x, mid_y = rect.centerx, rect.centery
+    if direction == "right":
+        points = [(left + rect.w * 0.15, top), (right - rect.w * 0.1, mid_y), (left + rect.w * 0.15, bottom)]
+    elif direction == "left":
+        points = [(right - rect.w * 0.15, top), (left + rect.w * 0.1, mid_y), (right - rect.w * 0.15, bottom)]
+    else:
+        points = [(left, top + rect.h * 0.2), (mid_x, bottom - rect.h * 0.15), (right, top + rect.h * 0.2)]
+    pygame.draw.lines(surface, color, False, points, thickness)
+    for point in points:
+        pygame.draw.circle(surface, color, point, thickness / 2)

@@ -1,0 +1,123 @@
+"""Composing frames: each screen is painted once into a converted surface, kept in a small
+cache, and a frame is then only blits (a crossfade is two blits, a push two offset blits).
+
+The live kiosk, `kiosk export` and the tests all compose through this class, so an exported
+picture is the live picture.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.layout import ScreenLayout, arrange
+from kiosk.painter import Fonts, Painter, Pictures
+from kiosk.program import Program, View
+from kiosk.state import PRESS_S, State
+from kiosk.theme import Theme
+
+# Current, next, previous and an open detail, plus the one a transition is leaving.
+MAX_SCREENS = 5
+
+
+@dataclass(frozen=True)
+class Screen:
+    layout: ScreenLayout
+    base: pygame.Surface
+    strip: pygame.Surface | None
+
+
+def ease(t: float) -> float:
+    return t * t * (3 - 2 * t)
+
+
+class Stage:
+    def __init__(self, program: Program, theme: Theme, size: tuple[int, int], *, scale: float = 1.0) -> None:
+        self.fonts = Fonts()
+        self.painter = Painter(self.fonts, Pictures())
+        self.program = program
+        self.theme = theme
+        self.size = size
+        self.scale = scale
+        self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
+        self._screens: OrderedDict[View, Screen] = OrderedDict()
+
+    def reset(self, program: Program | None = None, size: tuple[int, int] | None = None) -> None:
+        """New content or a new screen size: forget every cached layout and surface."""
+        if program is not None:
+            self.program = program
+        if size is not None:
+            self.size = size
+        self._layouts.clear()
+        self._screens.clear()
+
+    @property
+    def cached_screens(self) -> int:
+        return len(self._screens)
+
+    def layout(self, view: View) -> ScreenLayout:
+        layout = self._layouts.get(view)
+        if layout is None:
+            width, height = self.size
+            layout = arrange(self.program.deck, view, width, height, self.program.mode, self.fonts.measure, scale=self.scale)
+            self._layouts[view] = layout
+            if len(self._layouts) > 64:
+                self._layouts.popitem(last=False)
+        return layout
+
+    def screen(self, view: View) -> Screen:
+        screen = self._screens.get(view)
+        if screen is None:
+            layout = self.layout(view)
+            base, strip = self.painter.paint(layout, self.theme)
+            screen = Screen(layout, base, strip)
+            self._screens[view] = screen
+            if len(self._screens) > MAX_SCREENS:
+                self._screens.popitem(last=False)
+        else:
+            self._screens.move_to_end(view)
+        return screen
+
+    def compose(self, state: State, now: float, target: pygame.Surface) -> None:
+        """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface)."""
+        transition = state.transition
+        current = self.screen(state.view)
+        if transition is None or transition.progress(now) >= 1.0:
+            self._blit_screen(target, current, state.scroll_px, 0)
+            self._pressed(target, current, state, now)
+            return
+        source = self.screen(transition.source)
+        t = ease(transition.progress(now))
+        width = target.get_width()
+        if transition.kind == "fade":
+            self._blit_screen(target, source, 0, 0)
+            current.base.set_alpha(round(255 * t))
+            if current.strip is not None:
+                current.strip.set_alpha(round(255 * t))
+            self._blit_screen(target, current, state.scroll_px, 0)
+            current.base.set_alpha(None)
+            if current.strip is not None:
+                current.strip.set_alpha(None)
+        else:
+            sign = 1 if transition.kind == "push-next" else -1
+            offset = round(width * t) * sign
+            self._blit_screen(target, source, 0, -offset)
+            self._blit_screen(target, current, state.scroll_px, sign * width - offset)
+
+    def _blit_screen(self, target: pygame.Surface, screen: Screen, scroll_px: float, dx: int) -> None:
+        target.blit(screen.base, (dx, 0))
+        viewport = screen.layout.viewport
+        if screen.strip is not None and viewport is not None:
+            scroll = round(min(max(0.0, scroll_px), screen.layout.scroll_limit_px))
+            target.blit(screen.strip, (viewport.x + dx, viewport.y), pygame.Rect(0, scroll, viewport.w, viewport.h))
+
+    def _pressed(self, target: pygame.Surface, screen: Screen, state: State, now: float) -> None:
+        if state.pressed is None or now - state.pressed_at >= PRESS_S:
+            return
+        for hotspot in screen.layout.hotspots:
+            if hotspot.action == state.pressed:
+                box = hotspot.box
+                # Multiplying darkens the card and keeps its label readable, with no re-render.
+                target.fill(self.theme.rgb("pressed"), pygame.Rect(box.x, box.y, box.w, box.h), special_flags=pygame.BLEND_RGB_MULT)

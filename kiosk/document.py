@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ MAX_EXPANDED_NODES = 20_000
 MAX_INT_DIGITS = 30
 
 Path_ = tuple[str | int, ...]
+
+# What PyYAML counts as a line break (str.splitlines also splits on form feeds and the like).
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -125,10 +129,20 @@ def decode(file: str, raw: bytes) -> str:
 
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, as an editor shows them) of the byte at `offset`."""
     before = raw[:offset]
     line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
+    start = before.rfind(b"\n") + 1
+    column = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
     return line, column
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column of the character at `offset`, counting line breaks the way PyYAML does."""
+    line, start = 1, 0
+    for match in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, match.end()
+    return line, offset - start + 1
 
 
 def parse(file: str, text: str) -> Document:
@@ -141,9 +155,9 @@ def parse(file: str, text: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         raise DocumentError([_yaml_problem(file, exc)]) from None
     except yaml.YAMLError as exc:
-        raise DocumentError([Problem(file, 1, 1, f"this is not valid YAML: {exc}")]) from None
+        raise DocumentError([_other_yaml_problem(file, text, exc)]) from None
     if node is None:
-        raise DocumentError([Problem(file, 1, 1, "the file is empty; it needs at least an `id` and a `title`")])
+        raise DocumentError([Problem(file, 1, 1, "the file is empty (or holds only comments); a slide file needs at least `id`, `title` and `summary`, and deck.yaml needs `title`, `languages` and `slides`")])
     builder = _Builder(file)
     data = builder.build(node, ())
     if builder.problems:
@@ -152,7 +166,7 @@ def parse(file: str, text: str) -> Document:
 
 
 def _check_indentation(file: str, text: str) -> list[Problem]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
             column = len(line) - len(stripped) + 1
@@ -175,7 +189,15 @@ def _check_depth(file: str, text: str) -> None:
     except yaml.MarkedYAMLError as exc:
         raise DocumentError([_yaml_problem(file, exc)]) from None
     except yaml.YAMLError as exc:
-        raise DocumentError([Problem(file, 1, 1, f"this is not valid YAML: {exc}")]) from None
+        raise DocumentError([_other_yaml_problem(file, text, exc)]) from None
+
+
+def _other_yaml_problem(file: str, text: str, exc: yaml.YAMLError) -> Problem:
+    """PyYAML's reader refuses control characters without a line and column; give them."""
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.character, int):
+        line, column = _text_position(text, exc.position)
+        return Problem(file, line, column, f"the file contains an invisible control character (U+{exc.character:04X}) here, often pasted from another program; delete it")
+    return Problem(file, 1, 1, f"this is not valid YAML ({exc}); compare with a slide file that works")
 
 
 def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -195,6 +217,9 @@ def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
         message = "a tab is used here; YAML needs spaces. Replace the tab with spaces"
     elif "expected a single document" in context or "but found another document" in what:
         message = "the file holds more than one YAML document (a line with ---); keep one slide per file"
+    elif "while parsing a flow" in context and exc.context_mark is not None:
+        message = "a bracket ([ or {) opened here is not closed, or items in it are not separated by commas; add the missing ] or }"
+        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
     elif "while scanning a quoted scalar" in context:
         message = "a quoted text is not closed; add the missing closing quote (\" or ')"
         if exc.context_mark is not None:
@@ -213,19 +238,28 @@ class _Builder:
         self.value_marks: dict[Path_, Mark] = {}
         self.key_marks: dict[Path_, Mark] = {}
         self.expanded = 0
+        self.too_deep = False
         self.constructor = SafeConstructor()
 
     def _problem(self, node: Node, message: str) -> None:
         self.problems.append(Problem(self.file, node.start_mark.line + 1, node.start_mark.column + 1, message))
 
     def build(self, node: Node, path: Path_) -> Any:
-        # An explicit stack would also do, but _check_depth already bounds the recursion.
+        # _check_depth bounds the nesting of the text; the path length below bounds it through aliases.
         self.expanded += 1
         if self.expanded > MAX_EXPANDED_NODES:
             if self.expanded == MAX_EXPANDED_NODES + 1:
                 self._problem(node, f"the file expands to more than {MAX_EXPANDED_NODES:,} values (through repeated aliases, *name); write the content out plainly without & and * references")
             return None
+        if len(path) > MAX_NESTING_DEPTH:
+            # Only aliases get here (_check_depth saw the text): a chain of them, or one inside itself.
+            if not self.too_deep:
+                self.too_deep = True
+                self._problem(node, f"the content is nested more than {MAX_NESTING_DEPTH} levels deep through aliases (*name); write the content out plainly without & and * references")
+            return None
         self.value_marks.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag == "tag:yaml.org,2002:value" and isinstance(node, ScalarNode):
+            return node.value  # a lone `=` is just text
         if node.tag not in _STANDARD_TAGS:
             if node.tag == "tag:yaml.org,2002:merge" or node.tag.endswith(":merge"):
                 self._problem(node, "merge keys (<<) are not supported; write each key out in full")
@@ -245,7 +279,7 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, "merge keys (<<) are not supported; write each key out in full")
                 continue
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _STANDARD_TAGS:
                 self._problem(key_node, "a key must be a plain word, like `title`")
                 continue
             key = self._scalar(key_node)
@@ -271,11 +305,12 @@ class _Builder:
                 return None
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except (ConstructorError, ValueError, OverflowError) as exc:
+        except Exception as exc:  # PyYAML's constructors fail in many ways on `!!int ""` and the like
             if node.tag == "tag:yaml.org,2002:timestamp":
                 self._problem(node, f"`{node.value}` is not a real date; write dates as YYYY-MM-DD, like 2027-05-31")
             else:
-                self._problem(node, f"`{node.value[:40]}` cannot be read ({exc}); check the value")
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+                self._problem(node, f"`{node.value[:40]}` cannot be read as {tag}; fix the value or remove the {tag} tag")
             return None
         if isinstance(value, datetime.datetime):
             return value.date() if value.time() == datetime.time() else value

@@ -43,7 +43,7 @@ class InputReader:
     def read(self, event: pygame.event.Event, now: float) -> list[Intent]:
         kind = event.type
         if kind in (pygame.FINGERDOWN, pygame.FINGERMOTION, pygame.FINGERUP):
-            x, y = self.orientation.to_logical(event.x * self.orientation.panel_w, event.y * self.orientation.panel_h)
+            x, y = self.orientation.to_logical(round(event.x * self.orientation.panel_w), round(event.y * self.orientation.panel_h))
             key = ("finger", event.touch_id, event.finger_id)
             return self._pointer_event(kind_of(kind), key, x, y, now)
         if kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):

@@ -25,6 +25,8 @@ class ImageRefused(Exception):
 
 def resolve_image(value: str, roots: tuple[Path, ...]) -> Image:
     """Find `value` under one of `roots` (the deck folder first, then assets/) and check it."""
+    if any(ord(character) < 32 for character in value):
+        raise ImageRefused("the image path contains an invisible control character; type the path again")
     if "\\" in value:
         raise ImageRefused(f"write the image path with forward slashes, like {value.replace(chr(92), '/')}")
     relative = PurePosixPath(value)
@@ -39,7 +41,11 @@ def resolve_image(value: str, roots: tuple[Path, ...]) -> Image:
     for root in roots:
         candidate = root / relative
         looked.append(str(root))
-        if not (candidate.exists() or candidate.is_symlink()):
+        try:
+            present = candidate.exists() or candidate.is_symlink()
+        except OSError as exc:  # a name too long, a folder the kiosk may not open
+            raise ImageRefused(f"`{value}` cannot be opened ({exc.strerror or exc}); check the path and the folder's permissions") from None
+        if not present:
             continue
         try:
             real = candidate.resolve(strict=True)

@@ -28,6 +28,7 @@ BODY_FLOOR = {Mode.TOUCH: 0.032, Mode.LOBBY: 0.045}  # share of the short side
 LOBBY_SCALE = 1.3
 MIN_TARGET = 0.07  # touch targets: share of the short side (about 9 mm on a 24" screen)
 SHRINK_STEP = 0.03
+TITLE_FLOOR = 0.7  # headings may shrink to 70% once body text is at its floor
 
 
 @dataclass(frozen=True)
@@ -462,12 +463,17 @@ def _detail_screen(deck: Deck, slide: Slide, detail: Detail, view: View, m: Metr
             items += _illustration(image, region_x + region_w // 2, bar_bottom + round(m.height * 0.03) + radius, radius)
     limit = bottom_top - round(m.height * 0.02)
     floor = m.min_shrink(BODY)
-    shrink = 1.0
+    shrink, title_shrink = 1.0, 1.0
     while True:
-        head, body = _detail_column(slide, detail, view, m, measure, column, shrink)
-        if body.y <= limit or shrink <= floor:
+        head, body = _detail_column(slide, detail, view, m, measure, column, shrink, title_shrink)
+        if body.y <= limit or title_shrink <= TITLE_FLOOR:
             break
-        shrink = max(floor, shrink - SHRINK_STEP)
+        # Body text gives way first, down to its floor; then the heading, which has room to spare.
+        if shrink > floor:
+            shrink = max(floor, shrink - SHRINK_STEP)
+            title_shrink = shrink
+        else:
+            title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
     items += head.items
     overflow = head.overflow + body.overflow
     viewport = None
@@ -489,10 +495,10 @@ def _detail_screen(deck: Deck, slide: Slide, detail: Detail, view: View, m: Metr
     return ScreenLayout(m.width, m.height, tuple(items), tuple(hotspots), scroll_items, viewport, content_h, tuple(overflow))
 
 
-def _detail_column(slide: Slide, detail: Detail, view: View, m: Metrics, measure: Measure, column: Box, shrink: float) -> tuple[_Flow, _Flow]:
+def _detail_column(slide: Slide, detail: Detail, view: View, m: Metrics, measure: Measure, column: Box, shrink: float, title_shrink: float) -> tuple[_Flow, _Flow]:
     head = _Flow(measure, column.x, column.w, column.y)
     head.text(slide.title.get(view.language), m.px(KICKER, shrink), color="mute")
-    head.text(detail.title.get(view.language), m.px(DETAIL_TITLE, shrink), bold=True, color="teal", line_height=TITLE_LINE_HEIGHT)
+    head.text(detail.title.get(view.language), m.px(DETAIL_TITLE, title_shrink), bold=True, color="teal", line_height=TITLE_LINE_HEIGHT)
     head.gap(m.u * 0.02 * shrink)
     body = _Flow(measure, column.x, column.w, head.y)
     size = m.px(BODY, shrink)
@@ -520,7 +526,7 @@ def _steps(detail: Detail, view: View, m: Metrics, flow: _Flow, size: int, shrin
     columns = 1 if m.portrait or len(detail.steps) < 3 else 2
     gap = round(m.width * 0.03)
     cell_w = (flow.width - gap * (columns - 1)) // columns
-    picture = round(min(m.short * (0.2 if columns == 2 else 0.16), cell_w * 0.35) * shrink)
+    picture = round(min(m.short * (0.17 if columns == 2 else 0.22), cell_w * 0.3) * shrink)
     row_top = flow.y
     row_bottom = flow.y
     x0 = flow.x
@@ -530,14 +536,17 @@ def _steps(detail: Detail, view: View, m: Metrics, flow: _Flow, size: int, shrin
             row_top = row_bottom + round(m.height * 0.025)
         cell_x = x0 + col * (cell_w + gap)
         items: list[Item] = _illustration(step.image, cell_x + picture // 2, row_top + picture // 2, picture // 2) if step.image else []
-        badge = round(size * 1.5)
+        badge = round(size * 1.4)
         text_x = cell_x + (picture + round(gap * 0.6) if step.image else 0)
-        items.append(Shape("circle", Box(text_x, row_top, badge, badge), fill="teal"))
+        # The number sits beside the first line of text, not above it: a row saved per step.
+        sub = _Flow(flow.measure, text_x, cell_x + cell_w - text_x, row_top)
+        lines = sub.text(step.text.get(view.language), size, indent_px=badge + round(size * 0.4))
+        first = lines[0].box if lines else Box(text_x, row_top, 0, badge)
+        badge_y = first.y + (first.h - badge) // 2
+        items.append(Shape("circle", Box(text_x, badge_y, badge, badge), fill="teal"))
         number = str(i + 1)
         number_w = flow.measure(number, size, True)
-        items.append(TextLine(number, Box(text_x + (badge - number_w) // 2, row_top, number_w, badge), size, True, "on_teal", number_w))
-        sub = _Flow(flow.measure, text_x, cell_x + cell_w - text_x, row_top + badge + round(size * 0.25))
-        sub.text(step.text.get(view.language), size)
+        items.append(TextLine(number, Box(text_x + (badge - number_w) // 2, badge_y, number_w, badge), size, True, "on_teal", number_w))
         flow.items.extend(items + sub.items)
         flow.overflow.extend(sub.overflow)
         row_bottom = max(row_bottom, sub.y, row_top + picture)

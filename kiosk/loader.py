@@ -14,13 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from kiosk.deck import Deck, Detail, Image, Review, Slide, Step, Text, Timing, parse_body
 from kiosk.document import Document, DocumentError, Path_, read_document
 from kiosk.imagefile import ImageRefused, resolve_image
 from kiosk.problems import ContentError, Problem, Severity, sort_problems
-from kiosk.schema import DeckFile, SlideFile
+from kiosk.schema import DeckFile, Id, Language, SlideFile
+
+# For checking the slides of a deck.yaml that has other errors.
+_LANGUAGES = TypeAdapter(typing.Annotated[list[Language], Field(min_length=1)])
+_SLIDE_IDS = TypeAdapter(list[Id])
 
 DECK_FILE = "deck.yaml"
 MAX_SUMMARY_WORDS = 30
@@ -85,13 +89,14 @@ class _DeckLoader:
             return None
         deck_file = self._validate(document, DeckFile)
         if deck_file is None:
+            self._check_slides_anyway(document)
             return None
         self.languages = tuple(deck_file.languages)
         self._check_languages(document, deck_file)
         timing = deck_file.timing
         if timing.min_slide_s > timing.max_slide_s:
             self.problems.append(document.problem(("timing", "min_slide_s"), "`min_slide_s` is longer than `max_slide_s`; make it shorter"))
-        slides = self._load_slides(document, deck_file)
+        slides = self._load_slides(document, deck_file.slides)
         default = deck_file.default_language or deck_file.languages[0]
         return Deck(
             title=self._text(document, ("title",), deck_file.title),
@@ -122,11 +127,22 @@ class _DeckLoader:
         if deck_file.default_language and deck_file.default_language not in seen:
             self.problems.append(document.problem(("default_language",), f"`{deck_file.default_language}` is not one of the deck's languages ({', '.join(deck_file.languages)}); add it to `languages` or pick one of those"))
 
-    def _load_slides(self, document: Document, deck_file: DeckFile) -> list[Slide]:
+    def _check_slides_anyway(self, document: Document) -> None:
+        """deck.yaml has errors, but if its languages and slide list are usable, check the slides
+        too, so that staff see every problem in one run rather than one file at a time."""
+        data = document.data if isinstance(document.data, dict) else {}
+        try:
+            self.languages = tuple(_LANGUAGES.validate_python(data.get("languages")))
+            slide_ids = _SLIDE_IDS.validate_python(data.get("slides"))
+        except ValidationError:
+            return
+        self._load_slides(document, slide_ids)
+
+    def _load_slides(self, document: Document, slide_ids: list[str]) -> list[Slide]:
         slides: list[Slide] = []
         seen: dict[str, int] = {}
         listed_files: set[str] = set()
-        for index, slide_id in enumerate(deck_file.slides):
+        for index, slide_id in enumerate(slide_ids):
             path: Path_ = ("slides", index)
             if slide_id in seen:
                 self.problems.append(document.problem(path, f"the slide `{slide_id}` is listed twice in `slides` (first as item {seen[slide_id] + 1}); list each slide once"))
@@ -171,7 +187,7 @@ class _DeckLoader:
         for language, text in summary.by_language:
             words = len(text.split())
             if words > MAX_SUMMARY_WORDS:
-                self.problems.append(document.problem(("summary", language) if isinstance(model.summary, dict) else ("summary",), f"the summary has {words} words ({language}); keep it under {MAX_SUMMARY_WORDS} so it can be read in passing, and move the rest into a detail", severity=Severity.WARNING))
+                self.problems.append(document.problem(("summary", language) if isinstance(model.summary, dict) else ("summary",), f"the summary has {words} words ({language}); keep it to {MAX_SUMMARY_WORDS} words or fewer so it can be read in passing, and move the rest into a detail", severity=Severity.WARNING))
         review = Review(model.reviewed_by, model.reviewed_on, model.review_due)
         if review.pending:
             self.problems.append(document.problem(("reviewed_by",) if model.reviewed_by else ("id",), "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`", severity=Severity.WARNING))
@@ -236,8 +252,9 @@ class _DeckLoader:
             return Text(tuple((code, value) for code in languages))
         for code in value:
             if code not in languages:
-                match = difflib.get_close_matches(code, languages, n=1, cutoff=0.0)
-                hint = f"; did you mean `{match[0]}`?" if match else ""
+                missing_here = [c for c in languages if c not in value]
+                match = difflib.get_close_matches(code, missing_here, n=1, cutoff=0.0)
+                hint = f"; did you mean `{match[0]}`?" if match else "; remove it, or add it to `languages` in deck.yaml"
                 self.problems.append(document.problem(path + (code,), f"`{code}` is not one of the deck's languages ({', '.join(languages)}){hint}", at_key=True))
         present = [(code, value[code]) for code in languages if code in value]
         missing = [code for code in languages if code not in value]
@@ -280,12 +297,21 @@ def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> P
         return document.problem(loc, f"`{_value_at(document, loc)}` is not a valid id; use lowercase letters, digits and dashes, like what-is-it")
     if kind == "string_pattern_mismatch":
         return document.problem(loc, f"`{_value_at(document, loc)}` is not a language code; use two letters, like en or es")
+    if kind in ("too_short", "too_long"):
+        ctx = error.get("ctx") or {}
+        count = ctx.get("actual_length")
+        if kind == "too_short":
+            limit = f"at least {ctx.get('min_length')} {'is' if ctx.get('min_length') == 1 else 'are'} needed"
+        else:
+            limit = f"at most {ctx.get('max_length')} {'is' if ctx.get('max_length') == 1 else 'are'} allowed"
+        return document.problem(loc, f"`{name}` has {count} item{'' if count == 1 else 's'}; {limit}")
     message = str(error["msg"])
     if message.startswith("Input should be"):
         message = "should be" + message[len("Input should be"):]
     elif message.startswith("Value error, "):
         message = message[len("Value error, "):]
-    return document.problem(loc, f"`{name}` {message}")
+    separator = " " if message.startswith("should") else ": "
+    return document.problem(loc, f"`{name}`{separator}{message}")
 
 
 def _value_at(document: Document, loc: Path_) -> Any:

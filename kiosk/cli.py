@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk import __version__
@@ -132,6 +133,11 @@ def export(args: argparse.Namespace) -> int:
 
 def validate(deck: Path, assets: Path) -> int:
     report = check_deck(deck, assets=assets)
+    if report.deck is not None:
+        from kiosk.fit import fit_problems
+        from kiosk.problems import sort_problems
+
+        report = replace(report, problems=tuple(sort_problems([*report.problems, *fit_problems(report.deck)])))
     here = Path.cwd()
     for problem in report.problems:
         print(problem.format(relative_to=here), file=sys.stderr if problem in report.errors else sys.stdout)

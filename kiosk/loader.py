@@ -189,8 +189,10 @@ class _DeckLoader:
             if words > MAX_SUMMARY_WORDS:
                 self.problems.append(document.problem(("summary", language) if isinstance(model.summary, dict) else ("summary",), f"the summary has {words} words ({language}); keep it to {MAX_SUMMARY_WORDS} words or fewer so it can be read in passing, and move the rest into a detail", severity=Severity.WARNING))
         review = Review(model.reviewed_by, model.reviewed_on, model.review_due)
-        if review.pending:
-            self.problems.append(document.problem(("reviewed_by",) if model.reviewed_by else ("id",), "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`", severity=Severity.WARNING))
+        if review.pending and model.reviewed_by:
+            self.problems.append(document.problem(("reviewed_by",), "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`", severity=Severity.WARNING))
+        elif review.pending:
+            self.problems.append(document.problem(("id",), "this slide has not had a clinical review; when a clinician has checked it, add a line `reviewed_by: ` with their name", severity=Severity.WARNING))
         if review.overdue(self.today):
             self.problems.append(document.problem(("review_due",), f"the review date {model.review_due} has passed; ask a clinician to check the slide and set a new `review_due`", severity=Severity.WARNING))
         return Slide(

@@ -17,7 +17,7 @@ from kiosk.layout import BODY_FLOOR, ScreenLayout, TextLine, arrange
 from kiosk.painter import Fonts
 from kiosk.program import Mode, View
 
-from conftest import SIZES, fake_measure
+from conftest import SIZES, SLIDES, fake_measure
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +124,21 @@ def test_the_pure_core_never_imports_pygame():
     code = "import sys, kiosk.loader, kiosk.state, kiosk.layout, kiosk.program; print('pygame' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_validate_warns_when_text_cannot_fit_at_the_floor(tmp_path, capsys):
+    import shutil
+
+    from kiosk.cli import main
+
+    deck_dir = tmp_path / "deck"
+    shutil.copytree(SLIDES, deck_dir)
+    path = deck_dir / "benefits.yaml"
+    original = path.read_text(encoding="utf-8")
+    text = original.replace("  en: The benefits", "  en: " + "The many benefits " * 4, 1)
+    text = text.replace("summary:\n  en: ", "summary:\n  en: " + "Many words here. " * 15, 1)
+    assert text.count("Many words") == 15 and "The many" in text
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(deck_dir)]) == 0  # warnings only
+    out = capsys.readouterr().out
+    assert "benefits.yaml:1:1: warning: the slide (en) does not fit the screen even at the smallest text size" in out.replace(str(deck_dir) + "/", "")

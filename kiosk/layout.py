@@ -28,6 +28,7 @@ BODY_FLOOR = {Mode.TOUCH: 0.032, Mode.LOBBY: 0.045}  # share of the short side
 LOBBY_SCALE = 1.3
 MIN_TARGET = 0.07  # touch targets: share of the short side (about 9 mm on a 24" screen)
 SHRINK_STEP = 0.03
+PORTRAIT_DETAIL_GROW = 1.25
 TITLE_FLOOR = 0.7  # headings may shrink to 70% once body text is at its floor
 
 
@@ -463,7 +464,8 @@ def _detail_screen(deck: Deck, slide: Slide, detail: Detail, view: View, m: Metr
             items += _illustration(image, region_x + region_w // 2, bar_bottom + round(m.height * 0.03) + radius, radius)
     limit = bottom_top - round(m.height * 0.02)
     floor = m.min_shrink(BODY)
-    shrink, title_shrink = 1.0, 1.0
+    # A tall portrait screen has room to spare below a short detail: start larger and shrink.
+    shrink = title_shrink = PORTRAIT_DETAIL_GROW if m.portrait else 1.0
     while True:
         head, body = _detail_column(slide, detail, view, m, measure, column, shrink, title_shrink)
         if body.y <= limit or title_shrink <= TITLE_FLOOR:

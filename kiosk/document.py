@@ -200,12 +200,33 @@ def _other_yaml_problem(file: str, text: str, exc: yaml.YAMLError) -> Problem:
     return Problem(file, 1, 1, f"this is not valid YAML ({exc}); compare with a slide file that works")
 
 
+def _line_at(mark: Any) -> str:
+    buffer = getattr(mark, "buffer", None)
+    if not isinstance(buffer, str):
+        return ""
+    start = max(buffer.rfind("\n", 0, mark.pointer), buffer.rfind("\r", 0, mark.pointer)) + 1
+    return buffer[start:mark.pointer]
+
+
+def _indented_key_before(mark: Any) -> str | None:
+    """The key, when the refused colon follows just an indented word on a continuation line."""
+    if mark is None or mark.line == 0:
+        return None
+    match = re.fullmatch(r" +([\w-]+)", _line_at(mark))
+    return match.group(1) if match else None
+
+
 def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = (exc.problem or "").strip()
     context = (exc.context or "").strip()
-    if "mapping values are not allowed" in what:
+    key = _indented_key_before(mark) if "mapping values are not allowed" in what else None
+    if key is not None:
+        # `  en: A` then `   es: B`: the second line continues the text `A`, and its colon is refused.
+        message = f"this line is indented further than the line above it, so it reads as part of that line's text; line `{key}:` up with the keys above it"
+        column = len(_line_at(mark)) - len(_line_at(mark).lstrip(" ")) + 1
+    elif "mapping values are not allowed" in what:
         message = "a colon (:) appears inside a text here; put the whole text in double quotes, like: title: \"Before: after\""
     elif "could not find expected ':'" in what or ("simple key" in context and "':'" in what):
         message = "a line here is missing its colon (:) after the key, or is indented differently from the lines around it"

@@ -162,7 +162,7 @@ class _DeckLoader:
         return slides
 
     def _file_hint(self, slide_id: str) -> str:
-        names = [p.stem for p in self.folder.glob("*.yaml") if p.name != DECK_FILE]
+        names = [p.stem for p in self.folder.glob("*.yaml") if p.name != DECK_FILE and p.stem != slide_id]
         match = difflib.get_close_matches(slide_id, names, n=1, cutoff=0.6)
         return f"; did you mean `{match[0]}`?" if match else ""
 

@@ -24,6 +24,7 @@ REGULAR = FONT_DIR / "AtkinsonHyperlegible-Regular.ttf"
 BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
 MAX_FONTS = 48
 MAX_PICTURES = 48
+MAX_PICTURE_BYTES = 48 * 1024 * 1024
 
 
 class Fonts:
@@ -64,9 +65,14 @@ class Pictures:
             return self._cache[key]
         surface = self._load(image, size)
         self._cache[key] = surface
-        if len(self._cache) > MAX_PICTURES:
+        # Bounded by bytes as well as count: at 4K one illustration is about 9 MiB.
+        while len(self._cache) > 1 and (len(self._cache) > MAX_PICTURES or self.bytes > MAX_PICTURE_BYTES):
             self._cache.popitem(last=False)
         return surface
+
+    @property
+    def bytes(self) -> int:
+        return sum(s.get_width() * s.get_height() * 4 for s in self._cache.values() if s is not None)
 
     def _load(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
         try:

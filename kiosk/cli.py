@@ -132,6 +132,10 @@ def export(args: argparse.Namespace) -> int:
 
 
 def validate(deck: Path, assets: Path) -> int:
+    if not deck.is_dir():
+        what = "there is no deck folder at" if not deck.exists() else "this is a file, not a deck folder:"
+        print(f"kiosk: {what} {deck}; give the folder that holds deck.yaml", file=sys.stderr)
+        return 1
     report = check_deck(deck, assets=assets)
     if report.deck is not None:
         from kiosk.fit import fit_problems

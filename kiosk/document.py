@@ -130,11 +130,8 @@ def decode(file: str, raw: bytes) -> str:
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
     """Line and column (in characters, as an editor shows them) of the byte at `offset`."""
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    start = before.rfind(b"\n") + 1
-    column = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
-    return line, column
+    before = raw[:offset].decode("utf-8", errors="replace")
+    return _text_position(before, len(before))
 
 
 def _text_position(text: str, offset: int) -> tuple[int, int]:

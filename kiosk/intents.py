@@ -86,4 +86,20 @@ class Scroll:
     limit_px: float
 
 
-Intent = Tick | PointerDown | Tap | Drag | Swipe | Back | Quit | Resize | Redraw | Activate | Press | Scroll
+@dataclass(frozen=True)
+class NewDeck:
+    """A newly loaded, valid deck: shown from the next slide boundary on."""
+
+    program: object  # kiosk.program.Program (not imported here: intents stay a leaf module)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the wall clock allows now: whether the clinic is open, and which slides may play
+    (None: all). The app sends it when either changes."""
+
+    open: bool
+    allowed: frozenset[int] | None = None
+
+
+Intent = NewDeck | Schedule | Tick | PointerDown | Tap | Drag | Swipe | Back | Quit | Resize | Redraw | Activate | Press | Scroll

@@ -210,7 +210,8 @@ class _DeckLoader:
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
         if detail.body is None and detail.steps is None:
             self.problems.append(document.problem(path + ("title",), f"the detail `{detail.id}` has no `body` (and no `steps`); add a `body:` with the text to show", at_key=True))
-        body = self._text(document, path + ("body",), detail.body, required=False) if detail.body is not None else None
+        # A body without its translation would show one language's text to the other's readers.
+        body = self._text(document, path + ("body",), detail.body) if detail.body is not None else None
         steps = tuple(
             Step(self._text(document, path + ("steps", i, "text"), step.text), self._image(document, path + ("steps", i, "image"), step.image))
             for i, step in enumerate(detail.steps or ())

@@ -41,13 +41,23 @@ class Stage:
         self.theme = theme
         self.size = size
         self.scale = scale
+        # During a reload the outgoing deck is still drawn (the crossfade's first half).
+        self._programs: OrderedDict[int, Program] = OrderedDict({program.version: program})
         self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
         self._screens: OrderedDict[View, Screen] = OrderedDict()
 
-    def reset(self, program: Program | None = None, size: tuple[int, int] | None = None) -> None:
-        """New content or a new screen size: forget every cached layout and surface."""
-        if program is not None:
-            self.program = program
+    def remember(self, program: Program) -> None:
+        """A newly loaded deck that a view may name from now on; the oldest are forgotten."""
+        self.program = program
+        self._programs[program.version] = program
+        while len(self._programs) > 2:
+            version, _ = self._programs.popitem(last=False)
+            for cache in (self._layouts, self._screens):
+                for view in [v for v in cache if v.version == version]:
+                    del cache[view]
+
+    def reset(self, size: tuple[int, int] | None = None) -> None:
+        """A new screen size: forget every cached layout and surface."""
         if size is not None:
             self.size = size
         self._layouts.clear()
@@ -61,7 +71,8 @@ class Stage:
         layout = self._layouts.get(view)
         if layout is None:
             width, height = self.size
-            layout = arrange(self.program.deck, view, width, height, self.program.mode, self.fonts.measure, scale=self.scale)
+            program = self._programs.get(view.version, self.program)
+            layout = arrange(program.deck, view, width, height, program.mode, self.fonts.measure, scale=self.scale)
             self._layouts[view] = layout
             if len(self._layouts) > 64:
                 self._layouts.popitem(last=False)
@@ -82,6 +93,9 @@ class Stage:
 
     def compose(self, state: State, now: float, target: pygame.Surface) -> None:
         """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface)."""
+        if state.dark:
+            target.fill((0, 0, 0))  # outside opening hours: no backlight-burning content
+            return
         transition = state.transition
         current = self.screen(state.view)
         if transition is None or transition.progress(now) >= 1.0:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kiosk.intents import Activate, Back, Intent, Press, Scroll, Swipe, Tick
+from kiosk.intents import Activate, Back, Intent, NewDeck, Press, Schedule, Scroll, Swipe, Tick
 from kiosk.program import Program, View
 
 PRESS_S = 0.15
@@ -42,6 +42,14 @@ class State:
     transition: Transition | None = None
     pressed: str | None = None
     pressed_at: float = 0.0
+    pending: Program | None = None  # a reloaded deck waiting for the next slide boundary
+    closed: bool = False  # outside opening hours
+    allowed: frozenset[int] | None = None  # slides the schedule allows now (None: all)
+
+    @property
+    def dark(self) -> bool:
+        """Outside opening hours the screen is black, unless a visitor has just woken it."""
+        return self.closed and self.last_input_at is None
 
     @property
     def view(self) -> View:
@@ -60,6 +68,8 @@ class State:
             deadlines.append(self.pressed_at + PRESS_S)
         if self.last_input_at is not None:
             deadlines.append(self.last_input_at + self.program.idle_timeout_s)
+        if self.dark:
+            return min(deadlines) if deadlines else None
         if self.detail is None and not self.paused:
             deadlines.append(self.shown_at + self.program.durations_s[self.index])
         return min(deadlines) if deadlines else None
@@ -76,8 +86,21 @@ def step(state: State, intent: Intent, now: float) -> State:
         state = replace(state, pressed=None)
     if isinstance(intent, Tick):
         return _tick(state, now)
+    if isinstance(intent, NewDeck):
+        pending = replace(state, pending=intent.program)
+        return _adopt(pending, now) if state.dark else pending
+    if isinstance(intent, Schedule):
+        scheduled = replace(state, closed=not intent.open, allowed=intent.allowed)
+        if scheduled.dark and not state.dark:
+            return replace(scheduled, transition=None, detail=None, scroll_px=0.0, paused=False)
+        if state.dark and not scheduled.dark:
+            return replace(scheduled, shown_at=now)
+        return scheduled
     if not state.program.touch:
         return state  # a lobby screen ignores touches: nothing a passer-by does changes it
+    if state.dark:
+        # The first touch on a dark screen only wakes it: it must not press an unseen card.
+        return replace(state, last_input_at=now, shown_at=now)
     touched = replace(state, last_input_at=now)
     if isinstance(intent, Press):
         return replace(touched, pressed=intent.action, pressed_at=now)
@@ -101,11 +124,45 @@ def step(state: State, intent: Intent, now: float) -> State:
 def _tick(state: State, now: float) -> State:
     program = state.program
     if state.last_input_at is not None and now - state.last_input_at >= program.idle_timeout_s:
-        return _reset(state, now)
+        reset = _reset(state, now)
+        return _adopt(reset, now) if reset.pending is not None else reset
+    if state.dark:
+        return _adopt(state, now) if state.pending is not None else state
     if state.detail is None and not state.paused and state.transition is None:
         if now - state.shown_at >= program.durations_s[state.index]:
+            if state.pending is not None:
+                return _adopt(state, now)
             return _go(state, state.index + 1, now, "fade", program.deck.timing.transition_s, paused=False)
     return state
+
+
+def _adopt(state: State, now: float) -> State:
+    """Switch to the pending deck at a slide boundary, continuing after the current slide."""
+    program = state.pending
+    assert program is not None
+    current_id = state.program.deck.slides[state.view.slide].id
+    ids = [program.deck.slides[entry.slide].id for entry in program.entries]
+    index = (ids.index(current_id) + 1) % len(ids) if current_id in ids else 0
+    language = state.language if state.language in program.deck.languages else program.deck.default_language
+    adopted = replace(state, program=program, pending=None, index=0, shown_at=now, detail=None, scroll_px=0.0, language=language, pressed=None)
+    adopted = replace(adopted, index=_allowed_index(adopted, index, 1))
+    if state.dark:
+        return adopted
+    return replace(adopted, transition=Transition(state.view, "fade", now, program.deck.timing.transition_s))
+
+
+def _allowed_index(state: State, index: int, direction: int) -> int:
+    """The first entry from `index` on (in `direction`) whose slide the schedule allows."""
+    entries = state.program.entries
+    count = len(entries)
+    index %= count
+    if state.allowed is None:
+        return index
+    for offset in range(count):
+        candidate = (index + direction * offset) % count
+        if entries[candidate].slide in state.allowed:
+            return candidate
+    return index  # nothing is allowed: play everything rather than go blank
 
 
 def _reset(state: State, now: float) -> State:
@@ -126,7 +183,7 @@ def _reset(state: State, now: float) -> State:
 
 
 def _go(state: State, index: int, now: float, kind: str, duration_s: float, *, paused: bool) -> State:
-    index %= len(state.program.entries)
+    index = _allowed_index(state, index, -1 if kind == "push-previous" else 1)
     moved = replace(state, index=index, shown_at=now, detail=None, scroll_px=0.0, paused=paused)
     if moved.view == state.view:
         return moved

@@ -483,6 +483,11 @@ def test_utf16_with_bom(tmp_path):
     assert errors(folder) == ["one.yaml:1:1: the file is saved as UTF-16; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)"]
 
 
+def test_utf32_with_bom(tmp_path):
+    folder = make_deck(tmp_path, one=ONE_YAML.encode("utf-32"))
+    assert errors(folder) == ["one.yaml:1:1: the file is saved as UTF-32; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)"]
+
+
 def test_utf16_without_bom(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.encode("utf-16-le"))
     assert errors(folder) == ["one.yaml:1:1: the file looks like UTF-16 text; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)"]
@@ -886,10 +891,7 @@ def test_cli_deck_that_does_not_exist(tmp_path, capsys, monkeypatch):
     assert main(["validate", "no-such-deck"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.splitlines() == [
-        "no-such-deck:1:1: the deck folder does not exist; give the folder that holds deck.yaml",
-        "1 error(s), 0 warning(s): the kiosk will not show this deck until the errors are fixed.",
-    ]
+    assert err.splitlines() == ["kiosk: there is no deck folder at no-such-deck; give the folder that holds deck.yaml"]
 
 
 def _break_real_deck(root: Path) -> Path:

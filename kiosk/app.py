@@ -1,77 +1,90 @@
 """The running kiosk: events -> step -> draw -> flip, sleeping whenever nothing moves.
 
 `Kiosk` holds no behaviour of its own beyond wiring: the state machine decides, the layout
-places, the stage paints. Time comes from an injectable clock, so tests drive it with a fake one.
+places, the stage paints, the reloader watches the content. Time comes from injectable clocks
+(monotonic for the loop, wall-clock for opening hours), so tests drive a week in seconds.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
+import shlex
 import signal
+import subprocess
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pygame
 
 from kiosk.deck import Deck
 from kiosk.events import InputReader
-from kiosk.intents import Activate, Drag, Intent, PointerDown, Press, Quit, Redraw, Resize, Scroll, Tap, Tick
+from kiosk.intents import Activate, Drag, Intent, NewDeck, PointerDown, Press, Quit, Redraw, Resize, Schedule, Scroll, Tap, Tick
+from kiosk.loader import DEFAULT_ASSETS, check_deck
 from kiosk.orientation import Orientation
-from kiosk.program import Mode, build_program
+from kiosk.program import Program, build_program
+from kiosk.reload import Reloader
+from kiosk.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
 from kiosk.stage import Stage
 from kiosk.state import State, initial_state, step
 from kiosk.theme import THEMES
+from kiosk.watchdog import Notifier
 
 log = logging.getLogger(__name__)
 
 FRAME_S = 1 / 60
 MAX_SLEEP_S = 1.0  # wake at least this often, so a stuck deadline can never freeze the screen
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How this kiosk runs: the deck's own settings, overridden from the command line."""
-
-    mode: Mode = Mode.TOUCH
-    language: str | None = None
-    idle_timeout_s: float | None = None
-    windowed: bool = False
-    size: tuple[int, int] | None = None
-    rotation: int = 0
-    theme: str = "warm"
-    dev: bool = False
-
-
-def settings_for(deck: Deck, *, mode: str | None = None, language: str | None = None, idle_timeout_s: float | None = None, windowed: bool = False, size: tuple[int, int] | None = None, rotation: int | None = None, dev: bool = False) -> Settings:
-    return Settings(
-        mode=Mode(mode or deck.mode),
-        language=language if language in deck.languages else None,
-        idle_timeout_s=idle_timeout_s,
-        windowed=windowed,
-        size=size,
-        rotation=deck.rotation if rotation is None else rotation,
-        theme=deck.theme,
-        dev=dev,
-    )
+SCHEDULE_EVERY_S = 5.0
+PIXEL_SHIFT_EVERY_S = 180.0
+PIXEL_SHIFTS = ((0, 0), (2, 0), (2, 2), (0, 2), (-2, 2), (-2, 0), (-2, -2), (0, -2), (2, -2))
+ERROR_LOG_EVERY_S = 60.0
 
 
 class Kiosk:
-    def __init__(self, deck: Deck, settings: Settings, display: pygame.Surface, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        deck: Deck,
+        settings: Settings,
+        display: pygame.Surface,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime.datetime] = datetime.datetime.now,
+        reloader: Reloader | None = None,
+        notifier: Notifier | None = None,
+        run_command: Callable[[str, float], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.wall_clock = wall_clock
         self.display = display
+        self.reloader = reloader
+        self.notifier = notifier or Notifier({})
+        self.run_command = run_command or _run_in_background
         self.orientation = Orientation(settings.rotation, *display.get_size())
-        self.program = build_program(deck, settings.mode, idle_timeout_s=settings.idle_timeout_s)
+        self.versions = 0
+        self.program = self._program(deck)
         self.stage = Stage(self.program, THEMES[settings.theme], self.orientation.logical_size)
         self.reader = InputReader(self.orientation, dev=settings.dev)
         self.state: State = initial_state(self.program, clock(), settings.language)
+        self.loaded_at = wall_clock()
         self.running = True
         self.frames = 0
-        self._drawn: tuple[State, bool] | None = None
+        self._drawn: tuple | None = None
         self._frame = self._logical_surface()
+        self._schedule: Schedule | None = None
+        self._scheduled_at = float("-inf")
+        self._errors_logged_at: dict[str, float] = {}
+        self._waking_touch = False
+        self._log_expired(deck)
+        self.update_schedule(force=True)
+
+    def _program(self, deck: Deck) -> Program:
+        self.versions += 1
+        return build_program(deck, self.settings.mode, idle_timeout_s=self.settings.idle_timeout_s, version=self.versions)
 
     def _logical_surface(self) -> pygame.Surface:
         if self.orientation.rotation == 0:
@@ -99,17 +112,19 @@ class Kiosk:
             return
         layout = self.stage.layout(self.state.view)
         if isinstance(intent, PointerDown):
-            intent = Press(layout.hit(intent.x, intent.y))
+            # A finger that lands on a dark screen wakes it; its lift must not press what appears.
+            self._waking_touch = self.state.dark
+            intent = Press(None if self.state.dark else layout.hit(intent.x, intent.y))
         elif isinstance(intent, Tap):
-            action = layout.hit(intent.x, intent.y)
-            if action is None:
-                # A tap on nothing still counts as a visitor being there (it delays the reset).
-                self.state = step(self.state, Press(None), now)
-                return
-            intent = Activate(action)
+            action = None if (self.state.dark or self._waking_touch) else layout.hit(intent.x, intent.y)
+            self._waking_touch = False
+            # A tap on nothing still counts as a visitor being there (it delays the reset).
+            intent = Press(None) if action is None else Activate(action)
         elif isinstance(intent, Drag):
             intent = Scroll(intent.dy_px, layout.scroll_limit_px)
+        was_dark = self.state.dark
         self.state = step(self.state, intent, now)
+        self._dark_changed(was_dark)
 
     def resize(self, width: int, height: int) -> None:
         surface = pygame.display.get_surface()
@@ -126,22 +141,97 @@ class Kiosk:
         self._drawn = None
         log.info("display is now %dx%d; laid out again", width, height)
 
+    # -- content and schedule ---------------------------------------------------------------
+
+    def adopt(self, deck: Deck, now: float) -> None:
+        """A newly loaded valid deck: it takes over at the next slide boundary."""
+        program = self._program(deck)
+        self.stage.remember(program)
+        self.program = program
+        self.loaded_at = self.wall_clock()
+        self.state = step(self.state, NewDeck(program), now)
+        self._log_expired(deck)
+        self.update_schedule(force=True)
+
+    def _log_expired(self, deck: Deck) -> None:
+        today = self.wall_clock().date()
+        for slide in deck.slides:
+            if slide.review.overdue(today):
+                hidden = " and is left out of the loop" if self._hide_expired(deck) else ""
+                log.warning("slide %s is past its review date %s%s", slide.id, slide.review.review_due, hidden)
+
+    def _hide_expired(self, deck: Deck) -> bool:
+        return self.settings.hide_expired if self.settings.hide_expired is not None else deck.hide_expired
+
+    def schedule_now(self) -> Schedule:
+        deck = self.state.pending.deck if self.state.pending else self.state.program.deck
+        wall = self.wall_clock()
+        hours = self.settings.opening_hours or deck.hours
+        program = self.state.program
+        hide = self._hide_expired(program.deck)
+        allowed = frozenset(
+            index
+            for index, slide in enumerate(program.deck.slides)
+            if (slide.show is None or slide.show.allows(wall)) and not (hide and slide.review.overdue(wall.date()))
+        )
+        every = len(allowed) == len(program.deck.slides) or not allowed
+        return Schedule(open=hours.is_open(wall), allowed=None if every else allowed)
+
+    def update_schedule(self, *, force: bool = False) -> None:
+        now = self.clock()
+        if not force and now - self._scheduled_at < SCHEDULE_EVERY_S:
+            return
+        self._scheduled_at = now
+        schedule = self.schedule_now()
+        if schedule != self._schedule:
+            was_dark = self.state.dark
+            self._schedule = schedule
+            self.state = step(self.state, schedule, now)
+            self._dark_changed(was_dark)
+
+    def _dark_changed(self, was_dark: bool) -> None:
+        if self.state.dark == was_dark:
+            return
+        if self.state.dark:
+            log.info("outside opening hours: screen dark")
+            if self.settings.on_sleep:
+                self.run_command(self.settings.on_sleep, self.settings.command_timeout_s)
+        else:
+            log.info("screen awake")
+            if self.settings.on_wake:
+                self.run_command(self.settings.on_wake, self.settings.command_timeout_s)
+
     # -- time and drawing -------------------------------------------------------------------
 
     def tick(self) -> bool:
         """Advance time; draw and flip when the picture changed. Returns whether it drew."""
         now = self.clock()
+        if self.reloader is not None:
+            report = self.reloader.poll(now)
+            if report is not None and report.deck is not None:
+                self.adopt(report.deck, now)
+        self.update_schedule()
+        was_dark = self.state.dark
         self.state = step(self.state, Tick(), now)
+        self._dark_changed(was_dark)
+        self.notifier.ping(now)
         moving = self.state.moving(now)
-        key = (self.state, moving)
+        shift = self.pixel_shift(now)
+        key = (self.state, moving, shift)
         if self._drawn == key and not moving:
             return False
-        self.draw(now)
+        self.draw(now, shift)
         self._drawn = key
         return True
 
-    def draw(self, now: float) -> None:
-        self.stage.compose(self.state, now, self._frame)
+    def pixel_shift(self, now: float) -> tuple[int, int]:
+        enabled = self.settings.pixel_shift if self.settings.pixel_shift is not None else self.state.program.deck.pixel_shift
+        if not enabled:
+            return (0, 0)
+        return PIXEL_SHIFTS[int(now // PIXEL_SHIFT_EVERY_S) % len(PIXEL_SHIFTS)]
+
+    def draw(self, now: float, shift: tuple[int, int] = (0, 0)) -> None:
+        self.stage.compose(self.state, now, self._frame, shift=shift)
         if self._frame is not self.display:
             turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
             self.display.blit(turned, (0, 0))
@@ -157,14 +247,28 @@ class Kiosk:
             return MAX_SLEEP_S
         return min(MAX_SLEEP_S, max(0.0, deadline - now))
 
+    def _survive(self, what: str, exc: BaseException) -> None:
+        """Log a failure at most once a minute per kind, and keep the loop going."""
+        now = self.clock()
+        kind = f"{what}:{type(exc).__name__}"
+        if now - self._errors_logged_at.get(kind, float("-inf")) >= ERROR_LOG_EVERY_S:
+            self._errors_logged_at[kind] = now
+            log.exception("%s failed; the kiosk keeps running", what)
+
     def run(self) -> None:
         pending: list[pygame.event.Event] = []
         pacer = pygame.time.Clock()
         while self.running:
             for event in pending + pygame.event.get():
-                self.handle_event(event)
+                try:
+                    self.handle_event(event)
+                except Exception as exc:  # one bad event must not end the show
+                    self._survive("handling an event", exc)
             pending = []
-            self.tick()
+            try:
+                self.tick()
+            except Exception as exc:
+                self._survive("drawing a frame", exc)
             if self.state.moving(self.clock()):
                 pacer.tick(60)
                 continue
@@ -174,6 +278,20 @@ class Kiosk:
                 event = pygame.event.wait(wait_ms)
                 if event.type != pygame.NOEVENT:
                     pending.append(event)
+
+
+def _run_in_background(command: str, timeout_s: float) -> None:
+    """Run an IT-configured command (display power) without blocking the frame loop."""
+
+    def work() -> None:
+        try:
+            result = subprocess.run(shlex.split(command), capture_output=True, timeout=timeout_s, check=False)
+            if result.returncode != 0:
+                log.warning("`%s` exited with %d: %s", command, result.returncode, result.stderr.decode(errors="replace").strip()[:200])
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            log.warning("`%s` failed: %s", command, exc)
+
+    threading.Thread(target=work, name="kiosk-command", daemon=True).start()
 
 
 def open_display(settings: Settings) -> pygame.Surface:
@@ -198,21 +316,27 @@ def open_display(settings: Settings) -> pygame.Surface:
     return display
 
 
-def run(deck: Deck, settings: Settings) -> int:
+def run(deck: Deck, settings: Settings, *, deck_folder: Path | None = None, assets: Path = DEFAULT_ASSETS) -> int:
     display = open_display(settings)
-    kiosk = Kiosk(deck, settings, display)
+    folder = deck_folder or deck.folder
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-reload")
+    reloader = Reloader(folder, lambda path: check_deck(path, assets=assets), current=deck, executor=executor)
+    kiosk = Kiosk(deck, settings, display, reloader=reloader)
 
     def stop(signum: int, frame: object) -> None:
         kiosk.running = False
 
     signal.signal(signal.SIGTERM, stop)
-    log.info("showing %s (%d slides) at %dx%d in %s mode", deck.folder, len(deck.slides), *display.get_size(), settings.mode.value)
+    log.info("showing %s (%d slides) at %dx%d in %s mode", folder, len(deck.slides), *display.get_size(), settings.mode.value)
+    kiosk.tick()
+    notifier = kiosk.notifier = Notifier()  # READY=1 only once the first frame is on screen
+    notifier.ready()
     if os.environ.get("KIOSK_FIRST_FRAME_FILE"):
-        kiosk.tick()
         Path(os.environ["KIOSK_FIRST_FRAME_FILE"]).write_text(f"{time.time():.6f}\n")
     try:
         kiosk.run()
     finally:
+        notifier.stopping()
+        executor.shutdown(wait=False, cancel_futures=True)
         pygame.quit()
     return 0
-

@@ -69,6 +69,7 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=_size, help="window size, like 1280x720")
     parser.add_argument("--rotation", type=int, choices=(0, 90, 180, 270), help="turn the picture and the touch input for a rotated panel")
     parser.add_argument("--dev", action="store_true", help="development: Escape and window-close exit, the cursor shows")
+    parser.add_argument("--settings", type=Path, help="the local settings file (default: /etc/kiosk/settings.yaml when it exists)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,10 +108,21 @@ def run(args: argparse.Namespace) -> int:
     deck = _load_or_report(args.deck)
     if deck is None:
         return 1
-    from kiosk.app import run as run_kiosk, settings_for
+    from kiosk.app import run as run_kiosk
+    from kiosk.problems import ContentError
+    from kiosk.settings import DEFAULT_SETTINGS_FILE, read_local_settings, settings_for
 
-    settings = settings_for(deck, mode=args.mode, language=args.lang, idle_timeout_s=args.idle_timeout, windowed=args.windowed, size=args.size, rotation=args.rotation, dev=args.dev)
-    return run_kiosk(deck, settings)
+    local = None
+    settings_file = args.settings or (DEFAULT_SETTINGS_FILE if DEFAULT_SETTINGS_FILE.is_file() else None)
+    if settings_file is not None:
+        try:
+            local = read_local_settings(settings_file)
+        except ContentError as exc:
+            for problem in exc.problems:
+                print(problem.format(), file=sys.stderr)
+            return 1
+    settings = settings_for(deck, local=local, mode=args.mode, language=args.lang, idle_timeout_s=args.idle_timeout, windowed=args.windowed, size=args.size, rotation=args.rotation, dev=args.dev)
+    return run_kiosk(deck, settings, deck_folder=args.deck)
 
 
 def export(args: argparse.Namespace) -> int:

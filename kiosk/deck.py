@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.hours import OpeningHours, ShowWindow
+
 
 @dataclass(frozen=True)
 class Text:
@@ -139,6 +141,7 @@ class Slide:
     details: tuple[Detail, ...]
     review: Review
     source: str  # the file it came from, for messages
+    show: ShowWindow | None = None
 
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)
@@ -164,6 +167,9 @@ class Deck:
     rotation: int
     slides: tuple[Slide, ...]
     folder: Path = field(compare=False)
+    hours: OpeningHours = OpeningHours.always_open()
+    hide_expired: bool = False
+    pixel_shift: bool = False
 
     def slide(self, slide_id: str) -> Slide | None:
         return next((s for s in self.slides if s.id == slide_id), None)

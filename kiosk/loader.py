@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from kiosk.deck import Deck, Detail, Image, Review, Slide, Step, Text, Timing, parse_body
 from kiosk.document import Document, DocumentError, Path_, read_document
+from kiosk.hours import OpeningHours, ShowWindow
 from kiosk.imagefile import ImageRefused, resolve_image
 from kiosk.problems import ContentError, Problem, Severity, sort_problems
 from kiosk.schema import DeckFile, Id, Language, SlideFile
@@ -109,6 +110,9 @@ class _DeckLoader:
             rotation=deck_file.rotation,
             slides=tuple(slides),
             folder=self.folder,
+            hours=OpeningHours.parse(dict(deck_file.opening_hours)) if deck_file.opening_hours is not None else OpeningHours.always_open(),
+            hide_expired=deck_file.hide_expired,
+            pixel_shift=deck_file.pixel_shift,
         )
 
     def _read(self, path: Path) -> Document | None:
@@ -205,6 +209,7 @@ class _DeckLoader:
             details=tuple(details),
             review=review,
             source=str(file),
+            show=ShowWindow.parse(model.show.days, model.show.hours) if model.show else None,
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:

@@ -80,6 +80,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _hours_text(value: str) -> str:
+    from kiosk.hours import HoursError, OpeningHours
+
+    try:
+        OpeningHours.parse({"mon": value})
+    except HoursError as exc:
+        raise PydanticCustomError("hours", str(exc)) from None
+    return value
+
+
+HoursText = Annotated[str, Field(max_length=80, description="Like 08:00-18:00, or 08:00-12:00, 13:00-18:00, or closed"), AfterValidator(_hours_text)]
+
+
+class ShowFile(_Strict):
+    """When a slide may play (day-parting). Without it, a slide plays whenever the kiosk is open."""
+
+    days: list[Weekday] | None = Field(default=None, min_length=1, description="Weekdays, like [mon, tue]; all days when left out.")
+    hours: HoursText | None = Field(default=None, description="A daily time range, like 08:00-12:00; all day when left out.")
+
+
 class StepFile(_Strict):
     """One step of a numbered sequence, with its own picture."""
 
@@ -111,6 +134,7 @@ class SlideFile(_Strict):
     reviewed_by: str | None = Field(default=None, max_length=120, description="Who checked the medical content, or 'pending'.")
     reviewed_on: datetime.date | None = None
     review_due: datetime.date | None = None
+    show: ShowFile | None = None
 
 
 class TimingFile(_Strict):
@@ -131,6 +155,9 @@ class DeckFile(_Strict):
     theme: Literal["warm", "high-contrast"] = "warm"
     mode: Literal["touch", "lobby"] = "touch"
     rotation: Literal[0, 90, 180, 270] = 0
+    opening_hours: dict[Weekday, HoursText] | None = Field(default=None, description="Per weekday, like mon: 08:00-18:00. Days not listed are closed; without this key the kiosk is always on.")
+    hide_expired: bool = Field(default=False, description="Leave slides whose review_due has passed out of the loop (never the last one).")
+    pixel_shift: bool = Field(default=False, description="Move the picture by a few pixels every few minutes (plasma and OLED panels).")
     slides: list[Id] = Field(min_length=1, max_length=60, description="Slide ids in play order; each names a file <id>.yaml in this folder.")
 
 

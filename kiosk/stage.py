@@ -7,6 +7,7 @@ picture is the live picture.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from kiosk.painter import Fonts, Painter, Pictures
 from kiosk.program import Program, View
 from kiosk.state import PRESS_S, State
 from kiosk.theme import Theme
+
+log = logging.getLogger(__name__)
 
 # Current, next, previous and an open detail, plus the one a transition is leaving.
 MAX_SCREENS = 5
@@ -45,6 +48,7 @@ class Stage:
         self._programs: OrderedDict[int, Program] = OrderedDict({program.version: program})
         self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
         self._screens: OrderedDict[View, Screen] = OrderedDict()
+        self._failed: set[View] = set()
 
     def remember(self, program: Program) -> None:
         """A newly loaded deck that a view may name from now on; the oldest are forgotten."""
@@ -81,8 +85,16 @@ class Stage:
     def screen(self, view: View) -> Screen:
         screen = self._screens.get(view)
         if screen is None:
-            layout = self.layout(view)
-            base, strip = self.painter.paint(layout, self.theme)
+            try:
+                layout = self.layout(view)
+                base, strip = self.painter.paint(layout, self.theme)
+            except Exception:  # a slide that cannot be drawn must not stop the loop
+                if view not in self._failed:
+                    self._failed.add(view)
+                    log.exception("screen %s cannot be drawn; showing a plain placeholder", view)
+                layout = ScreenLayout(self.size[0], self.size[1], (), ())
+                self._layouts[view] = layout
+                base, strip = self.painter.paint(layout, self.theme)
             screen = Screen(layout, base, strip)
             self._screens[view] = screen
             if len(self._screens) > MAX_SCREENS:
@@ -91,47 +103,53 @@ class Stage:
             self._screens.move_to_end(view)
         return screen
 
-    def compose(self, state: State, now: float, target: pygame.Surface) -> None:
-        """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface)."""
+    def compose(self, state: State, now: float, target: pygame.Surface, *, shift: tuple[int, int] = (0, 0)) -> None:
+        """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface).
+
+        `shift` moves the whole picture a few pixels (burn-in protection); the strip it uncovers
+        is background colour."""
         if state.dark:
             target.fill((0, 0, 0))  # outside opening hours: no backlight-burning content
             return
+        dx, dy = shift
+        if shift != (0, 0):
+            target.fill(self.theme.rgb("background"))
         transition = state.transition
         current = self.screen(state.view)
         if transition is None or transition.progress(now) >= 1.0:
-            self._blit_screen(target, current, state.scroll_px, 0)
-            self._pressed(target, current, state, now)
+            self._blit_screen(target, current, state.scroll_px, dx, dy)
+            self._pressed(target, current, state, now, dx, dy)
             return
         source = self.screen(transition.source)
         t = ease(transition.progress(now))
         width = target.get_width()
         if transition.kind == "fade":
-            self._blit_screen(target, source, 0, 0)
+            self._blit_screen(target, source, 0, dx, dy)
             current.base.set_alpha(round(255 * t))
             if current.strip is not None:
                 current.strip.set_alpha(round(255 * t))
-            self._blit_screen(target, current, state.scroll_px, 0)
+            self._blit_screen(target, current, state.scroll_px, dx, dy)
             current.base.set_alpha(None)
             if current.strip is not None:
                 current.strip.set_alpha(None)
         else:
             sign = 1 if transition.kind == "push-next" else -1
             offset = round(width * t) * sign
-            self._blit_screen(target, source, 0, -offset)
-            self._blit_screen(target, current, state.scroll_px, sign * width - offset)
+            self._blit_screen(target, source, 0, dx - offset, dy)
+            self._blit_screen(target, current, state.scroll_px, dx + sign * width - offset, dy)
 
-    def _blit_screen(self, target: pygame.Surface, screen: Screen, scroll_px: float, dx: int) -> None:
-        target.blit(screen.base, (dx, 0))
+    def _blit_screen(self, target: pygame.Surface, screen: Screen, scroll_px: float, dx: int, dy: int) -> None:
+        target.blit(screen.base, (dx, dy))
         viewport = screen.layout.viewport
         if screen.strip is not None and viewport is not None:
             scroll = round(min(max(0.0, scroll_px), screen.layout.scroll_limit_px))
-            target.blit(screen.strip, (viewport.x + dx, viewport.y), pygame.Rect(0, scroll, viewport.w, viewport.h))
+            target.blit(screen.strip, (viewport.x + dx, viewport.y + dy), pygame.Rect(0, scroll, viewport.w, viewport.h))
 
-    def _pressed(self, target: pygame.Surface, screen: Screen, state: State, now: float) -> None:
+    def _pressed(self, target: pygame.Surface, screen: Screen, state: State, now: float, dx: int, dy: int) -> None:
         if state.pressed is None or now - state.pressed_at >= PRESS_S:
             return
         for hotspot in screen.layout.hotspots:
             if hotspot.action == state.pressed:
                 box = hotspot.box
                 # Multiplying darkens the card and keeps its label readable, with no re-render.
-                target.fill(self.theme.rgb("pressed"), pygame.Rect(box.x, box.y, box.w, box.h), special_flags=pygame.BLEND_RGB_MULT)
+                target.fill(self.theme.rgb("pressed"), pygame.Rect(box.x + dx, box.y + dy, box.w, box.h), special_flags=pygame.BLEND_RGB_MULT)

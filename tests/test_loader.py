@@ -205,7 +205,7 @@ def test_typo_in_timing_key_of_deck_yaml(tmp_path):
 def test_unknown_key_far_from_any_lists_the_allowed_keys(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + "colour: red\n")
     assert errors(folder) == [
-        "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt, duration_s, details, reviewed_by, reviewed_on, review_due"
+        "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt, duration_s, details, reviewed_by, reviewed_on, review_due, show"
     ]
 
 
@@ -791,7 +791,7 @@ def test_errors_from_several_files_sorted_by_file_then_line(tmp_path):
 def test_slides_are_checked_even_when_deck_yaml_has_errors(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "colour: blue\n", one=ONE_YAML.replace("  es: Uno\n", ""))
     assert errors(folder) == [
-        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, slides",
+        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, slides",
         "one.yaml:3:3: `title` has no `es` text; add a line `es: ...` below `title`",
     ]
 

@@ -171,3 +171,29 @@ def emit(result: dict) -> None:
     """What a child prints last: one line of JSON for the runner."""
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
+
+
+# -- a private X server -------------------------------------------------------------------------
+
+
+class XServer:
+    """A private Xvfb (via benchmarks/startup.py's helper), with its pid for CPU readings."""
+
+    def __init__(self, width: int, height: int, log: Path) -> None:
+        from benchmarks.startup import xvfb
+
+        self._context = xvfb(width, height, log)
+        self.display = ""
+        self.pid: int | None = None
+
+    def __enter__(self) -> XServer:
+        self.display = self._context.__enter__()
+        lock = Path(f"/tmp/.X{self.display.lstrip(':')}-lock")
+        try:
+            self.pid = int(lock.read_text().strip())
+        except (OSError, ValueError):
+            self.pid = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._context.__exit__(*exc)

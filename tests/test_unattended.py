@@ -286,3 +286,36 @@ def test_watchdog_pings_arrive_while_the_loop_runs_and_stop_when_it_hangs(tmp_pa
             process.kill()
         process.wait()
         server.close()
+
+
+def test_a_resolution_change_relays_out_and_keeps_going(deck_dir, display):
+    from kiosk.intents import Redraw, Resize
+
+    clocks = Clocks()
+    kiosk = make_kiosk(deck_dir, display, clocks)
+    kiosk.tick()
+    bigger = pygame.display.set_mode((1280, 720))  # an HDMI re-plug to another panel
+    kiosk.handle(Resize(1280, 720), clocks.now)
+    assert kiosk.tick() is True
+    assert kiosk.stage.layout(kiosk.state.view).width == 1280
+    assert frame_brightness(bigger) > 450
+    kiosk.handle(Redraw(), clocks.now)  # display back on / window exposed: drawn again
+    assert kiosk.tick() is True
+
+
+def test_pixel_shift_moves_the_picture_a_few_pixels_every_few_minutes(deck_dir, display):
+    from kiosk.app import PIXEL_SHIFT_EVERY_S
+
+    clocks = Clocks()
+    kiosk = make_kiosk(deck_dir, display, clocks, Settings(pixel_shift=True))
+    assert kiosk.pixel_shift(0.0) == (0, 0)
+    shifted = kiosk.pixel_shift(PIXEL_SHIFT_EVERY_S + 1)
+    assert shifted != (0, 0) and max(abs(v) for v in shifted) <= 2
+    plain = make_kiosk(deck_dir, display, clocks)
+    assert plain.pixel_shift(PIXEL_SHIFT_EVERY_S + 1) == (0, 0)
+    kiosk.draw(0.0, (0, 0))
+    before = display.copy()
+    kiosk.draw(0.0, (2, 0))
+    row = [before.get_at((x, 300)) for x in range(100, 900)]
+    assert [display.get_at((x + 2, 300)) for x in range(100, 900)] == row
+    assert [display.get_at((x, 300)) for x in range(100, 900)] != row

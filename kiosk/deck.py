@@ -108,6 +108,7 @@ class Detail:
     steps: tuple[Step, ...]
     image: Image | None
     alt: Text | None
+    link: str | None = None
 
     def blocks(self, language: str) -> tuple[Block, ...]:
         for code, blocks in self.body:
@@ -142,6 +143,7 @@ class Slide:
     review: Review
     source: str  # the file it came from, for messages
     show: ShowWindow | None = None
+    link: str | None = None
 
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)

@@ -210,6 +210,7 @@ class _DeckLoader:
             review=review,
             source=str(file),
             show=ShowWindow.parse(model.show.days, model.show.hours) if model.show else None,
+            link=model.link,
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
@@ -228,6 +229,7 @@ class _DeckLoader:
             steps=steps,
             image=self._image(document, path + ("image",), detail.image),
             alt=self._text(document, path + ("alt",), detail.alt, required=False),
+            link=detail.link,
         )
 
     # -- values -----------------------------------------------------------------------------

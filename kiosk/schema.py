@@ -69,6 +69,18 @@ def _image_path(value: str) -> str:
     return value
 
 
+def _url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "." not in parts.netloc or any(c.isspace() for c in value):
+        raise PydanticCustomError("link", "`{value}` is not a web address; write it in full, like https://example-clinic.com/sclerotherapy", {"value": value[:80]})
+    return value
+
+
+Link = Annotated[str, Field(max_length=300, description="A web address patients can open at home: shown as a QR code."), AfterValidator(_url)]
+
+
 ImagePath = Annotated[
     str,
     Field(min_length=1, max_length=200, description="An SVG or PNG, relative to the deck folder or to assets/, like illustrations/leg.svg"),
@@ -119,6 +131,7 @@ class DetailFile(_Strict):
     steps: list[StepFile] | None = Field(default=None, min_length=1, max_length=6)
     image: ImagePath | None = None
     alt: Text(200, "A short description of the image, for the handout and screen readers.", optional=True) = None
+    link: Link | None = None
 
 
 class SlideFile(_Strict):
@@ -135,6 +148,7 @@ class SlideFile(_Strict):
     reviewed_on: datetime.date | None = None
     review_due: datetime.date | None = None
     show: ShowFile | None = None
+    link: Link | None = None
 
 
 class TimingFile(_Strict):

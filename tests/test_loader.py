@@ -205,7 +205,7 @@ def test_typo_in_timing_key_of_deck_yaml(tmp_path):
 def test_unknown_key_far_from_any_lists_the_allowed_keys(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + "colour: red\n")
     assert errors(folder) == [
-        "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt, duration_s, details, reviewed_by, reviewed_on, review_due, show"
+        "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt, duration_s, details, reviewed_by, reviewed_on, review_due, show, link"
     ]
 
 

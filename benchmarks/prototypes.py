@@ -125,19 +125,21 @@ def install_dirty_crossfade() -> None:
     original = Stage.compose
     memory: dict[int, tuple] = {}
 
-    def compose(self: Stage, state, now: float, target: pygame.Surface) -> None:
+    def compose(self: Stage, state, now: float, target: pygame.Surface, *args, **kwargs) -> None:
         transition = state.transition
-        if transition is None or transition.kind != "fade" or transition.progress(now) >= 1.0:
+        shift = tuple(kwargs.get("shift", (0, 0)))
+        plain = transition is not None and transition.kind == "fade" and transition.progress(now) < 1.0
+        plain = plain and not args and shift == (0, 0) and not getattr(state, "dark", False)
+        if plain:
+            source, current = self.screen(transition.source), self.screen(state.view)
+            plain = source.strip is None and current.strip is None
+        if not plain:
             memory.pop(id(self), None)
-            return original(self, state, now, target)
-        source, current = self.screen(transition.source), self.screen(state.view)
-        if source.strip is not None or current.strip is not None:
-            memory.pop(id(self), None)
-            return original(self, state, now, target)
+            return original(self, state, now, target, *args, **kwargs)
         key = (transition, state.view, id(target))
         previous = memory.get(id(self))
         if previous is None or previous[0] != key:
-            original(self, state, now, target)  # first frame of this transition: in full
+            original(self, state, now, target, *args, **kwargs)  # first frame of this transition: in full
             memory[id(self)] = (key, changed_rects(source.layout, current.layout))
             return
         alpha = round(255 * ease(transition.progress(now)))
@@ -155,44 +157,41 @@ def install_dirty_crossfade() -> None:
 # -- P4: show the press at once, paint a new screen after that frame (kiosk/stage.py) ------------
 #
 # A tap opens a detail with a 0.25 s fade that starts at alpha 0 (smoothstep), and the pressed
-# tint is not drawn during a transition, so the first one or two frames after a tap look exactly
-# like the frame before it. Drawing the pressed tint over the outgoing screen makes the very
-# first frame respond; and when the new screen is not painted yet, that first frame is flipped
-# before the painting (20-100 ms) instead of after it.
+# tint is not drawn during a transition, so the first frames after a tap look exactly like the
+# frame before it. Tinting the pressed card during the fade makes the very first frame respond;
+# and when the new screen is not painted yet, that first frame is flipped before the painting
+# (20-100 ms) instead of after it. (The real change would tint the outgoing screen before the
+# blend, in Stage.compose; this wrapper tints the blended frame, which costs the same.)
+
+
+def _tint_pressed(stage: Stage, target: pygame.Surface, layout, state, now: float, shift: tuple[int, int]) -> None:
+    if state.pressed is None or now - state.pressed_at >= kiosk.stage.PRESS_S:
+        return
+    for spot in layout.hotspots:
+        if spot.action == state.pressed:
+            box = spot.box
+            rect = pygame.Rect(box.x + shift[0], box.y + shift[1], box.w, box.h)
+            target.fill(stage.theme.rgb("pressed"), rect, special_flags=pygame.BLEND_RGB_MULT)
 
 
 def install_press_first() -> None:
-    def compose(self: Stage, state, now: float, target: pygame.Surface) -> None:
+    original = Stage.compose
+
+    def compose(self: Stage, state, now: float, target: pygame.Surface, *args, **kwargs) -> None:
         transition = state.transition
-        if transition is None or transition.progress(now) >= 1.0:
-            current = self.screen(state.view)
-            self._blit_screen(target, current, state.scroll_px, 0)
-            self._pressed(target, current, state, now)
-            return
-        if transition.kind == "fade" and state.view not in self._screens and transition.source in self._screens:
+        shift = tuple(kwargs.get("shift", (0, 0)))
+        fading = transition is not None and transition.kind == "fade" and transition.progress(now) < 1.0 and not getattr(state, "dark", False)
+        cached = getattr(self, "_screens", {})
+        if fading and state.view not in cached and transition.source in cached and cached[transition.source].strip is None:
             source = self.screen(transition.source)
-            self._blit_screen(target, source, 0, 0)
-            self._pressed(target, source, state, now)  # this frame: the press; the next: paint
-            return
-        current = self.screen(state.view)
-        source = self.screen(transition.source)
-        t = ease(transition.progress(now))
-        width = target.get_width()
-        if transition.kind == "fade":
-            self._blit_screen(target, source, 0, 0)
-            self._pressed(target, source, state, now)
-            current.base.set_alpha(round(255 * t))
-            if current.strip is not None:
-                current.strip.set_alpha(round(255 * t))
-            self._blit_screen(target, current, state.scroll_px, 0)
-            current.base.set_alpha(None)
-            if current.strip is not None:
-                current.strip.set_alpha(None)
-        else:
-            sign = 1 if transition.kind == "push-next" else -1
-            offset = round(width * t) * sign
-            self._blit_screen(target, source, 0, -offset)
-            self._blit_screen(target, current, state.scroll_px, sign * width - offset)
+            if shift != (0, 0):
+                target.fill(self.theme.rgb("background"))
+            target.blit(source.base, shift)
+            _tint_pressed(self, target, source.layout, state, now, shift)  # this frame: the press
+            return  # the next frame paints the new screen and starts blending
+        original(self, state, now, target, *args, **kwargs)
+        if fading and transition.source in cached:
+            _tint_pressed(self, target, cached[transition.source].layout, state, now, shift)
 
     Stage.compose = compose
 
@@ -204,6 +203,32 @@ def install_max_screens(count: int) -> None:
     kiosk.stage.MAX_SCREENS = count
 
 
+# -- P6: a smaller picture cache (kiosk/painter.py, MAX_PICTURE_BYTES) ---------------------------
+#
+# A picture is only read while a screen is painted; once painted it lives on in the screen's
+# surface. The cache only saves re-rasterising an SVG when a screen is painted again.
+
+
+def install_picture_budget(mib: int) -> None:
+    import kiosk.painter
+
+    kiosk.painter.MAX_PICTURE_BYTES = mib * 1024 * 1024
+
+
+# -- P7: large pixel buffers straight from mmap (glibc; kiosk/app.py, run) -----------------------
+#
+# glibc raises its mmap threshold each time a large mmapped block is freed (up to 32 MiB), so
+# after the first screen is dropped, later 8 MiB surfaces come from the heap, where freed ones
+# leave holes that are not returned to the system. A fixed threshold (mallopt, or the
+# MALLOC_MMAP_THRESHOLD_ environment variable in the systemd unit) keeps them mmapped.
+
+
+def install_mmap_threshold(bytes_: int = 128 * 1024) -> None:
+    libc = ctypes.CDLL("libc.so.6")
+    M_MMAP_THRESHOLD = -3
+    libc.mallopt(M_MMAP_THRESHOLD, bytes_)
+
+
 PATCHES = {
     "blocking-wait": install_blocking_wait,
     "coarse-wait": install_coarse_wait,
@@ -211,6 +236,9 @@ PATCHES = {
     "dirty-crossfade": install_dirty_crossfade,
     "press-first": install_press_first,
     "max-screens-3": lambda: install_max_screens(3),
+    "pictures-8mb": lambda: install_picture_budget(8),
+    "pictures-0": lambda: install_picture_budget(0),
+    "mmap-threshold": install_mmap_threshold,
 }
 
 

@@ -84,7 +84,8 @@ class Kiosk:
 
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
-        return build_program(deck, self.settings.mode, idle_timeout_s=self.settings.idle_timeout_s, version=self.versions)
+        reduced = self.settings.reduced_motion if self.settings.reduced_motion is not None else deck.reduced_motion
+        return build_program(deck, self.settings.mode, idle_timeout_s=self.settings.idle_timeout_s, version=self.versions, reduced_motion=reduced)
 
     def _logical_surface(self) -> pygame.Surface:
         if self.orientation.rotation == 0:

@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", help="language code (default: the deck's default)")
     export.add_argument("--mode", choices=("touch", "lobby"), default="touch")
     export.add_argument("--theme", choices=("warm", "high-contrast"))
+    export.add_argument("--large-text", action="store_true", help="as a visitor sees it after tapping A+")
     export.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of deck.yaml and of a slide file, for editors")
@@ -135,7 +136,7 @@ def export(args: argparse.Namespace) -> int:
     from kiosk.export import export as export_deck
     from kiosk.program import Mode
 
-    manifest = export_deck(deck, args.out, args.size, language=args.lang, mode=Mode(args.mode), theme=args.theme)
+    manifest = export_deck(deck, args.out, args.size, language=args.lang, mode=Mode(args.mode), theme=args.theme, large_text=args.large_text)
     overflow = [line for screen in manifest["screens"] for line in screen["overflow"]]
     print(f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, {manifest['language']}, {args.mode})")
     for line in overflow:

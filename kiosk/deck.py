@@ -95,6 +95,18 @@ class Image:
 
 
 @dataclass(frozen=True)
+class QrCode:
+    """A link and its QR matrix, made once at load time ("1" is a dark module), without border."""
+
+    url: str
+    rows: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
 class Step:
     text: Text
     image: Image | None
@@ -108,7 +120,7 @@ class Detail:
     steps: tuple[Step, ...]
     image: Image | None
     alt: Text | None
-    link: str | None = None
+    link: QrCode | None = None
 
     def blocks(self, language: str) -> tuple[Block, ...]:
         for code, blocks in self.body:
@@ -143,7 +155,7 @@ class Slide:
     review: Review
     source: str  # the file it came from, for messages
     show: ShowWindow | None = None
-    link: str | None = None
+    link: QrCode | None = None
 
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)
@@ -172,6 +184,7 @@ class Deck:
     hours: OpeningHours = OpeningHours.always_open()
     hide_expired: bool = False
     pixel_shift: bool = False
+    reduced_motion: bool = False
 
     def slide(self, slide_id: str) -> Slide | None:
         return next((s for s in self.slides if s.id == slide_id), None)

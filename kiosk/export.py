@@ -27,7 +27,7 @@ def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
     return views
 
 
-def export(deck: Deck, out: Path, size: tuple[int, int], *, language: str | None = None, mode: Mode = Mode.TOUCH, theme: str | None = None) -> dict:
+def export(deck: Deck, out: Path, size: tuple[int, int], *, language: str | None = None, mode: Mode = Mode.TOUCH, theme: str | None = None, large_text: bool = False) -> dict:
     import pygame
 
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -44,7 +44,7 @@ def export(deck: Deck, out: Path, size: tuple[int, int], *, language: str | None
     start = initial_state(program, 0.0, language)
     for name, view in screen_views(deck, language):
         index = next(i for i, entry in enumerate(program.entries) if entry.slide == view.slide and (entry.language in (None, language)))
-        state = replace(start, index=index, detail=view.detail)
+        state = replace(start, index=index, detail=view.detail, large_text=large_text)
         stage.compose(state, 0.0, frame)
         pygame.image.save(frame, str(out / name))
         layout = stage.layout(state.view)

@@ -10,11 +10,13 @@ LABELS: dict[str, dict[str, str]] = {
         "hint": "Tap a topic to learn more",
         "back": "Back",
         "more": "Scroll for more",
+        "scan": "Scan to read this at home",
     },
     "es": {
         "hint": "Toque un tema para saber más",
         "back": "Volver",
         "more": "Deslice para ver más",
+        "scan": "Escanee para leerlo en casa",
     },
 }
 

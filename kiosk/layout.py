@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kiosk.deck import Bullets, Deck, Detail, Image, Paragraph, Slide
+from kiosk.deck import Bullets, Deck, Detail, Image, Paragraph, QrCode, Slide
 from kiosk.labels import label
 from kiosk.program import Mode, View
 
@@ -28,6 +28,9 @@ BODY_FLOOR = {Mode.TOUCH: 0.032, Mode.LOBBY: 0.045}  # share of the short side
 LOBBY_SCALE = 1.3
 MIN_TARGET = 0.07  # touch targets: share of the short side (about 9 mm on a 24" screen)
 SHRINK_STEP = 0.03
+LARGE_TEXT = 1.4  # the A+ control
+LARGE_FLOOR = 1.25
+QR_QUIET = 4  # modules of white around a QR code, as the standard asks
 PORTRAIT_DETAIL_GROW = 1.25
 TITLE_FLOOR = 0.7  # headings may shrink to 70% once body text is at its floor
 
@@ -86,7 +89,16 @@ class Picture:
     box: Box
 
 
-Item = Shape | TextLine | Picture
+@dataclass(frozen=True)
+class Qr:
+    """A QR code drawn at a whole number of pixels per module, quiet zone included in `box`."""
+
+    code: QrCode
+    box: Box
+    module_px: int
+
+
+Item = Shape | TextLine | Picture | Qr
 
 
 @dataclass(frozen=True)
@@ -211,7 +223,9 @@ class Metrics:
 
     @property
     def body_floor_px(self) -> int:
-        return round(self.short * BODY_FLOOR[self.mode])
+        # With A+ on, text may shrink to fit but stays clearly larger than without it.
+        large = LARGE_FLOOR if self.scale > 1 else 1.0
+        return round(self.short * BODY_FLOOR[self.mode] * large)
 
     def min_shrink(self, body_share: float) -> float:
         return min(1.0, self.body_floor_px / (self.u * body_share))
@@ -229,8 +243,8 @@ DECK_NAME = 0.026
 KICKER = 0.028
 
 
-def arrange(deck: Deck, view: View, width: int, height: int, mode: Mode, measure: Measure, *, scale: float = 1.0) -> ScreenLayout:
-    metrics = Metrics(width, height, mode, scale)
+def arrange(deck: Deck, view: View, width: int, height: int, mode: Mode, measure: Measure) -> ScreenLayout:
+    metrics = Metrics(width, height, mode, LARGE_TEXT if view.large else 1.0)
     slide = deck.slides[view.slide]
     detail = slide.detail(view.detail) if view.detail else None
     if detail is not None:
@@ -277,6 +291,16 @@ def _top_bar(deck: Deck, view: View, m: Metrics, measure: Measure, *, back: bool
             items.append(TextLine(text, Box(seg.x + (seg_w - text_w) // 2, y, text_w, h), size, True, "on_teal" if active else "teal", text_w))
             hotspots.append(Hotspot(f"language:{code}", seg))
         right = pill.x - round(h * 0.4)
+    if touch:
+        size = round(h * 0.36)
+        text = "A+"
+        text_w = measure(text, size, True)
+        box = Box(right - max(round(h * 1.3), text_w + round(h * 0.6)), y, max(round(h * 1.3), text_w + round(h * 0.6)), h)
+        border = max(2, round(m.short * 0.003))
+        items.append(Shape("rect", box, fill="teal" if view.large else "card", border="teal", border_px=border, radius_px=h // 2))
+        items.append(TextLine(text, Box(box.x + (box.w - text_w) // 2, y, text_w, h), size, True, "on_teal" if view.large else "teal", text_w))
+        hotspots.append(Hotspot("text:larger", box))
+        right = box.x - round(h * 0.3)
     if not (back and touch):
         size = m.px(DECK_NAME) if m.mode is Mode.TOUCH else m.px(DECK_NAME / LOBBY_SCALE * 1.15)
         name = deck.title.get(view.language)
@@ -310,6 +334,7 @@ def _bottom_row(deck: Deck, view: View, m: Metrics, measure: Measure, *, hint: b
 
     Returns the items and the top of the row: the lowest pixel that content above may use."""
     disclaimer = deck.disclaimer.get(view.language) if (deck.disclaimer and medical) else None
+    m = Metrics(m.width, m.height, m.mode)  # A+ enlarges the content, not this row
     small = max(m.px(SMALL), round(m.short * 0.022))
     hint_size = m.px(HINT)
     row_h = round(max(hint_size, small) * 1.8)
@@ -350,6 +375,34 @@ def _bottom_row(deck: Deck, view: View, m: Metrics, measure: Measure, *, hint: b
     return items, y
 
 
+def _qr_block(code: QrCode, view: View, m: Metrics, measure: Measure, right: int, bottom: int, *, left: int | None = None) -> tuple[list[Item], Box]:
+    """A QR code with its caption beside it, anchored at its bottom-right (or bottom-left)."""
+    modules = code.size + 2 * QR_QUIET
+    # Whole pixels per module keep every module crisp; about a fifth of the short side in all.
+    module_px = max(2, int(m.short * 0.19 // modules))
+    side = modules * module_px
+    size = max(m.px(SMALL), round(m.short * 0.024))
+    caption_w = max(round(m.width * (0.4 if m.portrait else 0.14)), side)
+    lines = wrap(label("scan", view.language), caption_w, size, False, measure)
+    step = round(size * 1.3)
+    text_w = max(measure(line, size, False) for line in lines)
+    gap = round(side * 0.08)
+    block_w = side + gap + text_w
+    x = left if left is not None else right - block_w
+    box = Box(x, bottom - side, block_w, side)
+    border = max(2, round(m.short * 0.003))
+    items: list[Item] = [
+        Shape("rect", Box(x - border, box.y - border, side + 2 * border, side + 2 * border), fill="card", border="card_border", border_px=border, radius_px=border * 3),
+        Qr(code, Box(x, box.y, side, side), module_px),
+    ]
+    ty = box.y + (side - len(lines) * step) // 2
+    for line in lines:
+        width = measure(line, size, False)
+        items.append(TextLine(line, Box(x + side + gap, ty, width, step), size, False, "mute", width))
+        ty += step
+    return items, box
+
+
 def _dots(count: int, current: int, x: int, cy: int, dot: int, gap: int) -> list[Item]:
     items: list[Item] = []
     for i in range(count):
@@ -366,27 +419,40 @@ def _slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Mea
     touch = m.mode is Mode.TOUCH
     items, hotspots, bar_bottom = _top_bar(deck, view, m, measure, back=False)
     bottom_items, bottom_top = _bottom_row(deck, view, m, measure, hint=touch and bool(slide.details), dots=True, medical=True)
+    qr_top = bottom_top
+    if slide.link is not None:
+        gap = round(m.height * 0.02)
+        if m.portrait:
+            qr_items, qr_box = _qr_block(slide.link, view, m, measure, 0, bottom_top - gap, left=m.margin_x)
+        else:
+            qr_items, qr_box = _qr_block(slide.link, view, m, measure, m.width - m.margin_x, bottom_top - gap)
+        items += qr_items
+        qr_top = qr_box.y - gap
     if m.portrait:
-        radius = round(min(m.width * 0.32, m.height * 0.15))
+        radius = round(min(m.width * 0.32, m.height * 0.15) * (0.7 if m.scale > 1 else 1.0))
         cy = bar_bottom + round(m.height * 0.012) + radius
         items += _illustration(slide.image, m.width // 2, cy, radius)
         column = Box(m.margin_x, cy + radius + round(m.height * 0.03), m.width - 2 * m.margin_x, 0)
     else:
-        column_w = round(m.width * 0.47)
+        # Large text takes room from the illustration rather than shrinking back down.
+        column_w = round(m.width * (0.58 if m.scale > 1 else 0.47))
         column = Box(m.margin_x, bar_bottom + round(m.height * 0.05), column_w, 0)
         region_x = column.right + round(m.width * 0.04)
         region_w = m.width - m.margin_x - region_x
-        region_h = bottom_top - bar_bottom - round(m.height * 0.04)
+        region_h = qr_top - bar_bottom - round(m.height * 0.04)
         radius = round(min(region_w, region_h) / 2)
         items += _illustration(slide.image, region_x + region_w // 2, bar_bottom + round(m.height * 0.02) + region_h // 2, radius)
-    limit = bottom_top - round(m.height * 0.025)
+    limit = (qr_top if m.portrait else bottom_top) - round(m.height * 0.025)
     floor = m.min_shrink(SUMMARY)
-    shrink = 1.0
+    shrink = title_shrink = 1.0
     while True:
-        flow, cards, card_spots = _slide_column(slide, view, m, measure, column, shrink, touch)
-        if flow.y <= limit or shrink <= floor:
+        flow, cards, card_spots = _slide_column(slide, view, m, measure, column, shrink, touch, title_shrink)
+        if flow.y <= limit or title_shrink <= TITLE_FLOOR:
             break
-        shrink = max(floor, shrink - SHRINK_STEP)
+        if shrink > floor:
+            shrink = title_shrink = max(floor, shrink - SHRINK_STEP)
+        else:
+            title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
     overflow = list(flow.overflow)
     if flow.y > limit:
         overflow.append(f"slide `{slide.id}` ({view.language}) is {flow.y - limit}px too tall at {m.width}x{m.height}")
@@ -395,9 +461,9 @@ def _slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Mea
     return ScreenLayout(m.width, m.height, tuple(items), tuple(hotspots), overflow=tuple(overflow))
 
 
-def _slide_column(slide: Slide, view: View, m: Metrics, measure: Measure, column: Box, shrink: float, touch: bool) -> tuple[_Flow, list[Item], list[Hotspot]]:
+def _slide_column(slide: Slide, view: View, m: Metrics, measure: Measure, column: Box, shrink: float, touch: bool, title_shrink: float) -> tuple[_Flow, list[Item], list[Hotspot]]:
     flow = _Flow(measure, column.x, column.w, column.y)
-    flow.text(slide.title.get(view.language), m.px(TITLE, shrink), bold=True, color="teal", line_height=TITLE_LINE_HEIGHT)
+    flow.text(slide.title.get(view.language), m.px(TITLE, title_shrink), bold=True, color="teal", line_height=TITLE_LINE_HEIGHT)
     flow.gap(m.u * 0.025 * shrink)
     flow.text(slide.summary.get(view.language), m.px(SUMMARY, shrink))
     cards: list[Item] = []
@@ -448,6 +514,16 @@ def _detail_screen(deck: Deck, slide: Slide, detail: Detail, view: View, m: Metr
     items += bottom_items
     image = detail.image or (slide.image if not detail.steps else None)
     has_steps = bool(detail.steps)
+    link = detail.link or slide.link
+    qr_top = bottom_top
+    if link is not None:
+        gap = round(m.height * 0.02)
+        if m.portrait:
+            qr_items, qr_box = _qr_block(link, view, m, measure, 0, bottom_top - gap, left=m.margin_x)
+        else:
+            qr_items, qr_box = _qr_block(link, view, m, measure, m.width - m.margin_x, bottom_top - gap)
+        items += qr_items
+        qr_top = qr_box.y - gap
     if m.portrait:
         radius = round(min(m.width * 0.24, m.height * 0.11)) if image else 0
         cy = bar_bottom + round(m.height * 0.015) + radius
@@ -459,10 +535,12 @@ def _detail_screen(deck: Deck, slide: Slide, detail: Detail, view: View, m: Metr
         if image and not has_steps:
             region_x = round(m.width * 0.6)
             region_w = m.width - m.margin_x - region_x
-            region_h = bottom_top - bar_bottom - round(m.height * 0.06)
+            region_h = qr_top - bar_bottom - round(m.height * 0.06)
             radius = round(min(region_w, region_h, m.height * 0.5) / 2)
             items += _illustration(image, region_x + region_w // 2, bar_bottom + round(m.height * 0.03) + radius, radius)
-    limit = bottom_top - round(m.height * 0.02)
+    # Text that would run into the QR block stops above it (in portrait, or when it spans the width).
+    under_qr = link is not None and (m.portrait or column.right > m.width - m.margin_x - round(m.width * 0.25))
+    limit = (qr_top if under_qr else bottom_top) - round(m.height * 0.02)
     floor = m.min_shrink(BODY)
     # A tall portrait screen has room to spare below a short detail: start larger and shrink.
     shrink = title_shrink = PORTRAIT_DETAIL_GROW if m.portrait else 1.0

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from kiosk.deck import Deck, Detail, Image, Review, Slide, Step, Text, Timing, parse_body
+from kiosk.deck import Deck, Detail, Image, QrCode, Review, Slide, Step, Text, Timing, parse_body
 from kiosk.document import Document, DocumentError, Path_, read_document
 from kiosk.hours import OpeningHours, ShowWindow
 from kiosk.imagefile import ImageRefused, resolve_image
@@ -113,6 +113,7 @@ class _DeckLoader:
             hours=OpeningHours.parse(dict(deck_file.opening_hours)) if deck_file.opening_hours is not None else OpeningHours.always_open(),
             hide_expired=deck_file.hide_expired,
             pixel_shift=deck_file.pixel_shift,
+            reduced_motion=deck_file.reduced_motion,
         )
 
     def _read(self, path: Path) -> Document | None:
@@ -210,7 +211,7 @@ class _DeckLoader:
             review=review,
             source=str(file),
             show=ShowWindow.parse(model.show.days, model.show.hours) if model.show else None,
-            link=model.link,
+            link=qr_code(model.link),
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
@@ -229,7 +230,7 @@ class _DeckLoader:
             steps=steps,
             image=self._image(document, path + ("image",), detail.image),
             alt=self._text(document, path + ("alt",), detail.alt, required=False),
-            link=detail.link,
+            link=qr_code(detail.link),
         )
 
     # -- values -----------------------------------------------------------------------------
@@ -288,6 +289,16 @@ class _DeckLoader:
             for error in exc.errors(include_url=False):
                 self.problems.append(_schema_problem(document, model, error))
             return None
+
+
+def qr_code(url: str | None) -> QrCode | None:
+    """The QR matrix for a link, made here so that drawing never encodes anything."""
+    if url is None:
+        return None
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    return QrCode(url, tuple("".join("1" if module else "0" for module in row) for row in code.matrix))
 
 
 def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> Problem:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pygame
 
 from kiosk.deck import Image
-from kiosk.layout import Box, Picture, ScreenLayout, Shape, TextLine
+from kiosk.layout import Box, Picture, Qr, ScreenLayout, Shape, TextLine
 from kiosk.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -129,11 +129,25 @@ class Painter:
             surface.blit(rendered, (item.box.x + dx, y))
         elif isinstance(item, Shape):
             _shape(surface, item, theme, dx, dy)
+        elif isinstance(item, Qr):
+            _qr(surface, item, dx, dy)
         elif isinstance(item, Picture):
             box = item.box
             picture = self.pictures.get(item.image, (box.w, box.h))
             if picture is not None:
                 surface.blit(picture, (box.x + dx, box.y + dy))
+
+
+def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:
+    """White quiet zone, then each dark module as a whole-pixel square: crisp for a phone camera."""
+    box = qr.box
+    surface.fill((255, 255, 255), pygame.Rect(box.x + dx, box.y + dy, box.w, box.h))
+    quiet = (box.w // qr.module_px - qr.code.size) // 2
+    x0, y0 = box.x + dx + quiet * qr.module_px, box.y + dy + quiet * qr.module_px
+    for row, bits in enumerate(qr.code.rows):
+        for col, bit in enumerate(bits):
+            if bit == "1":
+                surface.fill((0, 0, 0), pygame.Rect(x0 + col * qr.module_px, y0 + row * qr.module_px, qr.module_px, qr.module_px))
 
 
 def _surface(size: tuple[int, int]) -> pygame.Surface:

@@ -32,6 +32,7 @@ class View:
     detail: str | None
     language: str
     version: int = 0  # which loaded deck: during a reload the old and new decks are both drawn
+    large: bool = False  # the visitor asked for large text (A+)
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,15 @@ class Program:
     durations_s: tuple[float, ...]
     idle_timeout_s: float
     version: int = 0
+    reduced_motion: bool = False  # fades only: no sliding screens
 
     @property
     def touch(self) -> bool:
         return self.mode is Mode.TOUCH
 
-    def view(self, index: int, language: str, detail: str | None = None) -> View:
+    def view(self, index: int, language: str, detail: str | None = None, large: bool = False) -> View:
         entry = self.entries[index % len(self.entries)]
-        return View(entry.slide, detail if detail is not None else entry.detail, entry.language or language, self.version)
+        return View(entry.slide, detail if detail is not None else entry.detail, entry.language or language, self.version, large)
 
 
 def reading_time_s(words: int, min_s: float, max_s: float) -> float:
@@ -76,7 +78,7 @@ def visible_words(slide: Slide, language: str, mode: Mode, detail: Detail | None
     return sum(len(text.split()) for text in texts)
 
 
-def build_program(deck: Deck, mode: Mode, *, idle_timeout_s: float | None = None, version: int = 0) -> Program:
+def build_program(deck: Deck, mode: Mode, *, idle_timeout_s: float | None = None, version: int = 0, reduced_motion: bool = False) -> Program:
     entries: list[Entry] = []
     if mode is Mode.TOUCH:
         entries = [Entry(index) for index in range(len(deck.slides))]
@@ -95,4 +97,4 @@ def build_program(deck: Deck, mode: Mode, *, idle_timeout_s: float | None = None
         words = visible_words(slide, entry.language or deck.default_language, mode, detail)
         durations.append(reading_time_s(words, deck.timing.min_slide_s, deck.timing.max_slide_s))
     timeout = idle_timeout_s if idle_timeout_s is not None else deck.timing.idle_timeout_s
-    return Program(deck, mode, tuple(entries), tuple(durations), timeout, version)
+    return Program(deck, mode, tuple(entries), tuple(durations), timeout, version, reduced_motion)

@@ -172,6 +172,7 @@ class DeckFile(_Strict):
     opening_hours: dict[Weekday, HoursText] | None = Field(default=None, description="Per weekday, like mon: 08:00-18:00. Days not listed are closed; without this key the kiosk is always on.")
     hide_expired: bool = Field(default=False, description="Leave slides whose review_due has passed out of the loop (never the last one).")
     pixel_shift: bool = Field(default=False, description="Move the picture by a few pixels every few minutes (plasma and OLED panels).")
+    reduced_motion: bool = Field(default=False, description="Fades only: screens never slide.")
     slides: list[Id] = Field(min_length=1, max_length=60, description="Slide ids in play order; each names a file <id>.yaml in this folder.")
 
 

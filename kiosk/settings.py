@@ -41,6 +41,7 @@ class Settings:
     command_timeout_s: float = 10.0
     hide_expired: bool | None = None  # None: the deck's
     pixel_shift: bool | None = None  # None: the deck's
+    reduced_motion: bool | None = None  # None: the deck's
     data_dir: Path | None = None
     admin_pin_hash: str | None = None
 
@@ -60,6 +61,7 @@ class LocalSettingsFile(BaseModel):
     command_timeout_s: float = Field(default=10, ge=1, le=120)
     hide_expired: bool | None = None
     pixel_shift: bool | None = None
+    reduced_motion: bool | None = None
     data_dir: str | None = None
     admin_pin_hash: str | None = Field(default=None, description="Set with `kiosk set-pin`; never the PIN itself.")
 
@@ -112,6 +114,7 @@ def settings_for(
             command_timeout_s=local.command_timeout_s,
             hide_expired=local.hide_expired,
             pixel_shift=local.pixel_shift,
+            reduced_motion=local.reduced_motion,
             data_dir=Path(local.data_dir) if local.data_dir else None,
             admin_pin_hash=local.admin_pin_hash,
         )

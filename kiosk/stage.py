@@ -37,13 +37,12 @@ def ease(t: float) -> float:
 
 
 class Stage:
-    def __init__(self, program: Program, theme: Theme, size: tuple[int, int], *, scale: float = 1.0) -> None:
+    def __init__(self, program: Program, theme: Theme, size: tuple[int, int]) -> None:
         self.fonts = Fonts()
         self.painter = Painter(self.fonts, Pictures())
         self.program = program
         self.theme = theme
         self.size = size
-        self.scale = scale
         # During a reload the outgoing deck is still drawn (the crossfade's first half).
         self._programs: OrderedDict[int, Program] = OrderedDict({program.version: program})
         self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
@@ -76,7 +75,7 @@ class Stage:
         if layout is None:
             width, height = self.size
             program = self._programs.get(view.version, self.program)
-            layout = arrange(program.deck, view, width, height, program.mode, self.fonts.measure, scale=self.scale)
+            layout = arrange(program.deck, view, width, height, program.mode, self.fonts.measure)
             self._layouts[view] = layout
             if len(self._layouts) > 64:
                 self._layouts.popitem(last=False)

@@ -45,6 +45,7 @@ class State:
     pending: Program | None = None  # a reloaded deck waiting for the next slide boundary
     closed: bool = False  # outside opening hours
     allowed: frozenset[int] | None = None  # slides the schedule allows now (None: all)
+    large_text: bool = False  # A+: a visitor's choice, reset at idle
 
     @property
     def dark(self) -> bool:
@@ -53,7 +54,7 @@ class State:
 
     @property
     def view(self) -> View:
-        return self.program.view(self.index, self.language, self.detail)
+        return self.program.view(self.index, self.language, self.detail, self.large_text)
 
     def moving(self, now: float) -> bool:
         """Whether the picture changes by itself right now (the loop may then run at full rate)."""
@@ -112,7 +113,9 @@ def step(state: State, intent: Intent, now: float) -> State:
         if state.detail is not None:
             return touched
         kind = "push-next" if intent.direction > 0 else "push-previous"
-        return _go(touched, state.index + (1 if intent.direction > 0 else -1), now, kind, PUSH_S, paused=True)
+        if state.program.reduced_motion:
+            kind = "fade"
+        return _go(touched, state.index + (1 if intent.direction > 0 else -1), now, kind, PUSH_S, paused=True, backwards=intent.direction < 0)
     if isinstance(intent, Scroll):
         if state.detail is None:
             return touched
@@ -176,14 +179,15 @@ def _reset(state: State, now: float) -> State:
         language=state.program.deck.default_language,
         pressed=None,
         shown_at=now,
+        large_text=False,
     )
     if reset.view == state.view:
         return reset
     return replace(reset, transition=Transition(state.view, "fade", now, state.program.deck.timing.transition_s))
 
 
-def _go(state: State, index: int, now: float, kind: str, duration_s: float, *, paused: bool) -> State:
-    index = _allowed_index(state, index, -1 if kind == "push-previous" else 1)
+def _go(state: State, index: int, now: float, kind: str, duration_s: float, *, paused: bool, backwards: bool = False) -> State:
+    index = _allowed_index(state, index, -1 if backwards else 1)
     moved = replace(state, index=index, shown_at=now, detail=None, scroll_px=0.0, paused=paused)
     if moved.view == state.view:
         return moved
@@ -200,6 +204,9 @@ def _activate(state: State, action: str, now: float) -> State:
         return replace(opened, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
     if verb == "back":
         return _close(state, now)
+    if verb == "text":
+        larger = replace(state, large_text=not state.large_text, scroll_px=0.0)
+        return replace(larger, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
     if verb == "language" and argument in state.program.deck.languages and argument != state.language:
         switched = replace(state, language=argument)
         return replace(switched, transition=Transition(state.view, "fade", now, OPEN_FADE_S))

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Settings that could leak in from the shell running the tests and change what the script does.
-_SCRIPT_SETTINGS = ("CONTENT_ROOT", "BRANCH", "DECK_SUBDIR", "SOURCE_DIR", "KIOSK", "KEEP_RELEASES", "JOURNAL_STREAM", "GIT_DIR", "GIT_WORK_TREE")
+_SCRIPT_SETTINGS = ("CONTENT_ROOT", "BRANCH", "DECK_SUBDIR", "SOURCE_DIR", "KIOSK", "KEEP_RELEASES", "KIOSK_CONTENT_CONFIG", "JOURNAL_STREAM", "GIT_DIR", "GIT_WORK_TREE")
 
 
 def script_env(root: Path, **settings: str) -> dict[str, str]:
@@ -40,6 +40,7 @@ def script_env(root: Path, **settings: str) -> dict[str, str]:
     env.update(
         CONTENT_ROOT=str(root),
         KIOSK=KIOSK,
+        KIOSK_CONTENT_CONFIG=os.devnull,  # not this machine's /etc/default/kiosk-content
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=os.devnull,  # no user's git settings (signing, hooks, default branch)
         GIT_AUTHOR_NAME="Clinic editor",
@@ -246,6 +247,18 @@ def test_rollback_holds_and_old_releases_are_pruned(tmp_path):
     assert run.returncode == 0, run.stderr
     assert not (root / "hold").exists()
     assert (root / "current" / "deck.yaml").read_text(encoding="utf-8") == "title: version 6\n"
+
+
+def test_settings_file_fills_in_what_the_environment_does_not_set(tmp_path):
+    root = tmp_path / "content-root"
+    source = tmp_path / "synced"
+    write_deck(source, 1)
+    config = tmp_path / "kiosk-content"
+    config.write_text(f'# as in /etc/default/kiosk-content\nSOURCE_DIR="{source}"\nCONTENT_ROOT=/nonexistent/elsewhere\n', encoding="utf-8")
+    env = script_env(root, KIOSK="true", KIOSK_CONTENT_CONFIG=str(config))
+    run = sync(env)
+    assert run.returncode == 0, run.stderr
+    assert (root / "current" / "deck.yaml").read_text(encoding="utf-8") == "title: version 1\n"
 
 
 def test_setup_mistakes_exit_2(tmp_path):

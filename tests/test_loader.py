@@ -791,7 +791,7 @@ def test_errors_from_several_files_sorted_by_file_then_line(tmp_path):
 def test_slides_are_checked_even_when_deck_yaml_has_errors(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "colour: blue\n", one=ONE_YAML.replace("  es: Uno\n", ""))
     assert errors(folder) == [
-        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, slides",
+        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, reduced_motion, slides",
         "one.yaml:3:3: `title` has no `es` text; add a line `es: ...` below `title`",
     ]
 

@@ -1,0 +1,279 @@
+"""The kiosk's performance suite: one command, a table of figures against targets, and JSON.
+
+    .venv/bin/python -m benchmarks [--quick] [--backend auto|xvfb|dummy] [--only GROUP,...] [--out FILE]
+    .venv/bin/python benchmarks/run.py [--quick] ...          (the same)
+    .venv/bin/python -m benchmarks --proposals                (measure the optimisation prototypes)
+
+Groups (in order): startup, frames, idle, loop, tap, memory, day. See benchmarks/README.md for
+what each one measures and how. This process never imports pygame; every measurement runs in a
+child process. Writes benchmarks/results/latest.json (--quick: quick.json) unless --out is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import ExitStack, nullcontext
+from importlib import metadata
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import process_cpu  # noqa: E402
+from benchmarks.common import HERE, XServer, child_env, machine, run_child  # noqa: E402
+
+GROUPS = ("startup", "frames", "idle", "loop", "tap", "memory", "day")
+SIZES = ("1280x720", "1920x1080", "3840x2160")
+
+# key -> (label, unit, target or None). Targets are for a 2-core box with software rendering.
+FIGURES: dict[str, tuple[str, str, float | None]] = {
+    "startup_s": ("start-up: process start -> first frame, 1920x1080", "s", 0.6),
+    "crossfade_1280x720_ms": ("crossfade frame, 1280x720", "ms", None),
+    "crossfade_1920x1080_ms": ("crossfade frame, 1920x1080", "ms", 3.0),
+    "crossfade_3840x2160_ms": ("crossfade frame, 3840x2160", "ms", 12.0),
+    "push_1280x720_ms": ("push frame, 1280x720", "ms", None),
+    "push_1920x1080_ms": ("push frame, 1920x1080", "ms", None),
+    "push_3840x2160_ms": ("push frame, 3840x2160", "ms", None),
+    "renderer_crossfade_1920x1080_ms": ("_sdl2.video Renderer crossfade (draw+present), 1920x1080", "ms", None),
+    "renderer_crossfade_3840x2160_ms": ("_sdl2.video Renderer crossfade (draw+present), 3840x2160", "ms", None),
+    "idle_cpu_pct": ("idle CPU, static slide, 20 s (% of one core)", "%", 0.5),
+    "loop_cpu_pct": ("loop CPU, 3 s slides, 60 s (% of one core)", "%", 3.0),
+    "tap_first_cold_ms": ("tap -> first changed frame, cold detail", "ms", 16.0),
+    "tap_first_warm_ms": ("tap -> first changed frame, warm detail", "ms", 16.0),
+    "tap_complete_cold_ms": ("tap -> detail complete (0.25 s fade), cold", "ms", None),
+    "tap_complete_warm_ms": ("tap -> detail complete (0.25 s fade), warm", "ms", None),
+    "pss_1920x1080_mib": ("PSS, full deck visited, 1920x1080", "MiB", 70.0),
+    "pss_3840x2160_mib": ("PSS, full deck visited, 3840x2160", "MiB", 150.0),
+    "growth_pss_day_mib": ("PSS growth per simulated day (after warm-up)", "MiB", 1.0),
+    "growth_rss_day_mib": ("RSS growth per simulated day (after warm-up)", "MiB", 1.0),
+}
+# Figures that may honestly be zero or negative (memory can shrink); all others are > 0.
+MAY_BE_NON_POSITIVE = {"growth_pss_day_mib", "growth_rss_day_mib"}
+
+FULL = {
+    "startup_runs": 5, "frame_pairs": 9, "idle_window_s": 20.0, "idle_settle_s": 2.0, "loop_window_s": 60.0, "loop_settle_s": 1.0,
+    "taps": 20, "pss_frame_step": 1 / 60, "day_hours": 24.0, "day_warmup_h": 1.0, "day_frame_step": 0.2,
+}
+QUICK = {
+    "startup_runs": 2, "frame_pairs": 1, "idle_window_s": 3.0, "idle_settle_s": 0.5, "loop_window_s": 6.0, "loop_settle_s": 0.5,
+    "taps": 3, "pss_frame_step": 0.1, "day_hours": 0.5, "day_warmup_h": 0.1, "day_frame_step": 0.25,
+}
+
+
+class Suite:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.p = QUICK if args.quick else FULL
+        self.backend = args.backend
+        if self.backend == "auto":
+            self.backend = "xvfb" if shutil.which("Xvfb") else "dummy"
+        self.figures: dict[str, dict] = {}
+        self.raw: dict[str, object] = {}
+        self.errors: dict[str, str] = {}
+        self.work = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def figure(self, key: str, value: float | None, *, p95: float | None = None, note: str | None = None) -> None:
+        label, unit, target = FIGURES[key]
+        status = "n/a"
+        if value is None or not math.isfinite(value):
+            status = "error"
+        elif target is not None:
+            status = "pass" if value <= target else "miss"
+        entry = {"label": label, "unit": unit, "target": target, "value": value, "status": status}
+        if p95 is not None:
+            entry["p95"] = p95
+        if note:
+            entry["note"] = note
+        self.figures[key] = entry
+
+    def xserver(self, width: int, height: int):
+        if self.backend != "xvfb":
+            return nullcontext(None)
+        return XServer(width, height, self.work / "xvfb.log")
+
+    def child(self, module: str, args: list[str], server, timeout_s: float = 1800) -> dict:
+        backend = self.backend if server is not None else "dummy"
+        env = child_env(backend, server.display if server is not None else None)
+        return run_child(module, args, env, timeout_s)
+
+    def guarded(self, group: str, work) -> None:
+        started = time.monotonic()
+        print(f"[{time.strftime('%H:%M:%S')}] {group} ...", file=sys.stderr, flush=True)
+        try:
+            work()
+        except Exception as exc:  # keep going: report the failure in the table and the JSON
+            self.errors[group] = f"{type(exc).__name__}: {exc}"
+            print(f"  {group} failed: {self.errors[group][:2000]}", file=sys.stderr)
+        print(f"  {group}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+
+    # -- groups -------------------------------------------------------------------------------
+
+    def startup(self, server) -> None:
+        from benchmarks.startup import measure_startup
+
+        display = server.display if server is not None else None
+        times = measure_startup(self.backend if server is not None else "dummy", display, self.work, self.p["startup_runs"], {})
+        times.sort()
+        self.raw["startup"] = {"backend": self.backend, "runs_s": [round(t, 3) for t in times]}
+        self.figure("startup_s", round(times[len(times) // 2] if len(times) % 2 else sum(times[len(times) // 2 - 1 : len(times) // 2 + 1]) / 2, 3))
+
+    def frames(self) -> None:
+        # In-process on SDL's dummy driver, as the issue asks: a frame's cost without a display server.
+        result = self.child("frames", ["--sizes", ",".join(SIZES), "--pairs", str(self.p["frame_pairs"]), "--gpu"], None)
+        self.raw["frames"] = result
+        self.raw["versions"] = {"pygame_ce": result.get("pygame_ce"), "sdl": result.get("sdl")}
+        for size in SIZES:
+            figures = result["sizes"][size]
+            for kind, key in (("crossfade", "crossfade"), ("push", "push")):
+                compose = figures[kind]["compose"]
+                self.figure(f"{key}_{size}_ms", compose["median_ms"], p95=compose["p95_ms"])
+            gpu = figures.get("gpu_crossfade", {}).get("default", {})
+            if f"renderer_crossfade_{size}_ms" in FIGURES:
+                frame = gpu.get("frame")
+                self.figure(f"renderer_crossfade_{size}_ms", frame["median_ms"] if frame else None, p95=frame["p95_ms"] if frame else None,
+                            note=f"SDL renderer: {gpu.get('renderer', gpu.get('error', '?'))}")
+
+    def frames_x11(self, server) -> None:
+        """The same under Xvfb: a real flip (XShm), and what SDL's default renderer is there."""
+        result = self.child("frames", ["--sizes", "1920x1080,3840x2160", "--pairs", str(max(1, self.p["frame_pairs"] // 3)), "--gpu"], server)
+        self.raw["frames_x11"] = result
+
+    def cpu(self, server, which: str) -> None:
+        timing = process_cpu.IDLE_TIMING if which == "idle" else process_cpu.LOOP_TIMING
+        result = process_cpu.measure(
+            self.backend if server is not None else "dummy", server.display if server is not None else None, server.pid if server is not None else None,
+            self.work, timing=timing, window_s=self.p[f"{which}_window_s"], settle_s=self.p[f"{which}_settle_s"],
+        )
+        self.raw[which] = result
+        self.figure(f"{which}_cpu_pct", result["cpu_pct"], note=f"schedstat {result['cpu_pct_schedstat']}%, X server {result.get('xserver_cpu_pct', 'n/a')}%")
+
+    def tap(self) -> None:
+        result = self.child("tap", ["--taps", str(self.p["taps"])], None)
+        self.raw["tap"] = result
+        for kind in ("cold", "warm"):
+            for name in ("first", "complete"):
+                entry = result.get(f"{kind}_{name}")
+                self.figure(f"tap_{name}_{kind}_ms", entry["median_ms"] if entry else None, p95=entry["p95_ms"] if entry else None)
+
+    def memory(self, server, size: str) -> None:
+        result = self.child("memory", ["pss", "--size", size, "--frame-step", str(self.p["pss_frame_step"])], server)
+        self.raw[f"memory_{size}"] = result
+        self.figure(f"pss_{size}_mib", result["pss_mib"], note=f"RSS {result['rss_mib']}, screens {result.get('screen_cache_mib')}, pictures {result.get('picture_cache_mib')} MiB")
+
+    def day(self, server) -> None:
+        args = ["day", "--hours", str(self.p["day_hours"]), "--warmup-h", str(self.p["day_warmup_h"]), "--frame-step", str(self.p["day_frame_step"])]
+        result = self.child("memory", args, server, timeout_s=3600)
+        self.raw["day"] = result
+        note = f"{result['simulated_h']} h simulated, growth over {round(result['last']['t_h'] - result['baseline']['t_h'], 2)} h scaled to 24 h"
+        self.figure("growth_pss_day_mib", result["pss_growth_per_day_mib"], note=note)
+        self.figure("growth_rss_day_mib", result["rss_growth_per_day_mib"], note=note)
+
+    # -- the run ------------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        only = set(self.args.only.split(",")) if self.args.only else set(GROUPS)
+        unknown = only - set(GROUPS)
+        if unknown:
+            raise SystemExit(f"unknown group(s) {', '.join(sorted(unknown))}; known: {', '.join(GROUPS)}")
+        started = time.monotonic()
+        with ExitStack() as stack:
+            server = stack.enter_context(self.xserver(1920, 1080)) if only & {"startup", "idle", "loop", "memory", "day"} else None
+            if "startup" in only:
+                self.guarded("startup", lambda: self.startup(server))
+            if "frames" in only:
+                self.guarded("frames", self.frames)
+            if "idle" in only:
+                self.guarded("idle", lambda: self.cpu(server, "idle"))
+            if "loop" in only:
+                self.guarded("loop", lambda: self.cpu(server, "loop"))
+            if "tap" in only:
+                self.guarded("tap", self.tap)
+            if "memory" in only:
+                self.guarded("memory 1920x1080", lambda: self.memory(server, "1920x1080"))
+            if "day" in only:
+                self.guarded("day", lambda: self.day(server))
+        if only & {"memory", "frames"}:
+            with self.xserver(3840, 2160) as big:
+                if "memory" in only:
+                    self.guarded("memory 3840x2160", lambda: self.memory(big, "3840x2160"))
+                if "frames" in only and big is not None and not self.args.quick:
+                    self.guarded("frames under Xvfb", lambda: self.frames_x11(big))
+        shutil.rmtree(self.work, ignore_errors=True)
+        try:
+            pygame_ce = metadata.version("pygame-ce")
+        except metadata.PackageNotFoundError:
+            pygame_ce = None
+        return {
+            "suite": "quick" if self.args.quick else "full",
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "command": " ".join(["python -m benchmarks", *sys.argv[1:]]),
+            "backend": self.backend,
+            "machine": {**machine(), "pygame_ce": pygame_ce, "sdl": (self.raw.get("versions") or {}).get("sdl")},
+            "parameters": self.p,
+            "figures": {key: self.figures[key] for key in FIGURES if key in self.figures},
+            "errors": self.errors,
+            "raw": self.raw,
+            "wall_s": round(time.monotonic() - started, 1),
+        }
+
+
+def print_table(report: dict) -> None:
+    m = report["machine"]
+    print(f"{report['suite']} suite, backend {report['backend']}; {m['cpu_model']}, {m['cores']} cores; python {m['python']}, pygame-ce {m['pygame_ce']}, SDL {m['sdl']}")
+    print()
+    rows = [("figure", "target", "measured", "result")]
+    for entry in report["figures"].values():
+        unit = entry["unit"]
+        target = f"<= {entry['target']:g} {unit}" if entry["target"] is not None else "-"
+        value = entry["value"]
+        if value is None:
+            measured = "error"
+        elif "p95" in entry:
+            measured = f"{value:.2f} (p95 {entry['p95']:.2f}) {unit}"
+        else:
+            measured = f"{value:.3g} {unit}" if abs(value) < 100 else f"{value:.1f} {unit}"
+        result = entry["status"] if entry["status"] in ("pass", "miss", "error") else "-"
+        rows.append((entry["label"], target, measured, result))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    if report["errors"]:
+        print()
+        for group, error in report["errors"].items():
+            print(f"{group}: {error.splitlines()[0][:300]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="The kiosk's performance suite.")
+    parser.add_argument("--quick", action="store_true", help="a short run for CI (a few seconds per figure, under a minute)")
+    parser.add_argument("--backend", choices=("auto", "xvfb", "dummy"), default="auto",
+                        help="display for the real-process and memory figures: a private Xvfb (auto: when on PATH) or SDL's dummy driver")
+    parser.add_argument("--only", help=f"comma-separated groups: {','.join(GROUPS)}")
+    parser.add_argument("--out", type=Path, help="JSON output (default benchmarks/results/latest.json, or quick.json with --quick)")
+    parser.add_argument("--proposals", action="store_true", help="measure the optimisation prototypes instead (writes results/proposals.json)")
+    args = parser.parse_args(argv)
+    if args.proposals:
+        from benchmarks.proposals import main as proposals_main
+
+        return proposals_main(args)
+    report = Suite(args).run()
+    out = args.out or HERE / "results" / ("quick.json" if args.quick else "latest.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print_table(report)
+    print(f"\nwrote {out} ({report['wall_s']} s)")
+    return 1 if report["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

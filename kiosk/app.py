@@ -15,6 +15,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,14 +24,18 @@ import pygame
 
 from kiosk.deck import Deck
 from kiosk.events import InputReader
-from kiosk.intents import Activate, Drag, Intent, NewDeck, PointerDown, Press, Quit, Redraw, Resize, Schedule, Scroll, Tap, Tick
+from kiosk import __version__
+from kiosk.admin import HOLD_S, in_corner
+from kiosk.intents import Activate, AdminGesture, Drag, Intent, NewDeck, PointerDown, Press, Quit, Redraw, Resize, Schedule, Scroll, Tap, Tick
 from kiosk.loader import DEFAULT_ASSETS, check_deck
 from kiosk.orientation import Orientation
-from kiosk.program import Program, build_program
+from kiosk.panels import AdminInfo
+from kiosk.program import Mode, Program, View, build_program
 from kiosk.reload import Reloader
 from kiosk.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
 from kiosk.stage import Stage
 from kiosk.state import State, initial_state, step
+from kiosk.stats import Event, StatsStore
 from kiosk.theme import THEMES
 from kiosk.watchdog import Notifier
 
@@ -56,6 +61,7 @@ class Kiosk:
         reloader: Reloader | None = None,
         notifier: Notifier | None = None,
         run_command: Callable[[str, float], None] | None = None,
+        stats: StatsStore | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -64,6 +70,12 @@ class Kiosk:
         self.reloader = reloader
         self.notifier = notifier or Notifier({})
         self.run_command = run_command or _run_in_background
+        self.stats = stats
+        self.started_at = clock()
+        self._frame_times: deque[float] = deque(maxlen=120)
+        self._gesture_fired = False
+        self._info: tuple[float, AdminInfo] | None = None
+        self._today: tuple[float, str] = (float("-inf"), "")
         self.orientation = Orientation(settings.rotation, *display.get_size())
         self.versions = 0
         self.program = self._program(deck)
@@ -81,11 +93,22 @@ class Kiosk:
         self._waking_touch = False
         self._log_expired(deck)
         self.update_schedule(force=True)
+        self._seen = self._observation()
+        self._view_since = clock()
+        self._session_since: float | None = None
 
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
         reduced = self.settings.reduced_motion if self.settings.reduced_motion is not None else deck.reduced_motion
-        return build_program(deck, self.settings.mode, idle_timeout_s=self.settings.idle_timeout_s, version=self.versions, reduced_motion=reduced)
+        return build_program(
+            deck,
+            self.settings.mode,
+            idle_timeout_s=self.settings.idle_timeout_s,
+            version=self.versions,
+            reduced_motion=reduced,
+            admin_pin_hash=self.settings.admin_pin_hash,
+            admin_dev=self.settings.dev,
+        )
 
     def _logical_surface(self) -> pygame.Surface:
         if self.orientation.rotation == 0:
@@ -111,7 +134,14 @@ class Kiosk:
         if isinstance(intent, Redraw):
             self._drawn = None
             return
-        layout = self.stage.layout(self.state.view)
+        layout = self.stage.layout_for(self.state, self.admin_info())
+        if isinstance(intent, Activate | Tap) and self.state.admin is not None:
+            action = intent.action if isinstance(intent, Activate) else layout.hit(intent.x, intent.y)
+            if action == "admin:reload":
+                self.reload_now()
+            elif action == "admin:exit":
+                log.info("exit requested from the admin screen")
+                self.running = False
         if isinstance(intent, PointerDown):
             # A finger that lands on a dark screen wakes it; its lift must not press what appears.
             self._waking_touch = self.state.dark
@@ -126,6 +156,7 @@ class Kiosk:
         was_dark = self.state.dark
         self.state = step(self.state, intent, now)
         self._dark_changed(was_dark)
+        self._observe(now)
 
     def resize(self, width: int, height: int) -> None:
         surface = pygame.display.get_surface()
@@ -212,13 +243,16 @@ class Kiosk:
             if report is not None and report.deck is not None:
                 self.adopt(report.deck, now)
         self.update_schedule()
+        self._check_gesture(now)
         was_dark = self.state.dark
         self.state = step(self.state, Tick(), now)
         self._dark_changed(was_dark)
+        self._observe(now)
         self.notifier.ping(now)
         moving = self.state.moving(now)
         shift = self.pixel_shift(now)
-        key = (self.state, moving, shift)
+        # The staff screen shows live figures: redraw it once a second while it is open.
+        key = (self.state, moving, shift, int(now) if self.state.admin is not None else 0)
         if self._drawn == key and not moving:
             return False
         self.draw(now, shift)
@@ -232,21 +266,138 @@ class Kiosk:
         return PIXEL_SHIFTS[int(now // PIXEL_SHIFT_EVERY_S) % len(PIXEL_SHIFTS)]
 
     def draw(self, now: float, shift: tuple[int, int] = (0, 0)) -> None:
-        self.stage.compose(self.state, now, self._frame, shift=shift)
+        if self.state.admin is not None:
+            self.stage.compose_admin(self.state, self.admin_info(), self._frame)
+        else:
+            self.stage.compose(self.state, now, self._frame, shift=shift)
         if self._frame is not self.display:
             turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
             self.display.blit(turned, (0, 0))
         pygame.display.flip()
         self.frames += 1
+        self._frame_times.append(now)
 
     def sleep_s(self) -> float:
         now = self.clock()
         if self.state.moving(now):
             return FRAME_S
+        if self.reader.held(now) is not None:
+            return 0.25  # a finger is resting: look again soon, it may be the staff gesture
         deadline = self.state.next_deadline(now)
         if deadline is None:
             return MAX_SLEEP_S
         return min(MAX_SLEEP_S, max(0.0, deadline - now))
+
+    # -- staff screen -------------------------------------------------------------------------
+
+    def _check_gesture(self, now: float) -> None:
+        held = self.reader.held(now)
+        if held is None:
+            self._gesture_fired = False
+            return
+        x, y, seconds = held
+        width, height = self.orientation.logical_size
+        if seconds >= HOLD_S and not self._gesture_fired and in_corner(x, y, width, height):
+            self._gesture_fired = True
+            self.state = step(self.state, AdminGesture(), now)
+            if self.state.admin is not None:
+                log.info("staff gesture: %s", "PIN pad" if self.state.admin.screen == "pin" else "admin screen")
+
+    def reload_now(self) -> None:
+        if self.reloader is None:
+            return
+        report = self.reloader.load(self.reloader.folder)
+        finished = self.reloader.accept(report)
+        if finished.deck is not None:
+            self.adopt(finished.deck, self.clock())
+
+    def admin_info(self) -> AdminInfo:
+        now = self.clock()
+        if self.state.admin is None:
+            return AdminInfo()
+        if self._info is not None and now - self._info[0] < 1.0:
+            return self._info[1]
+        times = self._frame_times
+        recent = [t for t in times if now - t <= 5.0]
+        fps = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 1 and recent[-1] > recent[0] else 0.0
+        deck = self.state.program.deck
+        today = self.wall_clock().date()
+        reloader = self.reloader
+        width, height = self.display.get_size()
+        info = AdminInfo(
+            name=self.settings.name,
+            version=__version__,
+            uptime_s=now - self.started_at,
+            deck=str(deck.folder),
+            loaded_at=self.loaded_at.strftime("%Y-%m-%d %H:%M"),
+            slides=len(deck.slides),
+            errors=tuple(p.format(relative_to=deck.folder) for p in (reloader.problems if reloader else ())),
+            warnings=tuple(p.format(relative_to=deck.folder) for p in (reloader.warnings if reloader else ())),
+            overdue=tuple(f"{s.id}: review was due {s.review.review_due}" for s in deck.slides if s.review.overdue(today)),
+            fps=fps,
+            memory_mb=_rss_mb(),
+            today=self._today_summary(now),
+            display=f"{width}x{height}, rotation {self.settings.rotation}, {self.settings.mode.value} mode",
+        )
+        self._info = (now, info)
+        return info
+
+    def _today_summary(self, now: float) -> str:
+        if self.stats is None:
+            return "statistics are off"
+        if now - self._today[0] < 10:
+            return self._today[1]
+        from kiosk.stats import summarize
+
+        try:
+            self.stats.flush()
+            summary = summarize(self.stats.path, self.wall_clock().date())
+            shown = sum(t.impressions for t in summary.topics)
+            opened = sum(t.opens for t in summary.topics)
+            visitors = sum(n for _, n, _ in summary.sessions_per_day)
+            text = f"{shown} screens shown, {opened} topics opened, {visitors} visitor sessions"
+        except Exception as exc:  # the admin screen must open even if the database is unhappy
+            text = f"statistics unavailable ({exc})"
+        self._today = (now, text)
+        return text
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    def _observation(self) -> tuple[View | None, str, bool]:
+        state = self.state
+        visible = None if (state.dark or state.admin is not None) else state.view
+        return visible, state.language, state.last_input_at is not None
+
+    def _observe(self, now: float) -> None:
+        """Turn what changed on screen into anonymous counts (nothing about the person)."""
+        seen = self._observation()
+        if seen == self._seen:
+            return
+        (old_view, old_language, old_visitor), (new_view, new_language, new_visitor) = self._seen, seen
+        if old_view != new_view:
+            if old_view is not None:
+                self._record_view(old_view, now - self._view_since)
+            self._view_since = now
+        if new_visitor and not old_visitor:
+            self._session_since = now
+        elif old_visitor and not new_visitor and self._session_since is not None:
+            self._record(Event(self.wall_clock(), "session", seconds=round(now - self._session_since, 1)))
+            self._session_since = None
+        if new_language != old_language and new_visitor:
+            self._record(Event(self.wall_clock(), "language", language=new_language))
+        self._seen = seen
+
+    def _record_view(self, view: View, seconds: float) -> None:
+        program = self.stage._programs.get(view.version, self.state.program)
+        if view.slide >= len(program.deck.slides):
+            return
+        slide = program.deck.slides[view.slide].id
+        kind = "open" if view.detail is not None and self.settings.mode is Mode.TOUCH else "impression"
+        self._record(Event(self.wall_clock(), kind, slide, view.detail, view.language, round(seconds, 1)))
+
+    def _record(self, event: Event) -> None:
+        if self.stats is not None:
+            self.stats.record(event)
 
     def _survive(self, what: str, exc: BaseException) -> None:
         """Log a failure at most once a minute per kind, and keep the loop going."""
@@ -279,6 +430,14 @@ class Kiosk:
                 event = pygame.event.wait(wait_ms)
                 if event.type != pygame.NOEVENT:
                     pending.append(event)
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _run_in_background(command: str, timeout_s: float) -> None:
@@ -322,7 +481,8 @@ def run(deck: Deck, settings: Settings, *, deck_folder: Path | None = None, asse
     folder = deck_folder or deck.folder
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-reload")
     reloader = Reloader(folder, lambda path: check_deck(path, assets=assets), current=deck, executor=executor)
-    kiosk = Kiosk(deck, settings, display, reloader=reloader)
+    stats = _open_stats(settings)
+    kiosk = Kiosk(deck, settings, display, reloader=reloader, stats=stats)
 
     def stop(signum: int, frame: object) -> None:
         kiosk.running = False
@@ -339,5 +499,18 @@ def run(deck: Deck, settings: Settings, *, deck_folder: Path | None = None, asse
     finally:
         notifier.stopping()
         executor.shutdown(wait=False, cancel_futures=True)
+        if stats is not None:
+            stats.close()
         pygame.quit()
     return 0
+
+
+def _open_stats(settings: Settings) -> StatsStore | None:
+    from kiosk.stats import default_data_dir
+
+    folder = settings.data_dir or default_data_dir()
+    try:
+        return StatsStore(folder, name=settings.name)
+    except Exception as exc:  # statistics are a nicety: never a reason not to show the deck
+        log.error("statistics are off: cannot open %s (%s)", folder, exc)
+        return None

@@ -25,6 +25,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"kiosk: {message}\n")
 
 
+def _date(text: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date; write it as YYYY-MM-DD, like 2026-11-01") from None
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -54,10 +63,40 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--mode", choices=("touch", "lobby"), default="touch")
     export.add_argument("--theme", choices=("warm", "high-contrast"))
     export.add_argument("--large-text", action="store_true", help="as a visitor sees it after tapping A+")
+    export.add_argument("--staff", action="store_true", help="also the staff screens (PIN pad, admin, touch test, test pattern)")
     export.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+
+    stats = commands.add_parser("stats", help="how often each slide and topic was seen and opened, and visitor sessions per day")
+    stats.add_argument("--since", type=_date, help="only from this day on (YYYY-MM-DD)")
+    stats.add_argument("--csv", action="store_true", help="comma-separated output for a spreadsheet")
+    stats.add_argument("--data-dir", type=Path, help="where the statistics database is (default: $XDG_DATA_HOME/kiosk)")
+
+    set_pin = commands.add_parser("set-pin", help="make the admin PIN's salted hash for the local settings file")
+    set_pin.add_argument("--stdin", action="store_true", help="read the PIN from standard input instead of asking")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of deck.yaml and of a slide file, for editors")
     schema.add_argument("--out", type=Path, help="write deck.schema.json and slide.schema.json into this folder instead")
+
+    preview = commands.add_parser("preview", help="a window that shows the deck as the kiosk will and redraws on every save")
+    preview.add_argument("deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+    preview.add_argument("--size", type=_size, default=(1920, 1080), help="the kiosk's screen size to show first (default 1920x1080; S cycles sizes)")
+    preview.add_argument("--lang", help="language code to show first (default: the deck's default; L switches)")
+    preview.add_argument("--mode", choices=("touch", "lobby"), help="touch screen or lobby TV (default: the deck's; M switches)")
+    preview.add_argument("--window", type=_size, default=(1280, 800), help="the window size (default 1280x800)")
+    preview.add_argument("--export-png", type=Path, metavar="OUT.png", help="draw the preview window without showing it and save it as a PNG")
+    preview.add_argument("--screen", metavar="N", help="with --export-png: which screen, by number from 1 or by id (what-is-it/spider-veins)")
+    preview.add_argument("--no-warnings", action="store_true", help="with --export-png: leave out the warnings list")
+
+    new_slide = commands.add_parser("new-slide", help="create a slide file from a commented template and add it to the slide order")
+    new_slide.add_argument("id", help="the new slide's id: lowercase letters, digits and dashes, like first-visit")
+    new_slide.add_argument("deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+    new_slide.add_argument("--after", metavar="ID", help="put the new slide after this one (default: at the end)")
+
+    handout = commands.add_parser("handout", help="a printable take-home leaflet of the deck (PDF)")
+    handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+    handout.add_argument("--lang", help="language code (default: the deck's default)")
+    handout.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size (default a4)")
+    handout.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
     return parser
 
 
@@ -71,6 +110,7 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rotation", type=int, choices=(0, 90, 180, 270), help="turn the picture and the touch input for a rotated panel")
     parser.add_argument("--dev", action="store_true", help="development: Escape and window-close exit, the cursor shows")
     parser.add_argument("--settings", type=Path, help="the local settings file (default: /etc/kiosk/settings.yaml when it exists)")
+    parser.add_argument("--data-dir", type=Path, help="where the anonymous statistics database lives (default: $XDG_DATA_HOME/kiosk)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         raw = ["run", *raw]  # `kiosk` alone, or `kiosk --windowed`, means `kiosk run`
     args = parser.parse_args(raw)
     try:
+        if args.command == "stats":
+            return stats_command(args)
+        if args.command == "set-pin":
+            return set_pin_command(args)
         if args.command == "validate":
             return validate(args.deck, args.assets)
         if args.command == "schema":
@@ -89,6 +133,15 @@ def main(argv: list[str] | None = None) -> int:
             return export(args)
         if args.command == "run":
             return run(args)
+        if args.command == "preview":
+            from kiosk.preview import preview_command
+            return preview_command(args)
+        if args.command == "new-slide":
+            from kiosk.scaffold import new_slide_command
+            return new_slide_command(args.deck, args.id, args.after)
+        if args.command == "handout":
+            from kiosk.handout import handout_command
+            return handout_command(args)
         parser.print_help()
         return 0
     except KeyboardInterrupt:
@@ -122,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem.format(), file=sys.stderr)
             return 1
-    settings = settings_for(deck, local=local, mode=args.mode, language=args.lang, idle_timeout_s=args.idle_timeout, windowed=args.windowed, size=args.size, rotation=args.rotation, dev=args.dev)
+    settings = settings_for(deck, local=local, mode=args.mode, language=args.lang, idle_timeout_s=args.idle_timeout, windowed=args.windowed, size=args.size, rotation=args.rotation, dev=args.dev, data_dir=args.data_dir)
     return run_kiosk(deck, settings, deck_folder=args.deck)
 
 
@@ -137,6 +190,10 @@ def export(args: argparse.Namespace) -> int:
     from kiosk.program import Mode
 
     manifest = export_deck(deck, args.out, args.size, language=args.lang, mode=Mode(args.mode), theme=args.theme, large_text=args.large_text)
+    if args.staff:
+        from kiosk.export import export_staff
+
+        export_staff(deck, args.out, args.size)
     overflow = [line for screen in manifest["screens"] for line in screen["overflow"]]
     print(f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, {manifest['language']}, {args.mode})")
     for line in overflow:
@@ -177,4 +234,53 @@ def schema(out: Path | None) -> int:
     for name, body in schemas.items():
         (out / f"{name}.schema.json").write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(out / f"{name}.schema.json")
+    return 0
+
+
+def stats_command(args: argparse.Namespace) -> int:
+    import csv
+
+    from kiosk.stats import DB_NAME, default_data_dir, summarize
+
+    path = (args.data_dir or default_data_dir()) / DB_NAME
+    if not path.is_file():
+        print(f"kiosk: no statistics yet at {path}; the kiosk creates it when it runs", file=sys.stderr)
+        return 1
+    summary = summarize(path, args.since)
+    rows = [("slide", "detail", "impressions", "opens", "average seconds")]
+    rows += [(t.slide, t.detail or "", str(t.impressions), str(t.opens), "" if t.average_dwell_s is None else f"{t.average_dwell_s:.1f}") for t in summary.topics]
+    days = [("day", "sessions", "average seconds")] + [(day, str(n), f"{avg:.1f}") for day, n, avg in summary.sessions_per_day]
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerows(rows)
+        writer.writerow(())
+        writer.writerows(days)
+        return 0
+    for table in (rows, days):
+        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+        for row in table:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print()
+    if summary.language_switches:
+        print("language switches: " + ", ".join(f"{code} {n}" for code, n in summary.language_switches))
+    return 0
+
+
+def set_pin_command(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.admin import hash_pin
+
+    if args.stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("New admin PIN (4-8 digits): ")
+        if getpass.getpass("Again: ") != pin:
+            print("kiosk: the two PINs differ; nothing was changed", file=sys.stderr)
+            return 1
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        print("kiosk: the PIN must be 4 to 8 digits", file=sys.stderr)
+        return 2
+    print("# Put this line in the local settings file (/etc/kiosk/settings.yaml):")
+    print(f"admin_pin_hash: {hash_pin(pin)}")
     return 0

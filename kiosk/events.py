@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from kiosk.intents import Back, Drag, Intent, PointerDown, Quit, Redraw, Resize, Swipe, Tap
+from kiosk.intents import Back, Drag, Intent, PointerDown, Quit, RawTouch, Redraw, Resize, Swipe, Tap
 from kiosk.orientation import Orientation
 
 TAP_SLOP = 0.03  # share of the short side a finger may wander and still tap
@@ -28,6 +28,7 @@ class _Pointer:
     last_y: float
     started_at: float
     dragging: bool = False
+    moved: bool = False  # left the tap slop at some point: not a press-and-hold any more
 
 
 class InputReader:
@@ -39,6 +40,13 @@ class InputReader:
     def resize(self, orientation: Orientation) -> None:
         self.orientation = orientation
         self._pointer = None
+
+    def held(self, now: float) -> tuple[float, float, float] | None:
+        """(x, y, seconds) of a pointer held still since it went down, or None."""
+        pointer = self._pointer
+        if pointer is None or pointer.moved or pointer.dragging:
+            return None
+        return pointer.start_x, pointer.start_y, now - pointer.started_at
 
     def read(self, event: pygame.event.Event, now: float) -> list[Intent]:
         kind = event.type
@@ -82,13 +90,15 @@ class InputReader:
         width = self.orientation.logical_size[0]
         if phase == "down":
             if pointer is not None and pointer.key != key:
-                return []
+                return [RawTouch(x, y)]
             self._pointer = _Pointer(key, x, y, y, now)
-            return [PointerDown(x, y)]
+            return [RawTouch(x, y), PointerDown(x, y)]
         if pointer is None or pointer.key != key:
             return []
         dx, dy = x - pointer.start_x, y - pointer.start_y
         if phase == "move":
+            if abs(dx) > TAP_SLOP * short or abs(dy) > TAP_SLOP * short:
+                pointer.moved = True
             if not pointer.dragging and abs(dy) > TAP_SLOP * short and abs(dy) > abs(dx):
                 pointer.dragging = True
             if pointer.dragging:

@@ -58,3 +58,42 @@ def export(deck: Deck, out: Path, size: tuple[int, int], *, language: str | None
     manifest = {"size": list(size), "language": language, "mode": mode.value, "screens": screens}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
+
+
+def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:
+    """The staff screens with sample figures (for the docs and for a look before release)."""
+    import pygame
+
+    from kiosk.admin import AdminState
+    from kiosk.panels import AdminInfo
+
+    program = build_program(deck, Mode.TOUCH)
+    stage = Stage(program, THEMES[deck.theme], size)
+    frame = pygame.Surface(size).convert()
+    info = AdminInfo(
+        name="waiting-room-1",
+        version="0.1.0",
+        uptime_s=3 * 86400 + 4 * 3600 + 12 * 60,
+        deck=str(deck.folder),
+        loaded_at="2026-11-25 08:02",
+        slides=len(deck.slides),
+        errors=("benefits.yaml:3:1: unknown key `titel`: did you mean `title`?",),
+        warnings=("what-is-it.yaml:10:14: warning: this slide is waiting for clinical review",),
+        overdue=(),
+        fps=0.9,
+        memory_mb=61,
+        today="214 screens shown, 9 topics opened, 4 visitor sessions",
+        display=f"{size[0]}x{size[1]}, rotation 0, touch mode",
+    )
+    screens = {
+        "admin-pin.png": AdminState("pin", digits="24", message="Wrong PIN"),
+        "admin-main.png": AdminState("main"),
+        "admin-touch.png": AdminState("touch", marks=((size[0] // 4, size[1] // 2), (size[0] * 3 // 4, size[1] // 3))),
+        "admin-pattern.png": AdminState("pattern"),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    start = initial_state(program, 0.0)
+    for name, admin in screens.items():
+        stage.compose_admin(replace(start, admin=admin), info, frame)
+        pygame.image.save(frame, str(out / name))
+    return list(screens)

@@ -87,6 +87,19 @@ class Scroll:
 
 
 @dataclass(frozen=True)
+class RawTouch:
+    """Every finger or button that lands, even ones gestures ignore (for the touch test)."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class AdminGesture:
+    """The hidden gesture for staff was made (a long press in the top-left corner)."""
+
+
+@dataclass(frozen=True)
 class NewDeck:
     """A newly loaded, valid deck: shown from the next slide boundary on."""
 
@@ -102,4 +115,4 @@ class Schedule:
     allowed: frozenset[int] | None = None
 
 
-Intent = NewDeck | Schedule | Tick | PointerDown | Tap | Drag | Swipe | Back | Quit | Resize | Redraw | Activate | Press | Scroll
+Intent = RawTouch | AdminGesture | NewDeck | Schedule | Tick | PointerDown | Tap | Drag | Swipe | Back | Quit | Resize | Redraw | Activate | Press | Scroll

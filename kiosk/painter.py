@@ -23,6 +23,7 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 REGULAR = FONT_DIR / "AtkinsonHyperlegible-Regular.ttf"
 BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
 MAX_FONTS = 48
+MAX_WIDTHS = 50_000
 MAX_PICTURES = 48
 MAX_PICTURE_BYTES = 48 * 1024 * 1024
 
@@ -34,6 +35,7 @@ class Fonts:
         if not pygame.font.get_init():
             pygame.font.init()
         self._cache: OrderedDict[tuple[int, bool], pygame.font.Font] = OrderedDict()
+        self._widths: dict[tuple[str, int, bool], int] = {}
 
     def font(self, size_px: int, bold: bool) -> pygame.font.Font:
         key = (size_px, bold)
@@ -48,7 +50,14 @@ class Fonts:
         return font
 
     def measure(self, text: str, size_px: int, bold: bool) -> int:
-        return self.font(size_px, bold).size(text)[0]
+        # Layout measures the same words over and over while wrapping and shrinking.
+        key = (text, size_px, bold)
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) > MAX_WIDTHS:
+                self._widths.clear()
+            width = self._widths[key] = self.font(size_px, bold).size(text)[0]
+        return width
 
 
 class Pictures:

@@ -51,6 +51,8 @@ class Program:
     idle_timeout_s: float
     version: int = 0
     reduced_motion: bool = False  # fades only: no sliding screens
+    admin_pin_hash: str | None = None  # from the local settings file, never from the deck
+    admin_dev: bool = False  # development: the gesture opens the admin screen without a PIN
 
     @property
     def touch(self) -> bool:
@@ -78,7 +80,7 @@ def visible_words(slide: Slide, language: str, mode: Mode, detail: Detail | None
     return sum(len(text.split()) for text in texts)
 
 
-def build_program(deck: Deck, mode: Mode, *, idle_timeout_s: float | None = None, version: int = 0, reduced_motion: bool = False) -> Program:
+def build_program(deck: Deck, mode: Mode, *, idle_timeout_s: float | None = None, version: int = 0, reduced_motion: bool = False, admin_pin_hash: str | None = None, admin_dev: bool = False) -> Program:
     entries: list[Entry] = []
     if mode is Mode.TOUCH:
         entries = [Entry(index) for index in range(len(deck.slides))]
@@ -97,4 +99,4 @@ def build_program(deck: Deck, mode: Mode, *, idle_timeout_s: float | None = None
         words = visible_words(slide, entry.language or deck.default_language, mode, detail)
         durations.append(reading_time_s(words, deck.timing.min_slide_s, deck.timing.max_slide_s))
     timeout = idle_timeout_s if idle_timeout_s is not None else deck.timing.idle_timeout_s
-    return Program(deck, mode, tuple(entries), tuple(durations), timeout, version, reduced_motion)
+    return Program(deck, mode, tuple(entries), tuple(durations), timeout, version, reduced_motion, admin_pin_hash, admin_dev)

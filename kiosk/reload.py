@@ -96,6 +96,7 @@ class Reloader:
         self.last_poll = float("-inf")
         self.loads = 0
         self.problems: tuple = ()  # the last failed load's problems, for the admin screen
+        self.warnings: tuple = ()  # the showing deck's warnings, for the admin screen
         self._future: Future | None = None
         self._loading: Fingerprint | None = None
 
@@ -133,6 +134,12 @@ class Reloader:
             return None
         return self._finish(report)
 
+    def accept(self, report: Report) -> Report:
+        """Take a report loaded outside the poll (the admin screen's "Reload content")."""
+        self._loading = self.scan(self.folder, self.extra)
+        self.loads += 1
+        return self._finish(report)
+
     def _finish(self, report: Report) -> Report:
         self.loaded = self._loading or self.seen
         if report.deck is None:
@@ -142,6 +149,7 @@ class Reloader:
                 log.error("  %s", problem.format())
         else:
             self.problems = ()
+            self.warnings = report.warnings
             self.extra = deck_images(report.deck)
             # The images just read belong to the fingerprint of what is now showing.
             self.loaded = self.seen = self.scan(self.folder, self.extra)

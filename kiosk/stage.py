@@ -15,6 +15,7 @@ import pygame
 
 from kiosk.layout import ScreenLayout, arrange
 from kiosk.painter import Fonts, Painter, Pictures
+from kiosk.panels import AdminInfo, arrange_admin
 from kiosk.program import Program, View
 from kiosk.state import PRESS_S, State
 from kiosk.theme import Theme
@@ -101,6 +102,22 @@ class Stage:
         else:
             self._screens.move_to_end(view)
         return screen
+
+    def admin_layout(self, state: State, info: AdminInfo) -> ScreenLayout:
+        assert state.admin is not None
+        return arrange_admin(state.admin, info, self.size[0], self.size[1], self.fonts.measure)
+
+    def layout_for(self, state: State, info: AdminInfo | None = None) -> ScreenLayout:
+        """What a tap hits right now: the staff screen when open, else the visitor's view."""
+        if state.admin is not None:
+            return self.admin_layout(state, info or AdminInfo())
+        return self.layout(state.view)
+
+    def compose_admin(self, state: State, info: AdminInfo, target: pygame.Surface) -> None:
+        # Painted fresh each time: it shows live figures, and staff open it rarely.
+        layout = self.admin_layout(state, info)
+        base, _ = self.painter.paint(layout, self.theme)
+        target.blit(base, (0, 0))
 
     def compose(self, state: State, now: float, target: pygame.Surface, *, shift: tuple[int, int] = (0, 0)) -> None:
         """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface).

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kiosk.intents import Activate, Back, Intent, NewDeck, Press, Schedule, Scroll, Swipe, Tick
+from kiosk.admin import AdminState, PinGuard, admin_action, open_admin, touch_mark
+from kiosk.intents import Activate, AdminGesture, Back, Intent, NewDeck, Press, RawTouch, Schedule, Scroll, Swipe, Tick
 from kiosk.program import Program, View
 
 PRESS_S = 0.15
@@ -46,6 +47,8 @@ class State:
     closed: bool = False  # outside opening hours
     allowed: frozenset[int] | None = None  # slides the schedule allows now (None: all)
     large_text: bool = False  # A+: a visitor's choice, reset at idle
+    admin: AdminState | None = None  # the staff screen, over everything (closed at idle)
+    pin_guard: PinGuard = PinGuard()  # wrong-PIN lockout; survives the idle reset
 
     @property
     def dark(self) -> bool:
@@ -69,7 +72,7 @@ class State:
             deadlines.append(self.pressed_at + PRESS_S)
         if self.last_input_at is not None:
             deadlines.append(self.last_input_at + self.program.idle_timeout_s)
-        if self.dark:
+        if self.dark or self.admin is not None:
             return min(deadlines) if deadlines else None
         if self.detail is None and not self.paused:
             deadlines.append(self.shown_at + self.program.durations_s[self.index])
@@ -87,6 +90,13 @@ def step(state: State, intent: Intent, now: float) -> State:
         state = replace(state, pressed=None)
     if isinstance(intent, Tick):
         return _tick(state, now)
+    if isinstance(intent, AdminGesture):
+        admin = open_admin(state.program.admin_pin_hash, state.program.admin_dev)
+        return replace(state, admin=admin, last_input_at=now, pressed=None) if admin else state
+    if state.admin is not None:
+        return _admin_step(state, intent, now)
+    if isinstance(intent, RawTouch):
+        return state
     if isinstance(intent, NewDeck):
         pending = replace(state, pending=intent.program)
         return _adopt(pending, now) if state.dark else pending
@@ -124,6 +134,23 @@ def step(state: State, intent: Intent, now: float) -> State:
     return state
 
 
+def _admin_step(state: State, intent: Intent, now: float) -> State:
+    """While the staff screen is open it takes every touch; the loop waits underneath."""
+    touched = replace(state, last_input_at=now)
+    if isinstance(intent, RawTouch):
+        return replace(touched, admin=touch_mark(state.admin, intent.x, intent.y))
+    if isinstance(intent, Activate):
+        admin, guard = admin_action(state.admin, state.pin_guard, intent.action, now, state.program.admin_pin_hash)
+        closed = admin is None
+        return replace(touched, admin=admin, pin_guard=guard, shown_at=now if closed else state.shown_at)
+    if isinstance(intent, Back):
+        admin, guard = admin_action(state.admin, state.pin_guard, "admin:back", now, state.program.admin_pin_hash)
+        return replace(touched, admin=admin, pin_guard=guard)
+    if isinstance(intent, (Press, Scroll, Swipe)):
+        return replace(touched, pressed=intent.action if isinstance(intent, Press) else None, pressed_at=now)
+    return state
+
+
 def _tick(state: State, now: float) -> State:
     program = state.program
     if state.last_input_at is not None and now - state.last_input_at >= program.idle_timeout_s:
@@ -131,6 +158,8 @@ def _tick(state: State, now: float) -> State:
         return _adopt(reset, now) if reset.pending is not None else reset
     if state.dark:
         return _adopt(state, now) if state.pending is not None else state
+    if state.admin is not None:
+        return state
     if state.detail is None and not state.paused and state.transition is None:
         if now - state.shown_at >= program.durations_s[state.index]:
             if state.pending is not None:
@@ -180,6 +209,7 @@ def _reset(state: State, now: float) -> State:
         pressed=None,
         shown_at=now,
         large_text=False,
+        admin=None,
     )
     if reset.view == state.view:
         return reset

@@ -33,7 +33,8 @@ class Theme:
     pressed: str  # the tint of a pressed card
 
     def rgb(self, role: str) -> RGB:
-        return hex_rgb(getattr(self, role))
+        """A role's colour; a literal "#rrggbb" (test pattern greys) passes through."""
+        return hex_rgb(role) if role.startswith("#") else hex_rgb(getattr(self, role))
 
 
 WARM = Theme(

@@ -1,0 +1,209 @@
+"""Soak: simulated days at 1920x1080 with fake clocks, through the real app.
+
+Each day: the loop; a visitor session every few minutes while the clinic is open; a content edit
+every hour, every fourth one broken; sleep at closing time and wake in the morning. After warm-up
+we check that memory (RSS) grows by less than 2 MB, that caches stay within their bounds, that
+every frame drawn in opening hours is not blank, and that the deck on screen is always the last
+valid one. CI runs one simulated day; the marked long run does seven.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import os
+import random
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+import pytest
+
+from kiosk.app import Kiosk
+from kiosk.hours import OpeningHours
+from kiosk.loader import check_deck, load_deck
+from kiosk.painter import MAX_FONTS, MAX_PICTURES
+from kiosk.reload import Reloader
+from kiosk.settings import Settings
+from kiosk.stage import MAX_SCREENS
+from kiosk.stats import StatsStore
+
+from conftest import SLIDES
+
+START = datetime.datetime(2026, 11, 23, 0, 0)  # a Monday, midnight
+HOURS = OpeningHours.parse({day: "08:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@dataclass
+class SoakReport:
+    days: float = 0
+    frames: int = 0
+    blank_frames: int = 0
+    open_frames: int = 0
+    visits: int = 0
+    edits: int = 0
+    broken_edits: int = 0
+    reloads: int = 0
+    sleeps: int = 0
+    wakes: int = 0
+    rss_after_warmup_mb: float = 0.0
+    rss_end_mb: float = 0.0
+    wrong_deck_seen: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def growth_mb(self) -> float:
+        return self.rss_end_mb - self.rss_after_warmup_mb
+
+
+class Clocks:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def mono(self) -> float:
+        return self.now
+
+    def wall(self) -> datetime.datetime:
+        return START + datetime.timedelta(seconds=self.now)
+
+
+def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
+    rnd = random.Random(seed)
+    deck_dir = workdir / "deck"
+    shutil.copytree(SLIDES, deck_dir)
+    slide_file = deck_dir / "what-is-it.yaml"
+    original = slide_file.read_text(encoding="utf-8")
+    pygame.display.init()
+    pygame.font.init()
+    display = pygame.display.set_mode((1920, 1080))
+    clocks = Clocks()
+    commands: list[str] = []
+    deck = load_deck(deck_dir)
+    reloader = Reloader(deck_dir, check_deck, current=deck, executor=None)
+    stats = StatsStore(workdir / "data", threaded=False, now=clocks.wall)
+    settings = Settings(opening_hours=HOURS, on_sleep="sleep", on_wake="wake", idle_timeout_s=45)
+    kiosk = Kiosk(deck, settings, display, clock=clocks.mono, wall_clock=clocks.wall, reloader=reloader, stats=stats, run_command=lambda cmd, t: commands.append(cmd))
+    report = SoakReport()
+    expected_title = "What is sclerotherapy?"
+    next_visit = 8 * 3600 + 300.0
+    next_edit = 3600.0
+    edit_number = 0
+    last_edit_at = 0.0
+    end = days * 86400
+    # Warm once the caches have filled: two hours into the first opening day (or after day one).
+    warmup_end = 10 * 3600 if days <= 1 else 86400 + 10 * 3600
+    original_draw = kiosk.draw
+
+    def counting_draw(now: float, shift=(0, 0)) -> None:
+        original_draw(now, shift)
+        report.frames += 1
+        if not kiosk.state.dark:
+            report.open_frames += 1
+            # Sampling a band across the middle: a blank (black or one-colour) frame fails it.
+            band = pygame.transform.average_color(display, pygame.Rect(0, 500, 1920, 80))
+            if sum(band[:3]) < 300:
+                report.blank_frames += 1
+
+    kiosk.draw = counting_draw
+    kiosk.tick()
+    while clocks.now < end:
+        # Content edits every hour; every fourth is broken (and fixed by the next one).
+        if clocks.now >= next_edit:
+            edit_number += 1
+            report.edits += 1
+            broken = edit_number % 4 == 0
+            title = f"What is sclerotherapy? ({edit_number})"
+            text = original.replace("en: What is sclerotherapy?", f"en: {title}", 1)
+            if broken:
+                text = text.replace("summary:", "sumary:", 1)
+                report.broken_edits += 1
+            slide_file.write_text(text, encoding="utf-8")
+            stamp = time.time() + edit_number
+            os.utime(slide_file, (stamp, stamp))
+            if not broken:
+                expected_title = title
+            last_edit_at = clocks.now
+            next_edit += 3600
+        # A visitor every few minutes while the clinic is open.
+        hour = clocks.wall().hour
+        if clocks.now >= next_visit:
+            if 8 <= hour < 18:
+                visit(kiosk, clocks, rnd)
+                report.visits += 1
+            next_visit = clocks.now + rnd.uniform(120, 600)
+        step_s = max(kiosk.sleep_s(), 0.3)  # transitions are sampled, not drawn frame by frame
+        clocks.now += step_s
+        kiosk.tick()
+        # The deck on screen is always the last valid one (once its slide boundary has passed).
+        shown = kiosk.state.program.deck.slides[0].title.get("en")
+        if clocks.now - last_edit_at > 120 and not kiosk.state.pending and shown != expected_title:
+            report.wrong_deck_seen += 1
+            if len(report.notes) < 5:
+                report.notes.append(f"at {clocks.wall()}: showing {shown!r}, expected {expected_title!r}")
+        assert kiosk.stage.cached_screens <= MAX_SCREENS
+        assert len(kiosk.stage.painter.pictures._cache) <= MAX_PICTURES
+        assert len(kiosk.stage.fonts._cache) <= MAX_FONTS
+        if report.rss_after_warmup_mb == 0.0 and clocks.now >= warmup_end:
+            gc.collect()
+            report.rss_after_warmup_mb = rss_mb()
+    stats.flush()
+    gc.collect()
+    report.rss_end_mb = rss_mb()
+    report.days = days
+    report.reloads = kiosk.reloader.loads
+    report.sleeps = commands.count("sleep")
+    report.wakes = commands.count("wake")
+    return report
+
+
+def visit(kiosk: Kiosk, clocks: Clocks, rnd: random.Random) -> None:
+    """Tap a few things like a patient would, a second or so apart."""
+
+    def tap_action(prefix: str) -> None:
+        layout = kiosk.stage.layout(kiosk.state.view)
+        spots = [h for h in layout.hotspots if h.action.startswith(prefix)]
+        if not spots:
+            return
+        box = rnd.choice(spots).box
+        pos = (box.x + box.w // 2, box.y + box.h // 2)
+        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            kiosk.handle_event(pygame.event.Event(kind, pos=pos, button=1, touch=False))
+            clocks.now += 0.1
+        kiosk.tick()
+
+    for _ in range(rnd.randint(1, 4)):
+        tap_action(rnd.choice(["open:", "language:", "text:", "open:"]))
+        clocks.now += rnd.uniform(2, 15)
+        kiosk.tick()
+        tap_action("back")
+        clocks.now += rnd.uniform(1, 5)
+        kiosk.tick()
+
+
+def check(report: SoakReport) -> None:
+    assert report.blank_frames == 0
+    assert report.wrong_deck_seen == 0, report.notes
+    assert report.growth_mb < 2.0, f"RSS grew {report.growth_mb:.2f} MB after warm-up"
+    assert report.visits > 0 and report.edits >= 23 * report.days and report.broken_edits > 0
+    assert report.sleeps >= int(report.days) and report.wakes >= int(report.days) - 1
+
+
+def test_soak_one_simulated_day(tmp_path):
+    report = soak(1, tmp_path)
+    print(f"soak 1 day: {report}")
+    check(report)
+
+
+@pytest.mark.long
+def test_soak_seven_simulated_days(tmp_path):
+    started = time.monotonic()
+    report = soak(7, tmp_path)
+    print(f"soak 7 days in {time.monotonic() - started:.0f} s: {report}")
+    check(report)

@@ -1,4 +1,5 @@
-"""The `kiosk` command: run (the default), validate, schema, export.
+"""The `kiosk` command: run (the default), validate, export, preview, new-slide, handout, stats,
+set-pin and schema.
 
 Argument errors exit 2, content errors exit 1, and nothing a person types may end in a traceback:
 staff run these commands, not programmers.

@@ -42,7 +42,7 @@ COVER_LINE_PT = 16
 TITLE_PT = 20
 SUMMARY_PT = 14
 HEADING_PT = 15
-BODY_PT = 12.5
+BODY_PT = 13
 CAPTION_PT = 12
 SMALL_PT = 11  # header, footer, the printed URL under a QR caption
 LEADING = 1.4  # line height as a multiple of the font size
@@ -50,9 +50,9 @@ PT_MM = 25.4 / 72
 
 MARGIN_MM = 20
 BOTTOM_MM = 26  # room for the footer
-SLIDE_DISC_MM = 40  # the sand disc behind a slide's illustration
+SLIDE_DISC_MM = 34  # the sand disc behind a slide's illustration
 DETAIL_DISC_MM = 28
-STEP_PICTURE_MM = 30
+STEP_DISC_MM = 26
 QR_MIN_MM = 25  # the symbol itself, quiet zone excluded: scannable from a sheet on a table
 QR_QUIET_MODULES = 4
 
@@ -90,13 +90,21 @@ def build_handout(deck: Deck, *, language: str | None = None, paper: str = "a4")
         raise ValueError(f"`{language}` is not one of the deck's languages ({', '.join(deck.languages)})")
     if paper not in PAPERS:
         raise ValueError(f"`{paper}` is not a paper size; use {' or '.join(PAPERS)}")
-    # Two passes: the first finds the page each slide starts on, for the contents on the cover.
-    first = _Handout(deck, language, paper, {})
-    first.render()
-    pdf = _Handout(deck, language, paper, dict(first.slide_pages))
-    pdf.render()
-    assert pdf.slide_pages == first.slide_pages
-    return bytes(pdf.output()), HandoutInfo(pdf.pages_count, language, paper)
+    # Two passes: the first finds the page each slide starts on, for the contents on the cover,
+    # and the number of pages, for the footers. Nothing they print changes the layout.
+    chatty = logging.getLogger("fontTools")  # its font subsetter logs every glyph at INFO
+    level = chatty.level
+    chatty.setLevel(max(level, logging.WARNING))
+    try:
+        first = _Handout(deck, language, paper, {}, 0)
+        first.render()
+        pdf = _Handout(deck, language, paper, dict(first.slide_pages), first.pages_count)
+        pdf.render()
+        assert pdf.slide_pages == first.slide_pages and pdf.pages_count == first.pages_count
+        data = bytes(pdf.output())
+    finally:
+        chatty.setLevel(level)
+    return data, HandoutInfo(pdf.pages_count, language, paper)
 
 
 def write_handout(deck: Deck, out: Path, *, language: str | None = None, paper: str = "a4") -> HandoutInfo:
@@ -106,6 +114,38 @@ def write_handout(deck: Deck, out: Path, *, language: str | None = None, paper: 
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return info
+
+
+def handout_command(args) -> int:
+    """`kiosk handout --out FILE.pdf [--lang es] [--paper a4|letter] [--deck DIR]`."""
+    import sys
+
+    from kiosk.loader import check_deck
+
+    report = check_deck(args.deck, assets=DEFAULT_ASSETS)
+    here = Path.cwd()
+    for problem in report.errors:
+        print(problem.format(relative_to=here), file=sys.stderr)
+    deck = report.deck
+    if deck is None:
+        print(f"kiosk: the deck in {args.deck} has {len(report.errors)} error(s); run `kiosk validate {args.deck}` and fix them.", file=sys.stderr)
+        return 1
+    if args.lang and args.lang not in deck.languages:
+        print(f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(deck.languages)})", file=sys.stderr)
+        return 2
+    if args.out.suffix.lower() != ".pdf":
+        print(f"kiosk: {args.out} does not end in .pdf; name the handout like handout.pdf", file=sys.stderr)
+        return 2
+    if args.out.is_dir():
+        print(f"kiosk: {args.out} is a folder; give a file name like {args.out / 'handout.pdf'}", file=sys.stderr)
+        return 2
+    try:
+        info = write_handout(deck, args.out, language=args.lang, paper=args.paper)
+    except OSError as exc:
+        print(f"kiosk: cannot write {args.out} ({exc.strerror or exc}); check the folder exists and you may write there", file=sys.stderr)
+        return 1
+    print(f"{args.out}: {info.pages} pages ({info.paper}, {info.language})")
+    return 0
 
 
 def _mm(points: float) -> float:
@@ -118,13 +158,14 @@ def _line(points: float) -> float:
 
 
 class _Handout(FPDF):
-    def __init__(self, deck: Deck, language: str, paper: str, pages: dict[str, int]) -> None:
+    def __init__(self, deck: Deck, language: str, paper: str, pages: dict[str, int], total_pages: int) -> None:
         super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
         self.deck = deck
         self.language = language
         self.words = words(language)
         self.known_pages = pages  # slide id -> page, from the first pass
         self.slide_pages: dict[str, int] = {}
+        self.total_pages = total_pages
         self.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
         self.set_auto_page_break(True, BOTTOM_MM)
         self.c_margin = 0
@@ -135,7 +176,6 @@ class _Handout(FPDF):
         self.set_subject(title)
         self.set_creator("clinic-kiosk: kiosk handout")
         self.set_lang(language)
-        self.alias_nb_pages()
         self.set_display_mode("fullwidth", "continuous")
 
     # -- page furniture ---------------------------------------------------------------------
@@ -152,15 +192,15 @@ class _Handout(FPDF):
     def footer(self) -> None:
         top = self.h - BOTTOM_MM + 6
         self._rule(top)
-        page = self.words["page"].format(n=self.page_no(), total=self.str_alias_nb_pages)
         self._font(SMALL_PT, "", MUTE)
         page_w = self.get_string_width(self.words["page"].format(n=99, total=99)) + 2
-        self.set_xy(self.w - self.r_margin - page_w, top + 3)
-        self.cell(page_w, _line(SMALL_PT), page, align=Align.R)
         if self.deck.disclaimer is not None:
             self.set_xy(self.l_margin, top + 3)
             self._font(SMALL_PT, "I", INK)
             self.multi_cell(self.epw - page_w - 6, _line(SMALL_PT), self.deck.disclaimer.get(self.language), align=Align.L)
+        self.set_xy(self.w - self.r_margin - page_w, top + 3)
+        self._font(SMALL_PT, "", MUTE)
+        self.cell(page_w, _line(SMALL_PT), self.words["page"].format(n=self.page_no(), total=self.total_pages), align=Align.R)
 
     # -- the document -----------------------------------------------------------------------
 
@@ -207,13 +247,14 @@ class _Handout(FPDF):
         text_h = self._height(title, TITLE_PT, "B", text_w) + 2 + self._height(summary, SUMMARY_PT, "", text_w)
         # A new slide starts on a new page unless it and its first detail fit well on this one.
         first_detail = slide.details[0] if slide.details else None
-        lead = self._detail_lead(first_detail, first_detail.image is not None) if first_detail else 0
-        if self.page_no() == 1 or not self._fits(14 + max(text_h, disc) + 8 + lead):
+        lead = self._keep(first_detail, first_detail.image is not None and first_detail.image != slide.image) if first_detail else 0
+        qr = self._qr_height(slide.link) + 4 if slide.link is not None else 0
+        if self.page_no() == 1 or not self._fits(12 + max(text_h, disc) + qr + lead):
             self.add_page()
         else:
-            self.ln(6)
+            self.ln(5)
             self._rule(self.get_y(), colour=SAND, width=0.6)
-            self.ln(8)
+            self.ln(7)
         self.slide_pages[slide.id] = self.page_no()
         self.start_section(title)
         top = self.get_y()
@@ -222,38 +263,44 @@ class _Handout(FPDF):
         self._text(summary, SUMMARY_PT, "", INK, text_w)
         if slide.image is not None:
             self._illustration(slide.image, self.w - self.r_margin - disc, top, disc, slide.alt.get(language) if slide.alt else None)
-        self.set_y(max(self.get_y(), top + disc) + 4)
+        self.set_y(max(self.get_y(), top + disc))
         if slide.link is not None:
             self._qr_block(slide.link)
         shown = {slide.image.path} if slide.image is not None else set()
         for detail in slide.details:
             self._detail(detail, shown)
 
-    def _detail_lead(self, detail: Detail, with_image: bool) -> float:
-        """The height that must follow a detail's heading on the same page."""
+    def _keep(self, detail: Detail, with_image: bool) -> float:
+        """The height that must follow on the page where a detail's heading goes: the whole
+        detail when it is short (it is never split), else its heading and first lines."""
         width = self.epw - (DETAIL_DISC_MM + 8 if with_image else 0)
-        height = 6 + self._height(detail.title.get(self.language), HEADING_PT, "B", width) + 2
-        blocks = detail.blocks(self.language)
-        if blocks:
-            first = blocks[0]
-            if isinstance(first, Paragraph):
-                height += min(self._height(first.text, BODY_PT, "", width), 3 * _line(BODY_PT))
+        heading = 6 + self._height(detail.title.get(self.language), HEADING_PT, "B", width) + 2
+        parts: list[tuple[float, float]] = []  # (height, the least of it that may end a page)
+        for block in detail.blocks(self.language):
+            if isinstance(block, Paragraph):
+                height = self._height(block.text, BODY_PT, "", width)
+                parts.append((height + 2, min(height, 3 * _line(BODY_PT))))
             else:
-                height += self._height(first.items[0], BODY_PT, "", width - 8)
-        elif detail.steps:
-            height += self._step_height(detail.steps[0].text.get(self.language), detail.steps[0].image is not None)
-        elif detail.link is not None:
-            height += self._qr_height(detail.link)
+                items = [self._height(item, BODY_PT, "", width - 8) + 1.2 for item in block.items]
+                parts.append((sum(items) + 1, items[0]))
+        steps = [self._step_height(step.text.get(self.language), step.image is not None) for step in detail.steps]
+        if steps:  # a numbered sequence stays together
+            parts.append((sum(steps), sum(steps)))
+        if detail.link is not None:
+            parts.append((self._qr_height(detail.link) + 4, self._qr_height(detail.link)))
+        whole = heading + sum(height for height, _ in parts)
+        lead = heading + (parts[0][1] if parts else 0)
         if with_image:
-            height = max(height, 6 + DETAIL_DISC_MM)
-        return height
+            whole, lead = max(whole, 8 + DETAIL_DISC_MM), max(lead, 6 + DETAIL_DISC_MM)
+        page = self.page_break_trigger - MARGIN_MM
+        return whole if whole <= page * 0.7 else min(lead, page * 0.7)
 
     def _detail(self, detail: Detail, shown: set[Path]) -> None:
         language = self.language
         image = detail.image if detail.image is not None and detail.image.path not in shown else None
         if image is not None:
             shown.add(image.path)
-        if not self._fits(self._detail_lead(detail, image is not None)):  # never orphan a heading
+        if not self._fits(self._keep(detail, image is not None)):  # never orphan a heading
             self.add_page()
         else:
             self.ln(6)
@@ -296,29 +343,32 @@ class _Handout(FPDF):
         self.ln(1)
 
     def _step_height(self, text: str, has_picture: bool) -> float:
-        text_w = self.epw - 12 - (STEP_PICTURE_MM + 6 if has_picture else 0)
-        return max(self._height(text, BODY_PT, "", text_w), STEP_PICTURE_MM * 0.6 if has_picture else 9) + 4
+        text_w = self.epw - 12 - (STEP_DISC_MM + 6 if has_picture else 0)
+        return max(self._height(text, BODY_PT, "", text_w), STEP_DISC_MM if has_picture else 9) + 3
 
     def _step(self, number: int, text: str, picture: Image | None, shown: set[Path]) -> None:
         height = self._step_height(text, picture is not None)
         if not self._fits(height):
             self.add_page()
-        y = self.get_y() + 1
+        y = self.get_y()
         badge = 8.5
+        middle = y + (STEP_DISC_MM / 2 if picture is not None else badge / 2)
         self.set_fill_color(*TEAL)
-        self.ellipse(self.l_margin, y, badge, badge, style="F")
+        self.ellipse(self.l_margin, middle - badge / 2, badge, badge, style="F")
         self._font(CAPTION_PT, "B", WHITE)
-        self.set_xy(self.l_margin, y)
+        self.set_xy(self.l_margin, middle - badge / 2)
         self.cell(badge, badge, str(number), align=Align.C)
         x = self.l_margin + 12
         if picture is not None:
             shown.add(picture.path)
-            self._draw_image(picture, x, y - 2, STEP_PICTURE_MM, STEP_PICTURE_MM * 0.6, None)
-            x += STEP_PICTURE_MM + 6
-        self.set_xy(x, y + 0.5)
+            self._illustration(picture, x, y, STEP_DISC_MM, None)
+            x += STEP_DISC_MM + 6
+        text_w = self.w - self.r_margin - x
+        text_h = self._height(text, BODY_PT, "", text_w)
+        self.set_xy(x, max(y, middle - text_h / 2))  # the text is centred on its picture
         self._font(BODY_PT, "", INK)
-        self.multi_cell(self.w - self.r_margin - x, _line(BODY_PT), text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_y(max(self.get_y(), y - 1 + height - 4) + 4)
+        self.multi_cell(text_w, _line(BODY_PT), text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_y(y + height)
 
     def _qr_height(self, code: QrCode) -> float:
         return (code.size + 2 * QR_QUIET_MODULES) * self._module(code) + 4
@@ -351,7 +401,8 @@ class _Handout(FPDF):
                     c += 1
         text_x = x + side + 2
         text_w = self.w - self.r_margin - text_x
-        self.set_xy(text_x, y + QR_QUIET_MODULES * module)
+        caption_h = self._height(self.words["scan"], CAPTION_PT, "B", text_w) + self._height(code.url, SMALL_PT, "", text_w)
+        self.set_xy(text_x, y + max(0, (side - caption_h) / 2))  # beside the middle of the symbol
         self._font(CAPTION_PT, "B", TEAL)
         self.multi_cell(text_w, _line(CAPTION_PT), self.words["scan"], align=Align.L, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self._font(SMALL_PT, "", MUTE)

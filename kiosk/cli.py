@@ -211,8 +211,10 @@ def validate(deck: Path, assets: Path) -> int:
     if report.deck is not None:
         from kiosk.fit import fit_problems
         from kiosk.problems import sort_problems
+        from kiosk.scaffold import placeholder_problems
 
-        report = replace(report, problems=tuple(sort_problems([*report.problems, *fit_problems(report.deck)])))
+        extra = [*fit_problems(report.deck), *placeholder_problems(s.source for s in report.deck.slides)]
+        report = replace(report, problems=tuple(sort_problems([*report.problems, *extra])))
     here = Path.cwd()
     for problem in report.problems:
         print(problem.format(relative_to=here), file=sys.stderr if problem in report.errors else sys.stdout)

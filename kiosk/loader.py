@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 import typing
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from kiosk.deck import Deck, Detail, Image, QrCode, Review, Slide, Step, Text, Timing, parse_body
 from kiosk.document import Document, DocumentError, Path_, read_document
 from kiosk.hours import OpeningHours, ShowWindow
-from kiosk.imagefile import ImageRefused, resolve_image
+from kiosk.imagefile import MAX_PNG_PIXELS, ImageRefused, png_file_size, resolve_image
 from kiosk.problems import ContentError, Problem, Severity, sort_problems
 from kiosk.schema import DeckFile, Id, Language, SlideFile
 
@@ -28,6 +30,8 @@ _LANGUAGES = TypeAdapter(typing.Annotated[list[Language], Field(min_length=1)])
 _SLIDE_IDS = TypeAdapter(list[Id])
 
 DECK_FILE = "deck.yaml"
+# What YAML refuses in a file; a double-quoted escape (\0, \x07, \ud800) still puts it into a text.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 MAX_SUMMARY_WORDS = 30
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ASSETS = PACKAGE_ROOT / "assets"
@@ -81,6 +85,10 @@ class _DeckLoader:
         if not self.folder.is_dir():
             what = "does not exist" if not self.folder.exists() else "is not a folder"
             self.problems.append(Problem(str(self.folder), 1, 1, f"the deck folder {what}; give the folder that holds {DECK_FILE}"))
+            return None
+        link = self._link_problem(deck_path)
+        if link is not None:
+            self.problems.append(link)
             return None
         if not deck_path.is_file():
             self.problems.append(Problem(str(deck_path), 1, 1, f"there is no {DECK_FILE} in this folder; every deck needs one (see docs/content.md)"))
@@ -155,6 +163,10 @@ class _DeckLoader:
             seen[slide_id] = index
             file = self.folder / f"{slide_id}.yaml"
             listed_files.add(file.name)
+            link = self._link_problem(file)
+            if link is not None:
+                self.problems.append(link)
+                continue
             if not file.is_file():
                 self.problems.append(document.problem(path, f"there is no file {file.name} for the slide `{slide_id}`; create it or remove `{slide_id}` from the list{self._file_hint(slide_id)}"))
                 continue
@@ -163,11 +175,25 @@ class _DeckLoader:
                 slides.append(slide)
         for extra in sorted(self.folder.glob("*.y*ml")):
             if extra.name != DECK_FILE and extra.name not in listed_files and extra.suffix in (".yaml", ".yml"):
-                self.problems.append(Problem(str(extra), 1, 1, f"this slide is not in the `slides` list of {DECK_FILE}, so it is never shown; add `{extra.stem}` to the list (or delete the file)", Severity.WARNING))
+                self.problems.append(Problem(_shown(str(extra)), 1, 1, f"this slide is not in the `slides` list of {DECK_FILE}, so it is never shown; add `{_shown(extra.stem)}` to the list (or delete the file)", Severity.WARNING))
         return slides
 
+    def _link_problem(self, file: Path) -> Problem | None:
+        """Content is confined to the deck folder: a deck or slide file may be a link only to a
+        file inside it (a link to /etc/... would put that file on the screen or in the log)."""
+        if not file.is_symlink():
+            return None
+        try:
+            real = file.resolve(strict=True)
+            inside = real.is_relative_to(self.folder.resolve(strict=True))
+        except (OSError, RuntimeError):
+            return Problem(str(file), 1, 1, f"{file.name} is a broken or looping link; replace it with the file itself")
+        if not inside:
+            return Problem(str(file), 1, 1, f"{file.name} is a link that points outside the deck folder ({_shown(str(real))}); copy the file into the deck folder instead")
+        return None
+
     def _file_hint(self, slide_id: str) -> str:
-        names = [p.stem for p in self.folder.glob("*.yaml") if p.name != DECK_FILE and p.stem != slide_id]
+        names = [_shown(p.stem) for p in self.folder.glob("*.yaml") if p.name != DECK_FILE and p.stem != slide_id]
         match = difflib.get_close_matches(slide_id, names, n=1, cutoff=0.6)
         return f"; did you mean `{match[0]}`?" if match else ""
 
@@ -239,10 +265,15 @@ class _DeckLoader:
         if value is None:
             return None
         try:
-            return resolve_image(value, (self.folder, self.assets))
+            image = resolve_image(value, (self.folder, self.assets))
         except ImageRefused as exc:
             self.problems.append(document.problem(path, str(exc)))
             return None
+        size = png_file_size(image.path) if image.kind == "png" else None
+        if size is not None and size[0] * size[1] > MAX_PNG_PIXELS:
+            # Allowed a side, but decoding it would take 4 bytes a pixel: the painter refuses.
+            self.problems.append(document.problem(path, f"`{value}` is {size[0]}x{size[1]} pixels, more than the {MAX_PNG_PIXELS / 1e6:.1f} megapixels the kiosk decodes, so a plain circle is shown instead; scale it down (1600 px is plenty)", severity=Severity.WARNING))
+        return image
 
     @typing.overload
     def _text(self, document: Document, path: Path_, value: Any) -> Text: ...
@@ -253,6 +284,12 @@ class _DeckLoader:
         """Check one text field against the deck's languages; fall back where that is harmless."""
         if value is None:
             return None
+        for where, text in [(path, value)] if isinstance(value, str) else [(path + (code,), text) for code, text in value.items()]:
+            bad = _NOT_PRINTABLE.search(text)
+            if bad is not None:
+                self.problems.append(document.problem(where, f"this text contains the invisible character U+{ord(bad.group()):04X}, written as an escape (like \\0, \\x07 or \\ud800); the kiosk cannot show it. Delete the escape"))
+            elif all(unicodedata.category(c) == "Cf" or c.isspace() for c in text):
+                self.problems.append(document.problem(where, "the text holds only invisible characters (like U+200B, a zero-width space), so nothing would show; write something or remove the key"))
         name = str(path[-1])
         languages = self.languages
         severity = Severity.ERROR if required else Severity.WARNING
@@ -291,6 +328,13 @@ class _DeckLoader:
             return None
 
 
+def _shown(name: str) -> str:
+    """A file name as it can be printed: undecodable bytes and control characters become U+FFFD
+    (a name that is not UTF-8 would otherwise crash a UTF-8 terminal's print)."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+
+
 def qr_code(url: str | None) -> QrCode | None:
     """The QR matrix for a link, made here so that drawing never encodes anything."""
     if url is None:
@@ -326,6 +370,8 @@ def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> P
         else:
             limit = f"at most {ctx.get('max_length')} {'is' if ctx.get('max_length') == 1 else 'are'} allowed"
         return document.problem(loc, f"`{name}` has {count} item{'' if count == 1 else 's'}; {limit}")
+    if kind.startswith("date"):
+        return document.problem(loc, f"`{name}` should be a date written as YYYY-MM-DD, like 2027-05-31")
     message = str(error["msg"])
     if message.startswith("Input should be"):
         message = "should be" + message[len("Input should be"):]

@@ -51,11 +51,12 @@ BACKDROP = (46, 49, 54)
 BAR = (24, 26, 30)
 BAR_TEXT = (226, 230, 234)
 BAR_MUTE = (150, 158, 166)
-PANEL = (18, 20, 24, 226)
+PANEL = (18, 20, 24, 238)
 ERROR_TITLE = (255, 170, 160)
 WARNING_TITLE = (255, 214, 130)
 PANEL_TEXT = (240, 242, 244)
 PANEL_MUTE = (178, 186, 194)
+CODE_BACK = (44, 48, 56)
 
 HELP = (
     ("Right / Page Down", "next screen (every slide, then each of its details)"),
@@ -84,26 +85,64 @@ class ScreenRef:
         return f"{self.slide} › {self.detail}" if self.detail else self.slide
 
 
+@dataclass(frozen=True)
+class Line:
+    """A paragraph of a panel, before wrapping: title, bold, text, code (a file's line), pair (help), gap."""
+
+    kind: str
+    text: str = ""
+    colour: tuple[int, int, int] = PANEL_TEXT
+    column: int | None = None  # code: the column to underline
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a panel as drawn."""
+
+    text: str
+    size: int
+    bold: bool
+    colour: tuple[int, int, int]
+    height: int
+    x: int = 0
+    caret: tuple[int, int] | None = None  # (left, width) of the underline, from the row's x
+    code: bool = False
+
+
 class FitCache:
     """Whether each slide fits at the reference sizes, remembered per slide: a save re-measures
     only the slides it changed (the whole deck takes over a second; one slide about a tenth)."""
 
+    MAX_WIDTHS = 200_000
+
     def __init__(self, fonts: Fonts) -> None:
-        self.measure = fonts.measure
-        self._cache: dict[tuple, list[Problem]] = {}
+        self.fonts = fonts
+        self._widths: dict[tuple[str, int, bool], int] = {}
+        self._cache: dict[tuple, list[str]] = {}
+
+    def measure(self, text: str, size_px: int, bold: bool) -> int:
+        key = (text, size_px, bold)
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) > self.MAX_WIDTHS:
+                self._widths.clear()
+            width = self._widths[key] = self.fonts.measure(text, size_px, bold)
+        return width
 
     def problems(self, deck: Deck) -> list[Problem]:
         shared = (deck.title, deck.languages, deck.disclaimer, len(deck.slides))
-        fresh: dict[tuple, list[Problem]] = {}
+        fresh: dict[tuple, list[str]] = {}
         problems: list[Problem] = []
         for index, slide in enumerate(deck.slides):
-            key = (shared, index, slide)
-            found = self._cache.get(key)
-            if found is None:
-                found = slide_fit_problems(deck, index, self.measure)
-            fresh[key] = found
-            problems += found
-        self._cache = fresh
+            key = (shared, index, replace(slide, source=""))
+            messages = self._cache.get(key)
+            if messages is None:
+                messages = [p.message for p in slide_fit_problems(deck, index, self.measure)]
+            fresh[key] = messages
+            problems += [Problem(slide.source, 1, 1, message, Severity.WARNING) for message in messages]
+        self._cache.update(fresh)
+        if len(self._cache) > 4 * len(fresh) + 64:
+            self._cache = fresh
         return problems
 
 
@@ -143,6 +182,7 @@ class Preview:
         quiet_s: float = QUIET_S,
         poll_s: float = POLL_S,
         scan: Callable[[Path, tuple[Path, ...]], Fingerprint] = fingerprint,
+        fit: FitCache | None = None,
     ) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
@@ -153,7 +193,7 @@ class Preview:
         self.today = today
         self.out = out or Path.cwd() / "previews"
         self.fonts = Fonts()
-        self.fit = FitCache(self.fonts)
+        self.fit = fit or FitCache(self.fonts)
         self.sizes = SIZES if size in SIZES else (*SIZES, size)
         self.size = size
         self.wanted_language = language
@@ -176,7 +216,9 @@ class Preview:
         self.screen_rect = pygame.Rect(0, 0, 0, 0)  # where the screen is drawn in the window
         self.overlay_rect: pygame.Rect | None = None  # the error panel, when shown
         self.warnings_rect: pygame.Rect | None = None
+        self.panel_text: dict[str, list[str]] = {}  # what each panel drawn last says, line by line
         self._scaled: pygame.Surface | None = None
+        self._sources: dict[tuple[str, int], str | None] = {}
         self._program: Program | None = None
         self._stage: Stage | None = None
         self._version = 0
@@ -196,11 +238,13 @@ class Preview:
             extra = self.fit.problems(report.deck) + placeholder_problems(slide.source for slide in report.deck.slides)
             return replace(report, problems=tuple(sort_problems([*report.problems, *extra])))
         except Exception as exc:  # a bug must not close the window; say what happened instead
-            log.exception("loading %s failed", folder)
+            log.error("loading %s failed: %s: %s", folder, type(exc).__name__, exc)
+            log.debug("details", exc_info=True)
             return Report(None, (Problem(str(folder), 1, 1, f"the preview could not load the deck ({type(exc).__name__}: {exc}); save the file again, or run `kiosk validate`"),))
 
     def _accept(self, report: Report, *, first: bool = False) -> None:
         self.loads += 1
+        self._sources = {}
         self.errors = report.errors
         self.warnings = report.warnings
         if report.deck is not None:
@@ -214,7 +258,7 @@ class Preview:
             if not first:
                 self.say(f"updated at {time.strftime('%H:%M:%S')}")
         elif not first:
-            self.say(f"not updated: {len(report.errors)} error(s)")
+            self.say("not updated: see the error")
         self.dirty = True
 
     def _place(self, old: Deck | None, new: Deck) -> None:
@@ -238,9 +282,7 @@ class Preview:
             self.position = min(self.position, max(0, len(self.screens) - 1))
 
     def reload_now(self) -> None:
-        self.reloader.changed_at = float("-inf")
-        self.reloader.loaded = Fingerprint("", ())  # differs from anything on disk: load at the next poll
-        self.reloader.last_poll = float("-inf")
+        self.reloader.force()
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -279,11 +321,13 @@ class Preview:
                 return True
             return False
         slide, _, detail = which.removesuffix(".png").replace("--", "/").partition("/")
-        slide = slide.split("-", 1)[1] if slide[:2].isdigit() and slide[2:3] == "-" else slide
-        ref = ScreenRef(slide, detail or None)
-        if ref in self.screens:
-            self.go(self.screens.index(ref))
-            return True
+        candidates = [ScreenRef(slide, detail or None)]
+        if slide[:2].isdigit() and slide[2:3] == "-":  # an exported file name: 03-who-and-where--...
+            candidates.append(ScreenRef(slide[3:], detail or None))
+        for ref in candidates:
+            if ref in self.screens:
+                self.go(self.screens.index(ref))
+                return True
         return False
 
     def say(self, message: str) -> None:
@@ -348,7 +392,7 @@ class Preview:
         try:
             report = self.reloader.poll(now)
         except Exception as exc:  # the reloader's own checks failed (a vanished disk, say)
-            log.exception("watching %s failed", self.folder)
+            log.error("watching %s failed: %s", self.folder, exc)
             report = Report(None, (Problem(str(self.folder), 1, 1, f"the preview could not read the deck folder ({exc})"),))
         if report is not None:
             self._accept(report)
@@ -357,7 +401,12 @@ class Preview:
             self.dirty = True
         if not self.dirty:
             return False
-        self.draw()
+        try:
+            self.draw()
+        except Exception as exc:  # never a traceback in the staff's terminal, never a closed window
+            log.error("the preview window could not be drawn: %s: %s", type(exc).__name__, exc)
+            log.debug("details", exc_info=True)
+            self.dirty = False
         return True
 
     # -- drawing ----------------------------------------------------------------------------
@@ -387,7 +436,8 @@ class Preview:
         try:
             frame = self.render_screen()
         except Exception as exc:  # keep the last picture and say why it did not change
-            log.exception("drawing %s failed", self.screen)
+            log.error("drawing %s failed: %s: %s", self.screen, type(exc).__name__, exc)
+            log.debug("details", exc_info=True)
             self.render_error = f"this screen could not be drawn ({type(exc).__name__}: {exc})"
             return
         self.render_error = None
@@ -405,6 +455,7 @@ class Preview:
         bar_h = round(unit * 1.7)
         area = pygame.Rect(0, 0, width, max(1, height - bar_h))
         self.overlay_rect = self.warnings_rect = None
+        self.panel_text = {}
         if self.frame is not None:
             fw, fh = self.frame.get_size()
             scale = min(area.w / fw, area.h / fh)
@@ -419,26 +470,45 @@ class Preview:
         if problems:
             self.overlay_rect = self._error_panel(surface, area, problems, unit)
         elif self.frame is None:
-            self._panel(surface, area, [("title", "Nothing to show yet", ERROR_TITLE), ("text", f"There is no deck in {self.folder}.", PANEL_TEXT)], unit, PANEL_TEXT)
+            self._panel(surface, area, [Line("title", "Nothing to show yet", ERROR_TITLE), Line("text", f"The deck in {self.folder} has no screens.")], unit, name="errors")
         elif self.show_warnings and self.warnings:
             self.warnings_rect = self._warnings_panel(surface, area, unit)
         if self.show_help:
             self._help_panel(surface, area, unit)
         self._status(surface, pygame.Rect(0, height - bar_h, width, bar_h), unit)
 
-    def _relative(self, problem: Problem) -> str:
-        return problem.format(relative_to=self.folder)
+    def _where(self, problem: Problem) -> str:
+        """`file:line:column`, the file relative to the deck folder, as `kiosk validate` writes it."""
+        return replace(problem, message="", severity=Severity.ERROR).format(relative_to=self.folder).removesuffix(": ")
 
     def _error_panel(self, surface: pygame.Surface, area: pygame.Rect, problems: list[Problem], unit: int) -> pygame.Rect:
         count = len(self.errors)
         title = f"The deck has {count} error{'' if count == 1 else 's'}" if count else "The preview has a problem"
-        note = ("The kiosk would not show this version. Underneath is the last good one. Fix the line named below and save: the preview updates by itself."
-                if self.deck is not None else "There is no good version to show yet. Fix the line named below and save: the preview updates by itself.")
-        lines: list[tuple[str, str, tuple[int, int, int]]] = [("title", title, ERROR_TITLE), ("text", note, PANEL_MUTE), ("gap", "", PANEL_TEXT)]
+        if self.deck is not None:
+            note = "The kiosk would not show this version; underneath is the last good one. Fix the line named below and save: the preview updates by itself."
+        else:
+            note = "There is no good version to show yet. Fix the line named below and save: the preview updates by itself."
+        lines = [Line("title", title, ERROR_TITLE), Line("text", note, PANEL_MUTE)]
         for problem in problems:
-            where, _, message = self._relative(problem).partition(": ")
-            lines += [("bold", where, PANEL_TEXT), ("text", message, PANEL_TEXT), ("gap", "", PANEL_TEXT)]
-        return self._panel(surface, area, lines[:-1], unit, PANEL_TEXT, more_hint="`kiosk validate` lists them all")
+            lines += [Line("gap"), Line("bold", self._where(problem)), Line("text", problem.message)]
+            source = self._source_line(problem)
+            if source is not None:
+                lines.append(Line("code", source, PANEL_TEXT, problem.column))
+        return self._panel(surface, area, lines, unit, name="errors", more_hint="`kiosk validate` lists them all")
+
+    def _source_line(self, problem: Problem) -> str | None:
+        """The line a problem points at, as it is in the file now (None when there is none to show)."""
+        if problem.line < 1 or not problem.file.endswith((".yaml", ".yml")):
+            return None
+        key = (problem.file, problem.line)
+        if key not in self._sources:
+            try:
+                with open(problem.file, encoding="utf-8", errors="replace") as handle:
+                    found = next((text for number, text in enumerate(handle, start=1) if number == problem.line), None)
+            except OSError:
+                found = None
+            self._sources[key] = found.rstrip("\r\n") if found is not None and found.strip() else None
+        return self._sources[key]
 
     def _warnings_panel(self, surface: pygame.Surface, area: pygame.Rect, unit: int) -> pygame.Rect:
         ref = self.screen
@@ -448,57 +518,58 @@ class Preview:
         # The warnings about the slide on screen first, then the rest in file order.
         ordered = sorted(self.warnings, key=lambda p: (p.file != here, p.file, p.line, p.column))
         count = len(ordered)
-        lines: list[tuple[str, str, tuple[int, int, int]]] = [("bold", f"{count} warning{'' if count == 1 else 's'} (the kiosk shows the deck; W hides this list)", WARNING_TITLE)]
-        for problem in ordered:
-            lines.append(("text", self._relative(problem).replace(": warning: ", ": ", 1), PANEL_TEXT))
+        lines = [Line("bold", f"{count} warning{'' if count == 1 else 's'}: the kiosk shows the deck, but have a look (W hides this list)", WARNING_TITLE)]
+        groups: dict[str, list[Problem]] = {}
+        for problem in ordered:  # the same advice for many slides is listed once
+            groups.setdefault(problem.message, []).append(problem)
+        for message, group in groups.items():
+            where = self._where(group[0])
+            if len(group) > 1:
+                what = "line" if all(p.file == group[0].file for p in group) else "place"
+                where += f" and {len(group) - 1} more {what}{'' if len(group) == 2 else 's'}"
+            lines.append(Line("text", f"{where}: {message}"))
         small = max(11, round(unit * 0.8))
-        return self._panel(surface, area, lines, small, PANEL_TEXT, bottom=True, max_share=0.34, more_hint="W hides this list; `kiosk validate` lists them all")
+        return self._panel(surface, area, lines, small, name="warnings", bottom=True, max_share=0.34, more_hint="W hides this list; `kiosk validate` lists them all")
 
     def _help_panel(self, surface: pygame.Surface, area: pygame.Rect, unit: int) -> None:
-        lines: list[tuple[str, str, tuple[int, int, int]]] = [("title", "Keys", PANEL_TEXT)]
-        for key, what in HELP:
-            lines.append(("pair", f"{key}\t{what}", PANEL_TEXT))
-        self._panel(surface, area, lines, unit, PANEL_TEXT)
+        lines = [Line("title", "Keys")] + [Line("pair", f"{key}\t{what}") for key, what in HELP]
+        self._panel(surface, area, lines, unit, name="help")
 
-    def _panel(self, surface: pygame.Surface, area: pygame.Rect, lines: list[tuple[str, str, tuple[int, int, int]]], unit: int, color: tuple[int, int, int], *, bottom: bool = False, max_share: float = 1.0, more_hint: str = "") -> pygame.Rect:
-        """A dark, see-through panel with wrapped lines, over the picture; its rectangle."""
+    def _panel(self, surface: pygame.Surface, area: pygame.Rect, lines: list[Line], unit: int, *, name: str, bottom: bool = False, max_share: float = 1.0, more_hint: str = "") -> pygame.Rect:
+        """A dark, see-through panel with wrapped lines over the picture; its rectangle."""
         margin = round(unit * 1.2)
         pad = round(unit * 0.9)
         width = min(area.w - 2 * margin, round(unit * 56))
         inner = width - 2 * pad
         max_h = round((area.h - 2 * margin) * max_share)
-        key_w = 0
-        if any(kind == "pair" for kind, _, _ in lines):
-            key_w = max(self.fonts.measure(text.split("\t")[0], unit, True) for kind, text, _ in lines if kind == "pair") + unit
-        rows: list[tuple[int, int, bool, str, tuple[int, int, int], int]] = []  # (x, size, bold, text, colour, height)
-        for kind, text, colour in lines:
-            if kind == "gap":
-                rows.append((0, unit, False, "", colour, round(unit * 0.5)))
-                continue
-            size = round(unit * 1.3) if kind == "title" else unit
-            bold = kind in ("title", "bold")
-            if kind == "pair":
-                key, what = text.split("\t")
-                wrapped = wrap(what, inner - key_w, size, False, self.fonts.measure)
-                rows.append((0, size, True, key, colour, 0))
-                rows += [(key_w, size, False, part, colour, round(size * 1.35)) for part in wrapped]
-                continue
-            rows += [(0, size, bold, part, colour, round(size * 1.35)) for part in wrap(text, inner, size, bold, self.fonts.measure)]
-        total = sum(row[5] for row in rows)
+        measure = self.fonts.measure
+        key_w = max((measure(line.text.split("\t")[0], unit, True) + unit for line in lines if line.kind == "pair"), default=0)
+        rows: list[Row] = []
+        for line in lines:
+            size = round(unit * 1.3) if line.kind == "title" else unit
+            step = round(size * 1.35)
+            if line.kind == "gap":
+                rows.append(Row("", unit, False, line.colour, round(unit * 0.5)))
+            elif line.kind == "pair":
+                key, what = line.text.split("\t")
+                rows.append(Row(key, size, True, line.colour, 0))
+                rows += [Row(part, size, False, line.colour, step, x=key_w) for part in wrap(what, inner - key_w, size, False, measure)]
+            elif line.kind == "code":
+                rows.append(self._code_row(line, size, inner, step))
+            else:
+                bold = line.kind in ("title", "bold")
+                rows += [Row(part, size, bold, line.colour, step) for part in wrap(line.text, inner, size, bold, measure)]
         shown = rows
-        if total + 2 * pad > max_h:
+        if sum(row.height for row in rows) + 2 * pad > max_h:
             budget = max_h - 2 * pad - round(unit * 1.35)
             shown, used = [], 0
             for row in rows:
-                if used + row[5] > budget:
+                if used + row.height > budget:
                     break
                 shown.append(row)
-                used += row[5]
-            hint = f" ({more_hint})" if more_hint else ""
-            shown = [*shown, (0, unit, False, f"… and more{hint}", PANEL_MUTE, round(unit * 1.35))]
-            total = sum(row[5] for row in shown)
-        height = total + 2 * pad
-        rect = pygame.Rect(0, 0, width, height)
+                used += row.height
+            shown.append(Row("… and more" + (f" ({more_hint})" if more_hint else ""), unit, False, PANEL_MUTE, round(unit * 1.35)))
+        rect = pygame.Rect(0, 0, width, sum(row.height for row in shown) + 2 * pad)
         rect.centerx = area.centerx
         if bottom:
             rect.bottom = area.bottom - margin
@@ -508,13 +579,36 @@ class Preview:
         backing.fill((0, 0, 0, 0))
         pygame.draw.rect(backing, PANEL, backing.get_rect(), border_radius=max(4, unit // 2))
         surface.blit(backing, rect)
+        self.panel_text[name] = [row.text for row in shown if row.text]
         y = rect.top + pad
-        for x, size, bold, text, colour, row_h in shown:
-            if text:
-                rendered = self.fonts.font(size, bold).render(text, True, colour)
-                surface.blit(rendered, (rect.left + pad + x, y + (max(row_h, size) - rendered.get_height()) // 2))
-            y += row_h
+        for row in shown:
+            x = rect.left + pad + row.x
+            if row.code:
+                pygame.draw.rect(surface, CODE_BACK, pygame.Rect(x - unit // 3, y + 1, inner - row.x + 2 * (unit // 3), row.height - 2), border_radius=3)
+            if row.text:
+                rendered = self.fonts.font(row.size, row.bold).render(row.text, True, row.colour)
+                surface.blit(rendered, (x, y + (max(row.height, row.size) - rendered.get_height()) // 2))
+            if row.caret is not None:
+                left, span = row.caret
+                thick = max(3, unit // 6)
+                pygame.draw.rect(surface, ERROR_TITLE, pygame.Rect(x + left, y + row.height - thick - 3, max(span, unit // 2), thick))
+            y += row.height
         return rect
+
+    def _code_row(self, line: Line, size: int, inner: int, step: int) -> Row:
+        """The line from the file, its indentation made visible (· a space, » a tab), the column underlined."""
+        text = line.text
+        indent = len(text) - len(text.lstrip(" \t"))
+        visible = text[:indent].replace(" ", "·").replace("\t", "»") + text[indent:]
+        font = self.fonts.font(size, False)
+        while len(visible) > 1 and font.size(visible)[0] > inner:
+            visible = visible[:-2] + "…"
+        caret = None
+        column = line.column
+        if column is not None and 1 <= column <= len(visible):
+            left = font.size(visible[: column - 1])[0]
+            caret = (left, font.size(visible[column - 1])[0])
+        return Row(visible, size, False, line.colour, step + size // 3, caret=caret, code=True)
 
     def _status(self, surface: pygame.Surface, rect: pygame.Rect, unit: int) -> None:
         surface.fill(BAR, rect)
@@ -679,6 +773,8 @@ def preview_command(args) -> int:
         return 1
     for problem in preview.errors:
         print(problem.format(relative_to=Path.cwd()), file=sys.stderr)
+    if args.lang and preview.deck is not None and args.lang not in preview.deck.languages:
+        print(f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(preview.deck.languages)}); showing {preview.language}", file=sys.stderr)
     screen = preview.screen.label() if preview.screen else "no screen"
     print(f"{args.export_png}: {screen}, {preview.size[0]}x{preview.size[1]}, {preview.language}, {preview.mode.value}; {len(preview.errors)} error(s), {len(preview.warnings)} warning(s)")
     return 1 if preview.errors else 0

@@ -134,6 +134,12 @@ class Reloader:
             return None
         return self._finish(report)
 
+    def force(self) -> None:
+        """Load at the next poll even if nothing changed (the staff "Reload" and preview's R)."""
+        self.changed_at = float("-inf")
+        self.loaded = Fingerprint("", ())  # differs from anything on disk
+        self.last_poll = float("-inf")
+
     def accept(self, report: Report) -> Report:
         """Take a report loaded outside the poll (the admin screen's "Reload content")."""
         self._loading = self.scan(self.folder, self.extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -16,6 +17,20 @@ REPO = PACKAGE_ROOT
 SLIDES = REPO / "slides"
 
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
+
+
+class Clocks:
+    """A fake monotonic clock and a wall clock that moves with it, from `start`."""
+
+    def __init__(self, start: datetime.datetime = datetime.datetime(2026, 11, 23, 12, 0)) -> None:
+        self.now = 0.0
+        self.start = start
+
+    def mono(self) -> float:
+        return self.now
+
+    def wall(self) -> datetime.datetime:
+        return self.start + datetime.timedelta(seconds=self.now)
 
 
 def fake_measure(text: str, size_px: int, bold: bool) -> int:

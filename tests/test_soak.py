@@ -30,7 +30,7 @@ from kiosk.settings import Settings
 from kiosk.stage import MAX_SCREENS
 from kiosk.stats import StatsStore
 
-from conftest import SLIDES
+from conftest import Clocks, SLIDES
 
 START = datetime.datetime(2026, 11, 23, 0, 0)  # a Monday, midnight
 HOURS = OpeningHours.parse({day: "08:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
@@ -63,16 +63,6 @@ class SoakReport:
         return self.rss_end_mb - self.rss_after_warmup_mb
 
 
-class Clocks:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def mono(self) -> float:
-        return self.now
-
-    def wall(self) -> datetime.datetime:
-        return START + datetime.timedelta(seconds=self.now)
-
 
 def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
     rnd = random.Random(seed)
@@ -83,7 +73,7 @@ def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
     pygame.display.init()
     pygame.font.init()
     display = pygame.display.set_mode((1920, 1080))
-    clocks = Clocks()
+    clocks = Clocks(START)
     commands: list[str] = []
     deck = load_deck(deck_dir)
     reloader = Reloader(deck_dir, check_deck, current=deck, executor=None)

@@ -9,6 +9,8 @@ import sqlite3
 import pygame
 import pytest
 
+from conftest import Clocks
+
 from kiosk.admin import HOLD_S, hash_pin, verify_pin
 from kiosk.app import Kiosk
 from kiosk.cli import main
@@ -19,16 +21,6 @@ PIN = "2468"
 PIN_HASH = hash_pin(PIN, iterations=1000)  # fewer rounds keep the tests quick; the format is the same
 MONDAY = datetime.datetime(2026, 11, 23, 9, 0)
 
-
-class Clocks:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def mono(self) -> float:
-        return self.now
-
-    def wall(self) -> datetime.datetime:
-        return MONDAY + datetime.timedelta(seconds=self.now)
 
 
 @pytest.fixture()
@@ -84,7 +76,7 @@ def test_pin_hash_is_salted_and_verifies():
 
 
 def test_the_gesture_and_pin_open_the_admin_screen(deck, display):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks)
     kiosk.tick()
     hold_corner(kiosk, clocks, seconds=HOLD_S - 1)  # too short: nothing
@@ -98,7 +90,7 @@ def test_the_gesture_and_pin_open_the_admin_screen(deck, display):
 
 
 def test_a_long_press_elsewhere_or_with_movement_does_not_open_it(deck, display):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks)
     mouse(kiosk, pygame.MOUSEBUTTONDOWN, (640, 360))
     for _ in range(30):
@@ -109,7 +101,7 @@ def test_a_long_press_elsewhere_or_with_movement_does_not_open_it(deck, display)
 
 
 def test_no_pin_configured_means_no_admin_screen_unless_dev(deck, display):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     off = make(deck, display, clocks, pin_hash=None)
     hold_corner(off, clocks)
     assert off.state.admin is None
@@ -119,7 +111,7 @@ def test_no_pin_configured_means_no_admin_screen_unless_dev(deck, display):
 
 
 def test_a_wrong_pin_is_refused_and_rate_limited(deck, display):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks, idle=600)
     hold_corner(kiosk, clocks)
     for attempt in range(3):
@@ -141,7 +133,7 @@ def test_a_wrong_pin_is_refused_and_rate_limited(deck, display):
 
 
 def test_the_admin_screen_closes_at_idle(deck, display):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks, idle=30)
     hold_corner(kiosk, clocks)
     enter_pin(kiosk, clocks, PIN)
@@ -157,7 +149,7 @@ def test_the_admin_screen_closes_at_idle(deck, display):
 
 
 def test_touch_test_marks_each_finger_and_the_test_pattern_shows_the_edges(deck, display):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks)
     hold_corner(kiosk, clocks)
     enter_pin(kiosk, clocks, PIN)
@@ -175,7 +167,7 @@ def test_touch_test_marks_each_finger_and_the_test_pattern_shows_the_edges(deck,
 
 
 def test_reload_and_exit_from_the_admin_screen(deck, display):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks, dev=True, pin_hash=None)
     hold_corner(kiosk, clocks)
     press(kiosk, clocks, "admin:exit")
@@ -204,7 +196,7 @@ def scripted_visit(kiosk, clocks):
 
 
 def test_statistics_rows_for_a_scripted_visit_and_kiosk_stats_reports_them(deck, display, tmp_path, capsys):
-    clocks = Clocks()
+    clocks = Clocks(MONDAY)
     store = StatsStore(tmp_path, name="lobby-1", threaded=False, now=clocks.wall)
     kiosk = make(deck, display, clocks, stats=store)
     detail = scripted_visit(kiosk, clocks)

@@ -24,21 +24,10 @@ from kiosk.reload import Reloader
 from kiosk.settings import Settings
 from kiosk.watchdog import Notifier
 
-from conftest import REPO, SLIDES
+from conftest import Clocks, REPO, SLIDES
 
 MONDAY_NOON = datetime.datetime(2026, 11, 23, 12, 0)
 
-
-class Clocks:
-    def __init__(self, wall: datetime.datetime = MONDAY_NOON) -> None:
-        self.now = 0.0
-        self.start = wall
-
-    def mono(self) -> float:
-        return self.now
-
-    def wall(self) -> datetime.datetime:
-        return self.start + datetime.timedelta(seconds=self.now)
 
 
 @pytest.fixture()

@@ -174,8 +174,16 @@ def _check_indentation(file: str, text: str) -> list[Problem]:
 def _check_depth(file: str, text: str) -> None:
     """Measure nesting with PyYAML's event stream, which is not recursive, before composing, which is."""
     depth = 0
+    values = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                # Stop here rather than compose a tree of a million nodes (a 1 MiB `[a,a,...]`
+                # took 44 s and 360 MB before the builder below refused it).
+                values += 1
+                if values > MAX_EXPANDED_NODES:
+                    mark = event.start_mark
+                    raise DocumentError([Problem(file, mark.line + 1, mark.column + 1, f"the file holds more than {MAX_EXPANDED_NODES:,} values (keys, texts and list items); a slide needs a few hundred. Remove what does not belong in it")])
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_NESTING_DEPTH:

@@ -14,6 +14,9 @@ from pathlib import Path, PurePosixPath
 from kiosk.deck import Image
 
 MAX_PNG_SIDE_PX = 8192
+# What the painter decodes at most (64 MiB as RGBA; a 12-megapixel photo fits). 8192 x 8192 is
+# allowed a side, but a 261 KB file of that size took 560 MB to decode and scale.
+MAX_PNG_PIXELS = 4096 * 4096
 MAX_SVG_BYTES = 2 * 1024 * 1024
 MAX_SVG_ELEMENTS = 20_000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -103,6 +106,15 @@ def png_size(head: bytes) -> tuple[int, int] | None:
         return None
     width, height = struct.unpack(">II", head[16:24])
     return width, height
+
+
+def png_file_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG file's header (33 bytes read), or None when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            return png_size(handle.read(33))
+    except OSError:
+        return None
 
 
 def check_png_header(head: bytes, value: str) -> None:

@@ -8,12 +8,14 @@ shown, and never during a transition.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
 import pygame
 
 from kiosk.deck import Image
+from kiosk.imagefile import MAX_PNG_PIXELS, png_file_size
 from kiosk.layout import Box, Picture, Qr, ScreenLayout, Shape, TextLine
 from kiosk.theme import Theme
 
@@ -26,6 +28,11 @@ MAX_FONTS = 48
 MAX_WIDTHS = 50_000
 MAX_PICTURES = 48
 MAX_PICTURE_BYTES = 48 * 1024 * 1024
+# A picture that takes longer to decode is shown as a placeholder (the frame loop waits this long
+# at most, once per file). Real illustrations take milliseconds; a 39 KB SVG with one 5,000-point
+# stroked path took 5-7 s, one with 20,000 thick circles 100 s, a 1 MB PNG whose data inflates
+# to 1 GB 7 s: long enough for the systemd watchdog to kill the kiosk, again at every restart.
+DECODE_BUDGET_S = 3.0
 
 
 class Fonts:
@@ -63,12 +70,20 @@ class Fonts:
 class Pictures:
     """Decoded, scaled and converted pictures; a broken one becomes a neutral placeholder, logged once."""
 
-    def __init__(self) -> None:
-        self._cache: OrderedDict[tuple[Path, int, int], pygame.Surface | None] = OrderedDict()
+    def __init__(self, *, decode_budget_s: float = DECODE_BUDGET_S) -> None:
+        # Keyed by the file's version too, so a picture fixed in place is drawn once it changes.
+        self._cache: OrderedDict[tuple[Path, int, int, int, int], pygame.Surface | None] = OrderedDict()
         self._failed: set[Path] = set()
+        self.decode_budget_s = decode_budget_s
+        self._too_slow: set[tuple[Path, int, int]] = set()  # (path, mtime, size): never tried again
 
     def get(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
-        key = (image.path, size[0], size[1])
+        try:
+            info = image.path.stat()
+            version = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            version = (-1, -1)
+        key = (image.path, size[0], size[1], *version)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
@@ -85,16 +100,47 @@ class Pictures:
 
     def _load(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
         try:
-            if image.kind == "svg":
-                surface = pygame.image.load_sized_svg(str(image.path), size)
-            else:
-                surface = _cover_circle(pygame.image.load(str(image.path)), size)
+            if image.kind == "png":
+                header = png_file_size(image.path)
+                if header is not None and header[0] * header[1] > MAX_PNG_PIXELS:
+                    raise ValueError(f"{header[0]}x{header[1]} pixels is more than {MAX_PNG_PIXELS:,} to decode")
+            decoded = self._decode(image, size)
+            surface = decoded if image.kind == "svg" else _cover_circle(decoded, size)
             return surface.convert_alpha() if pygame.display.get_surface() else surface
         except (pygame.error, OSError, ValueError, MemoryError) as exc:
             if image.path not in self._failed:
                 self._failed.add(image.path)
                 log.warning("image %s cannot be drawn (%s); showing a placeholder", image.path, exc)
             return None
+
+
+    def _decode(self, image: Image, size: tuple[int, int]) -> pygame.Surface:
+        """Decode in a thread (SDL_image lets go of the GIL) and wait at most the budget; a decoder
+        still busy after that is left to finish on its own and its picture is never asked for again."""
+        info = image.path.stat()
+        stamp = (image.path, info.st_mtime_ns, info.st_size)
+        if stamp in self._too_slow:
+            raise TimeoutError(f"it took more than {self.decode_budget_s:g} s to decode before")
+        outcome: list[pygame.Surface | BaseException] = []
+
+        def work() -> None:
+            try:
+                if image.kind == "svg":
+                    outcome.append(pygame.image.load_sized_svg(str(image.path), size))
+                else:
+                    outcome.append(pygame.image.load(str(image.path)))
+            except BaseException as exc:  # handed to the frame loop's thread below
+                outcome.append(exc)
+
+        worker = threading.Thread(target=work, name="kiosk-picture", daemon=True)
+        worker.start()
+        worker.join(self.decode_budget_s)
+        if not outcome:
+            self._too_slow.add(stamp)
+            raise TimeoutError(f"it takes more than {self.decode_budget_s:g} s to decode; simplify it")
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
 
 
 def _cover_circle(picture: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
@@ -133,6 +179,8 @@ class Painter:
     def _item(self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int) -> None:
         if isinstance(item, TextLine):
             font = self.fonts.font(item.size_px, item.bold)
+            if font.size(item.text)[0] == 0:
+                return  # only zero-width characters (U+200B, U+FEFF): SDL_ttf refuses to render them
             rendered = font.render(item.text, True, theme.rgb(item.color))
             y = item.box.y + dy + (item.box.h - rendered.get_height()) // 2
             surface.blit(rendered, (item.box.x + dx, y))

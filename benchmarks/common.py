@@ -188,11 +188,16 @@ class XServer:
 
     def __enter__(self) -> XServer:
         self.display = self._context.__enter__()
-        lock = Path(f"/tmp/.X{self.display.lstrip(':')}-lock")
-        try:
-            self.pid = int(lock.read_text().strip())
-        except (OSError, ValueError):
-            self.pid = None
+        self.pid = None
+        for proc in Path("/proc").iterdir():  # the Xvfb just started for this display (-displayfd
+            if not proc.name.isdigit():  # leaves no lock file to read the pid from)
+                continue
+            try:
+                argv = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if argv and argv[0].endswith(b"Xvfb") and len(argv) > 1 and argv[1].decode(errors="replace") == self.display:
+                self.pid = int(proc.name)
         return self
 
     def __exit__(self, *exc) -> None:

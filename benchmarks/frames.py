@@ -206,7 +206,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1280x720,1920x1080,3840x2160")
     parser.add_argument("--pairs", type=int, default=9, help="slide pairs (transitions) per kind and size")
-    parser.add_argument("--gpu", action="store_true")
+    parser.add_argument("--gpu", action="store_true", help="also the pygame._sdl2.video Renderer prototype")
+    parser.add_argument("--gpu-sizes", default="1920x1080,3840x2160", help="the sizes --gpu applies to")
     parser.add_argument("--patch", action="append", default=[])
     args = parser.parse_args()
     if args.patch:
@@ -214,6 +215,9 @@ def main() -> int:
 
         prototypes.install(args.patch)
     pygame.display.init()
+    if pygame.display.get_driver() == "x11":
+        # As kiosk.app.open_display does: X11's own (XShm) framebuffer, not an OpenGL texture.
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.font.init()
     deck = load_deck(DEFAULT_DECK)
     program = build_program(deck, Mode.TOUCH)
@@ -227,7 +231,7 @@ def main() -> int:
     for size in parse_sizes(args.sizes):
         key = f"{size[0]}x{size[1]}"
         result["sizes"][key] = measure_size(deck, program, size, args.pairs, check=bool(args.patch))
-        if args.gpu:
+        if args.gpu and size in parse_sizes(args.gpu_sizes):
             result["sizes"][key]["gpu_crossfade"] = measure_gpu(deck, program, size, args.pairs)
     emit(result)
     return 0

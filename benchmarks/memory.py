@@ -18,7 +18,9 @@ painted as often as in real life). Every 10 simulated minutes a visitor taps a c
 one each time), scrolls, and either taps Back after 20 s or walks away (the idle reset brings
 the loop back); every third visitor also switches language. RSS and PSS are sampled every
 simulated hour after gc.collect(); growth is the last sample minus the one at the end of the
-warm-up, scaled to 24 h when fewer hours were simulated.
+warm-up, scaled to 24 h when fewer hours were simulated. The anonymous part of PSS is the leak
+indicator: the file-backed part moves whenever another process maps the same libraries (any
+other pygame process on the machine), which says nothing about this one.
 """
 
 from __future__ import annotations
@@ -186,6 +188,7 @@ def day(args) -> dict:
         elif now >= next_sample:
             samples.append(_sample(now - start))
             next_sample += 3600
+            print(f"  simulated {samples[-1]['t_h']:.1f} h in {time.perf_counter() - started:.0f} s: RSS {samples[-1]['rss_mib']} MiB", file=sys.stderr, flush=True)
         step = kiosk.sleep_s()
         if kiosk.state.moving(now):
             step = max(step, args.frame_step)
@@ -211,6 +214,8 @@ def day(args) -> dict:
         "pss_growth_mib": round(last["pss_mib"] - baseline["pss_mib"], 2),
         "rss_growth_per_day_mib": round((last["rss_mib"] - baseline["rss_mib"]) * scale, 2),
         "pss_growth_per_day_mib": round((last["pss_mib"] - baseline["pss_mib"]) * scale, 2),
+        "pss_anon_growth_mib": round(last["pss_anon_mib"] - baseline["pss_anon_mib"], 2),
+        "pss_anon_growth_per_day_mib": round((last["pss_anon_mib"] - baseline["pss_anon_mib"]) * scale, 2),
         "peak_above_baseline_mib": round(max(s["rss_mib"] for s in samples) - baseline["rss_mib"], 2),
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -236,6 +236,7 @@ PATCHES = {
     "dirty-crossfade": install_dirty_crossfade,
     "press-first": install_press_first,
     "max-screens-3": lambda: install_max_screens(3),
+    "max-screens-2": lambda: install_max_screens(2),
     "pictures-8mb": lambda: install_picture_budget(8),
     "pictures-0": lambda: install_picture_budget(0),
     "mmap-threshold": install_mmap_threshold,

@@ -50,7 +50,7 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     return [tuple(int(n) for n in part.split("x")) for part in text.split(",") if part]  # type: ignore[misc]
 
 
-def transition_frames(stage: Stage, state, duration_s: float) -> list[float]:
+def transition_frames(duration_s: float) -> list[float]:
     """The `now` of each frame of a transition that starts at 0, excluding its first and last."""
     count = max(2, round(duration_s * FPS))
     return [duration_s * k / count for k in range(1, count)]
@@ -88,7 +88,7 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
             stage.screen(source.view)  # paint both screens now: painting is not a frame cost
             stage.screen(state.view)
             stage.compose(source, 0.0, display)  # the screen shows the source, as in the loop
-            for now in transition_frames(stage, state, duration):
+            for now in transition_frames(duration):
                 t0 = time.perf_counter()
                 stage.compose(state, now, display)
                 t1 = time.perf_counter()
@@ -120,7 +120,7 @@ def check_identical(deck, program, size: tuple[int, int]) -> bool:
         state = replace(start, index=(i + 1) % len(deck.slides), transition=Transition(source.view, "fade", 0.0, deck.timing.transition_s))
         reference(stage, source, 0.0, a)
         patched(stage, source, 0.0, b)
-        for now in transition_frames(stage, state, deck.timing.transition_s):
+        for now in transition_frames(deck.timing.transition_s):
             reference(stage, state, now, a)
             patched(stage, state, now, b)
             if a.get_buffer().raw != b.get_buffer().raw:
@@ -154,7 +154,7 @@ def measure_gpu(deck, program, size: tuple[int, int], pairs: int) -> dict:
                 texture_b.blend_mode = 1  # SDL_BLENDMODE_BLEND
                 texture_a.draw()
                 renderer.present()
-                for now in transition_frames(stage, None, deck.timing.transition_s):
+                for now in transition_frames(deck.timing.transition_s):
                     alpha = round(255 * _ease(now / deck.timing.transition_s))
                     t0 = time.perf_counter()
                     texture_a.draw()

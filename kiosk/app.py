@@ -37,6 +37,7 @@ from kiosk.stage import Stage
 from kiosk.state import State, initial_state, step
 from kiosk.stats import Event, StatsStore
 from kiosk.theme import THEMES
+from kiosk.waiter import Waiter, use_mmap_for_large_buffers
 from kiosk.watchdog import Notifier
 
 log = logging.getLogger(__name__)
@@ -410,6 +411,7 @@ class Kiosk:
     def run(self) -> None:
         pending: list[pygame.event.Event] = []
         pacer = pygame.time.Clock()
+        waiter = Waiter()
         while self.running:
             for event in pending + pygame.event.get():
                 try:
@@ -426,8 +428,8 @@ class Kiosk:
                 continue
             wait_ms = round(self.sleep_s() * 1000)
             if wait_ms > 0:
-                # Blocks in SDL until an event or the deadline: a static slide costs no CPU.
-                event = pygame.event.wait(wait_ms)
+                # Blocks until an event or the deadline: a static slide costs almost no CPU.
+                event = waiter.wait(wait_ms / 1000)
                 if event.type != pygame.NOEVENT:
                     pending.append(event)
 
@@ -455,6 +457,7 @@ def _run_in_background(command: str, timeout_s: float) -> None:
 
 
 def open_display(settings: Settings) -> pygame.Surface:
+    use_mmap_for_large_buffers()
     pygame.display.init()
     if pygame.display.get_driver() == "x11":
         # On X11 SDL would present through an OpenGL texture; with Mesa's software renderer that

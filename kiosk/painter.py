@@ -27,7 +27,7 @@ BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
 MAX_FONTS = 48
 MAX_WIDTHS = 50_000
 MAX_PICTURES = 48
-MAX_PICTURE_BYTES = 48 * 1024 * 1024
+MAX_PICTURE_BYTES = 16 * 1024 * 1024  # pictures live on in painted screens; this only saves re-decoding
 # A picture that takes longer to decode is shown as a placeholder (the frame loop waits this long
 # at most, once per file). Real illustrations take milliseconds; a 39 KB SVG with one 5,000-point
 # stroked path took 5-7 s, one with 20,000 thick circles 100 s, a 1 MB PNG whose data inflates

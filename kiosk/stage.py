@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 # Current, next, previous and an open detail, plus the one a transition is leaving.
 MAX_SCREENS = 5
+MAX_SCREEN_BYTES = 26 * 1024 * 1024  # three 1080p screens (8.3 MB each)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Screen:
     layout: ScreenLayout
     base: pygame.Surface
     strip: pygame.Surface | None
+
+
+def _bytes(surface: pygame.Surface) -> int:
+    return surface.get_pitch() * surface.get_height()
 
 
 def ease(t: float) -> float:
@@ -49,6 +54,7 @@ class Stage:
         self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
         self._screens: OrderedDict[View, Screen] = OrderedDict()
         self._failed: set[View] = set()
+        self._deferred: View | None = None  # a screen whose painting waited one frame for a tap's tint
 
     def remember(self, program: Program) -> None:
         """A newly loaded deck that a view may name from now on; the oldest are forgotten."""
@@ -70,6 +76,10 @@ class Stage:
     @property
     def cached_screens(self) -> int:
         return len(self._screens)
+
+    @property
+    def cached_bytes(self) -> int:
+        return sum(_bytes(s.base) + (_bytes(s.strip) if s.strip is not None else 0) for s in self._screens.values())
 
     def layout(self, view: View) -> ScreenLayout:
         layout = self._layouts.get(view)
@@ -97,7 +107,8 @@ class Stage:
                 base, strip = self.painter.paint(layout, self.theme)
             screen = Screen(layout, base, strip)
             self._screens[view] = screen
-            if len(self._screens) > MAX_SCREENS:
+            # Bounded by bytes too: a 4K screen is 33 MB. Two always stay (a crossfade needs both).
+            while len(self._screens) > 2 and (len(self._screens) > MAX_SCREENS or self.cached_bytes > MAX_SCREEN_BYTES):
                 self._screens.popitem(last=False)
         else:
             self._screens.move_to_end(view)
@@ -131,12 +142,20 @@ class Stage:
         if shift != (0, 0):
             target.fill(self.theme.rgb("background"))
         transition = state.transition
-        current = self.screen(state.view)
         if transition is None or transition.progress(now) >= 1.0:
+            current = self.screen(state.view)
             self._blit_screen(target, current, state.scroll_px, dx, dy)
             self._pressed(target, current, state, now, dx, dy)
             return
         source = self.screen(transition.source)
+        if transition.kind == "fade" and state.view not in self._screens and state.pressed is not None and self._deferred != state.view:
+            self._deferred = state.view
+            # A tap's first answer is the pressed tint on what it touched, this frame; painting
+            # the new screen (tens of ms the first time) waits for the next one.
+            self._blit_screen(target, source, 0, dx, dy)
+            self._pressed(target, source, state, now, dx, dy)
+            return
+        current = self.screen(state.view)
         t = ease(transition.progress(now))
         width = target.get_width()
         if transition.kind == "fade":
@@ -148,6 +167,8 @@ class Stage:
             current.base.set_alpha(None)
             if current.strip is not None:
                 current.strip.set_alpha(None)
+            if t < 0.5:
+                self._pressed(target, source, state, now, dx, dy)  # the press stays visible as it fades
         else:
             sign = 1 if transition.kind == "push-next" else -1
             offset = round(width * t) * sign

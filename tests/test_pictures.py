@@ -122,3 +122,37 @@ def test_a_broken_image_shows_the_plain_backdrop_not_a_crash(deck, tmp_path):
     circle = next(i for i in stage.layout(View(0, None, "en")).items if getattr(i, "kind", "") == "circle")
     centre = (circle.box.x + circle.box.w // 2, circle.box.y + circle.box.h // 2)
     assert frame.get_at(centre)[:3] == THEMES["warm"].rgb("sand")
+
+
+def test_a_tap_answers_at_once_with_the_pressed_card_before_painting_the_detail(deck):
+    from kiosk.intents import Activate, Press
+    from kiosk.state import step
+
+    program = build_program(deck, Mode.TOUCH)
+    stage = Stage(program, THEMES["warm"], (1920, 1080))
+    frame = pygame.Surface((1920, 1080)).convert()
+    state = initial_state(program, 0.0)
+    stage.compose(state, 0.0, frame)
+    plain = frame.copy()
+    card = next(h for h in stage.layout(state.view).hotspots if h.action.startswith("open:"))
+    state = step(step(state, Press(card.action), 1.0), Activate(card.action), 1.05)
+    stage.compose(state, 1.05, frame)  # first frame after the tap: the source, card tinted
+    point = (card.box.x + card.box.w // 2, card.box.y + 5)
+    assert sum(frame.get_at(point)[:3]) < sum(plain.get_at(point)[:3]) - 30
+    assert state.view not in stage._screens  # the detail is not painted yet
+    stage.compose(state, 1.07, frame)  # the next frame paints it and starts the fade
+    assert state.view in stage._screens
+
+
+def test_the_screen_cache_is_bounded_by_bytes_at_4k(deck):
+    from kiosk.stage import MAX_SCREEN_BYTES
+
+    program = build_program(deck, Mode.TOUCH)
+    stage = Stage(program, THEMES["warm"], (3840, 2160))
+    for index in range(4):
+        stage.screen(View(index, None, "en", program.version))
+    assert stage.cached_screens == 2 and stage.cached_bytes <= 2 * 3840 * 2160 * 4
+    small = Stage(program, THEMES["warm"], (1920, 1080))
+    for index in range(6):
+        small.screen(View(index, None, "en", program.version))
+    assert small.cached_screens == 3 and small.cached_bytes <= MAX_SCREEN_BYTES

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk.problems import Problem
@@ -331,7 +331,7 @@ class _Builder:
                 return None
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except Exception as exc:  # PyYAML's constructors fail in many ways on `!!int ""` and the like
+        except Exception:  # PyYAML's constructors fail in many ways on `!!int ""` and the like
             if node.tag == "tag:yaml.org,2002:timestamp":
                 self._problem(node, f"`{node.value}` is not a real date; write dates as YYYY-MM-DD, like 2027-05-31")
             else:

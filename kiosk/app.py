@@ -389,7 +389,7 @@ class Kiosk:
         self._seen = seen
 
     def _record_view(self, view: View, seconds: float) -> None:
-        program = self.stage._programs.get(view.version, self.state.program)
+        program = self.stage.program_for(view)
         if view.slide >= len(program.deck.slides):
             return
         slide = program.deck.slides[view.slide].id

@@ -66,6 +66,10 @@ class Stage:
                 for view in [v for v in cache if v.version == version]:
                     del cache[view]
 
+    def program_for(self, view: View) -> Program:
+        """The deck a view belongs to (during a reload, the outgoing one is still known)."""
+        return self._programs.get(view.version, self.program)
+
     def reset(self, size: tuple[int, int] | None = None) -> None:
         """A new screen size: forget every cached layout and surface."""
         if size is not None:
@@ -85,7 +89,7 @@ class Stage:
         layout = self._layouts.get(view)
         if layout is None:
             width, height = self.size
-            program = self._programs.get(view.version, self.program)
+            program = self.program_for(view)
             layout = arrange(program.deck, view, width, height, program.mode, self.fonts.measure)
             self._layouts[view] = layout
             if len(self._layouts) > 64:

@@ -43,6 +43,8 @@ class Fonts:
             pygame.font.init()
         self._cache: OrderedDict[tuple[int, bool], pygame.font.Font] = OrderedDict()
         self._widths: dict[tuple[str, int, bool], int] = {}
+        self._notdef: bytes | None = None
+        self._covered: set[str] = set()
 
     def font(self, size_px: int, bold: bool) -> pygame.font.Font:
         key = (size_px, bold)
@@ -55,6 +57,25 @@ class Fonts:
         else:
             self._cache.move_to_end(key)
         return font
+
+    def missing(self, text: str) -> set[str]:
+        """Characters of `text` the font has no glyph for (they would draw as empty boxes).
+
+        pygame's font API cannot ask the font directly, so a character counts as missing when it
+        renders exactly like one the font certainly lacks (a private-use code point)."""
+        font = self.font(24, False)
+        if self._notdef is None:
+            self._notdef = pygame.image.tobytes(font.render("\ue000", False, (0, 0, 0), (255, 255, 255)), "RGB")
+        missing: set[str] = set()
+        for char in set(text):
+            if char.isspace() or char in self._covered:
+                continue
+            drawn = pygame.image.tobytes(font.render(char, False, (0, 0, 0), (255, 255, 255)), "RGB")
+            if drawn == self._notdef:
+                missing.add(char)
+            else:
+                self._covered.add(char)
+        return missing
 
     def measure(self, text: str, size_px: int, bold: bool) -> int:
         # Layout measures the same words over and over while wrapping and shrinking.

@@ -142,3 +142,20 @@ def test_validate_warns_when_text_cannot_fit_at_the_floor(tmp_path, capsys):
     assert main(["validate", str(deck_dir)]) == 0  # warnings only
     out = capsys.readouterr().out
     assert "benefits.yaml:1:1: warning: the slide (en) does not fit the screen even at the smallest text size" in out.replace(str(deck_dir) + "/", "")
+
+
+def test_validate_warns_about_letters_the_font_cannot_draw(tmp_path, capsys):
+    import shutil
+
+    from kiosk.cli import main
+
+    deck_dir = tmp_path / "deck"
+    shutil.copytree(SLIDES, deck_dir)
+    path = deck_dir / "benefits.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  en: The benefits", "  en: The benefits Ж 😀", 1), encoding="utf-8")
+    assert main(["validate", str(deck_dir)]) == 0
+    out = capsys.readouterr().out
+    line = next(l for l in out.splitlines() if "not in the kiosk's font" in l)
+    assert "benefits.yaml:1:1: warning:" in line and "Ж" in line and "😀" in line
+    assert main(["validate", str(SLIDES)]) == 0
+    assert "not in the kiosk's font" not in capsys.readouterr().out  # é, ñ, ¿, ·, % are all there

@@ -43,6 +43,25 @@ def deck() -> Deck:
     return load_deck(SLIDES)
 
 
+LINK_URL = "https://example-clinic.com/sclerotherapy"
+DETAIL_LINK_URL = "https://example-clinic.com/aftercare?lang=en"
+
+
+@pytest.fixture()
+def linked_deck(tmp_path):
+    """A copy of slides/ with a link on the aftercare slide and another on its walking detail."""
+    import shutil
+
+    folder = tmp_path / "deck"
+    shutil.copytree(SLIDES, folder)
+    path = folder / "aftercare.yaml"
+    text = path.read_text(encoding="utf-8").replace("review_due: 2027-05-25", f"review_due: 2027-05-25\nlink: {LINK_URL}", 1)
+    text = text.replace("    image: illustrations/walking.svg", f"    image: illustrations/walking.svg\n    link: {DETAIL_LINK_URL}", 1)
+    assert LINK_URL in text and DETAIL_LINK_URL in text
+    path.write_text(text, encoding="utf-8")
+    return folder
+
+
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("KIOSK_LONG") == "1":
         return

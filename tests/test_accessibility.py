@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pygame
 import pytest
@@ -17,21 +16,10 @@ from kiosk.program import Mode, View, build_program
 from kiosk.state import initial_state, step
 from kiosk.theme import THEMES, contrast_ratio
 
-from conftest import SIZES, SLIDES
+from conftest import SIZES
 
-URL = "https://example-clinic.com/sclerotherapy"
-DETAIL_URL = "https://example-clinic.com/aftercare?lang=en"
+from conftest import DETAIL_LINK_URL as DETAIL_URL, LINK_URL as URL
 
-
-@pytest.fixture()
-def linked_deck(tmp_path):
-    folder = tmp_path / "deck"
-    shutil.copytree(SLIDES, folder)
-    path = folder / "aftercare.yaml"
-    text = path.read_text(encoding="utf-8").replace("review_due: 2027-05-25", f"review_due: 2027-05-25\nlink: {URL}", 1)
-    text = text.replace("    image: illustrations/walking.svg", f"    image: illustrations/walking.svg\n    link: {DETAIL_URL}", 1)
-    path.write_text(text, encoding="utf-8")
-    return folder
 
 
 def decode(path) -> list[str]:

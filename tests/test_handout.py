@@ -24,8 +24,7 @@ from kiosk.loader import load_deck  # noqa: E402
 
 from conftest import SLIDES  # noqa: E402
 
-URL = "https://example-clinic.com/sclerotherapy"
-DETAIL_URL = "https://example-clinic.com/aftercare?lang=en"
+from conftest import DETAIL_LINK_URL as DETAIL_URL, LINK_URL as URL
 MM_PER_PT = 25.4 / 72
 
 
@@ -57,18 +56,6 @@ def handouts(tmp_path_factory):
         made[language] = out
     return made
 
-
-@pytest.fixture()
-def linked_deck(tmp_path):
-    """A copy of slides/ with a link on the aftercare slide and another on its walking detail."""
-    folder = tmp_path / "deck"
-    shutil.copytree(SLIDES, folder)
-    path = folder / "aftercare.yaml"
-    text = path.read_text(encoding="utf-8").replace("review_due: 2027-05-25", f"review_due: 2027-05-25\nlink: {URL}", 1)
-    text = text.replace("    image: illustrations/walking.svg", f"    image: illustrations/walking.svg\n    link: {DETAIL_URL}", 1)
-    assert URL in text and DETAIL_URL in text
-    path.write_text(text, encoding="utf-8")
-    return folder
 
 
 # -- the text -------------------------------------------------------------------------------

@@ -139,7 +139,9 @@ def deck_copy(dest: Path, **timing: float) -> Path:
 # -- child processes ----------------------------------------------------------------------------
 
 
-def child_env(backend: str, display: str | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
+def child_env(
+    backend: str, display: str | None = None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {**os.environ, "PYGAME_HIDE_SUPPORT_PROMPT": "1", "SDL_AUDIODRIVER": "dummy"}
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
     if backend == "xvfb":
@@ -161,7 +163,9 @@ def run_child(module: str, args: list[str], env: dict[str, str], timeout_s: floa
         raise RuntimeError(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}")
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if not lines:
-        raise RuntimeError(f"{' '.join(command)} printed no JSON:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} printed no JSON:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
     result = json.loads(lines[-1])
     result.setdefault("wall_s", round(time.monotonic() - started, 1))
     return result
@@ -196,7 +200,12 @@ class XServer:
                 argv = (proc / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if argv and argv[0].endswith(b"Xvfb") and len(argv) > 1 and argv[1].decode(errors="replace") == self.display:
+            if (
+                argv
+                and argv[0].endswith(b"Xvfb")
+                and len(argv) > 1
+                and argv[1].decode(errors="replace") == self.display
+            ):
                 self.pid = int(proc.name)
         return self
 

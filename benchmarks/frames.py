@@ -3,7 +3,7 @@
     python -m benchmarks.frames [--sizes 1280x720,1920x1080,3840x2160] [--pairs 9] [--gpu] [--patch NAME]
 
 For each size: a display mode of that size (SDL_VIDEODRIVER=dummy unless the runner chose x11),
-a fresh kiosk.stage.Stage, and for each consecutive pair of slides (slide i -> i+1, the loop's
+a fresh kiosk.render.stage.Stage, and for each consecutive pair of slides (slide i -> i+1, the loop's
 own transitions) a State carrying a Transition. Both screens are painted before the clock starts
 (first-time painting happens once per screen and is not a frame cost). Then every frame of the
 transition, at 60 frames a second, is timed:
@@ -37,11 +37,11 @@ import pygame  # noqa: E402
 
 from benchmarks.common import emit, summary_ms  # noqa: E402
 from kiosk.cli import DEFAULT_DECK  # noqa: E402
-from kiosk.loader import load_deck  # noqa: E402
-from kiosk.program import Mode, build_program  # noqa: E402
-from kiosk.stage import Stage  # noqa: E402
-from kiosk.state import OPEN_FADE_S, PUSH_S, Transition, initial_state  # noqa: E402
-from kiosk.theme import THEMES  # noqa: E402
+from kiosk.content.loader import load_deck  # noqa: E402
+from kiosk.core.program import Mode, build_program  # noqa: E402
+from kiosk.core.state import OPEN_FADE_S, PUSH_S, Transition, initial_state  # noqa: E402
+from kiosk.core.theme import THEMES  # noqa: E402
+from kiosk.render.stage import Stage  # noqa: E402
 
 FPS = 60
 
@@ -99,7 +99,11 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
                 compose.append(t1 - t0)
                 with_copy.append(t2 - t0)
                 with_flip.append((t1 - t0) + (t3 - t2))
-        out[kind] = {"compose": summary_ms(compose), "compose_copy": summary_ms(with_copy), "compose_flip": summary_ms(with_flip)}
+        out[kind] = {
+            "compose": summary_ms(compose),
+            "compose_copy": summary_ms(with_copy),
+            "compose_flip": summary_ms(with_flip),
+        }
     if check:
         out["identical_to_unpatched"] = check_identical(deck, program, size)
     return out
@@ -107,7 +111,7 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
 
 def check_identical(deck, program, size: tuple[int, int]) -> bool:
     """With a --patch that changes compose: every crossfade frame equals the unpatched one."""
-    import kiosk.stage as stage_module
+    import kiosk.render.stage as stage_module
     from benchmarks import prototypes
 
     patched = stage_module.Stage.compose
@@ -117,7 +121,11 @@ def check_identical(deck, program, size: tuple[int, int]) -> bool:
     start = initial_state(program, 0.0)
     for i in range(len(deck.slides)):
         source = replace(start, index=i)
-        state = replace(start, index=(i + 1) % len(deck.slides), transition=Transition(source.view, "fade", 0.0, deck.timing.transition_s))
+        state = replace(
+            start,
+            index=(i + 1) % len(deck.slides),
+            transition=Transition(source.view, "fade", 0.0, deck.timing.transition_s),
+        )
         reference(stage, source, 0.0, a)
         patched(stage, source, 0.0, b)
         for now in transition_frames(deck.timing.transition_s):
@@ -137,7 +145,12 @@ def measure_gpu(deck, program, size: tuple[int, int], pairs: int) -> dict:
     start = initial_state(program, 0.0)
     screens = []
     for i in range(min(pairs, len(deck.slides))):
-        screens.append((stage.screen(replace(start, index=i).view).base, stage.screen(replace(start, index=(i + 1) % len(deck.slides)).view).base))
+        screens.append(
+            (
+                stage.screen(replace(start, index=i).view).base,
+                stage.screen(replace(start, index=(i + 1) % len(deck.slides)).view).base,
+            )
+        )
     for name, accelerated in (("default", -1), ("software", 0)):
         window = None
         try:
@@ -163,7 +176,11 @@ def measure_gpu(deck, program, size: tuple[int, int], pairs: int) -> dict:
                     renderer.present()
                     frames.append(time.perf_counter() - t0)
                 del texture_a, texture_b
-            results[name] = {"renderer": driver, "frame": summary_ms(frames), "upload_two_textures": summary_ms(upload)}
+            results[name] = {
+                "renderer": driver,
+                "frame": summary_ms(frames),
+                "upload_two_textures": summary_ms(upload),
+            }
             del renderer
         except Exception as exc:  # report, do not hide, a path that does not work here
             results[name] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -184,7 +201,14 @@ def _renderer_name(window) -> str:
     from benchmarks.prototypes import _sdl
 
     class Info(ctypes.Structure):
-        _fields_ = [("name", ctypes.c_char_p), ("flags", ctypes.c_uint32), ("num_texture_formats", ctypes.c_uint32), ("texture_formats", ctypes.c_uint32 * 16), ("max_texture_width", ctypes.c_int), ("max_texture_height", ctypes.c_int)]
+        _fields_ = [
+            ("name", ctypes.c_char_p),
+            ("flags", ctypes.c_uint32),
+            ("num_texture_formats", ctypes.c_uint32),
+            ("texture_formats", ctypes.c_uint32 * 16),
+            ("max_texture_width", ctypes.c_int),
+            ("max_texture_height", ctypes.c_int),
+        ]
 
     try:
         sdl = _sdl()

@@ -18,28 +18,33 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
 from kiosk.cli import DEFAULT_DECK  # noqa: E402
-from kiosk.loader import load_deck  # noqa: E402
+from kiosk.content.loader import load_deck  # noqa: E402
 
 
 def settings_for(deck, **kwargs):
     try:
-        from kiosk.settings import settings_for as make
+        from kiosk.runtime.settings import settings_for as make
     except ImportError:  # older layout: settings lived in kiosk.app
-        from kiosk.app import settings_for as make
+        from kiosk.runtime.app import settings_for as make
     return make(deck, **kwargs)
 
 
 def open_display(size: tuple[int, int]) -> pygame.Surface:
     """The kiosk's own open_display (it sets the X11 framebuffer hint), windowed at `size`."""
-    from kiosk.app import open_display as kiosk_open_display
+    from kiosk.runtime.app import open_display as kiosk_open_display
 
     deck = load_deck(DEFAULT_DECK)
     return kiosk_open_display(settings_for(deck, size=size, windowed=True, dev=True))
 
 
-def make_kiosk(display: pygame.Surface, *, deck_folder: Path = DEFAULT_DECK, clock: Callable[[], float] | None = None,
-               wall_clock: Callable | None = None):
-    from kiosk.app import Kiosk
+def make_kiosk(
+    display: pygame.Surface,
+    *,
+    deck_folder: Path = DEFAULT_DECK,
+    clock: Callable[[], float] | None = None,
+    wall_clock: Callable | None = None,
+):
+    from kiosk.runtime.app import Kiosk
 
     deck = load_deck(deck_folder)
     settings = settings_for(deck, size=display.get_size(), windowed=True, dev=True)
@@ -79,7 +84,9 @@ def forget_screen(kiosk, view) -> None:
         detail = slide.detail(view.detail) if view.detail else None
         paths = {detail.image.path} if detail is not None and getattr(detail, "image", None) else set()
         if detail is not None:
-            paths |= {step.image.path for step in getattr(detail, "steps", ()) if getattr(step, "image", None)}
+            paths |= {
+                step.image.path for step in getattr(detail, "steps", ()) if getattr(step, "image", None)
+            }
         pictures = stage.painter.pictures._cache
         for key in [k for k in pictures if k[0] in paths]:
             del pictures[key]

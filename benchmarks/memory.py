@@ -32,10 +32,10 @@ import math
 import sys
 import time
 
+import pygame  # noqa: E402
+
 from benchmarks import inprocess
 from benchmarks.common import emit, smaps_kib
-
-import pygame  # noqa: E402
 
 VISIT_EVERY_S = 600.0
 READ_S = 20.0
@@ -82,7 +82,7 @@ def mib(kib: int) -> float:
 
 
 def visit_everything(kiosk, clock: FakeClock, frame_step: float) -> dict:
-    from kiosk.intents import Activate, Swipe
+    from kiosk.core.intents import Activate, Swipe
 
     deck = kiosk.state.program.deck
     frames = settle(kiosk, clock, frame_step)
@@ -152,7 +152,7 @@ def _screens_mib(kiosk) -> float | None:
 
 
 def day(args) -> dict:
-    from kiosk.intents import Drag
+    from kiosk.core.intents import Drag
 
     size = tuple(int(n) for n in args.size.split("x"))
     display = inprocess.open_display(size)
@@ -175,7 +175,13 @@ def day(args) -> dict:
         now = clock.now
         if visitor is None and now >= next_visit:
             visitors += 1
-            visitor = {"at": now, "card": visitors, "back": visitors % 2 == 0, "language": visitors % 3 == 0, "step": 0}
+            visitor = {
+                "at": now,
+                "card": visitors,
+                "back": visitors % 2 == 0,
+                "language": visitors % 3 == 0,
+                "step": 0,
+            }
             next_visit += VISIT_EVERY_S
         if visitor is not None:
             visitor = _visit(kiosk, visitor, now, Drag)
@@ -188,7 +194,11 @@ def day(args) -> dict:
         elif now >= next_sample:
             samples.append(_sample(now - start))
             next_sample += 3600
-            print(f"  simulated {samples[-1]['t_h']:.1f} h in {time.perf_counter() - started:.0f} s: RSS {samples[-1]['rss_mib']} MiB", file=sys.stderr, flush=True)
+            print(
+                f"  simulated {samples[-1]['t_h']:.1f} h in {time.perf_counter() - started:.0f} s: RSS {samples[-1]['rss_mib']} MiB",
+                file=sys.stderr,
+                flush=True,
+            )
         step = kiosk.sleep_s()
         if kiosk.state.moving(now):
             step = max(step, args.frame_step)
@@ -245,14 +255,21 @@ def _visit(kiosk, visitor: dict, now: float, Drag) -> dict | None:
 def _sample(t_s: float) -> dict:
     gc.collect()
     memory = smaps_kib()
-    return {"t_h": round(t_s / 3600, 3), "rss_mib": mib(memory["Rss"]), "pss_mib": mib(memory["Pss"]), "pss_anon_mib": mib(memory.get("Pss_Anon", 0))}
+    return {
+        "t_h": round(t_s / 3600, 3),
+        "rss_mib": mib(memory["Rss"]),
+        "pss_mib": mib(memory["Pss"]),
+        "pss_anon_mib": mib(memory.get("Pss_Anon", 0)),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=("pss", "day"))
     parser.add_argument("--size", default="1920x1080")
-    parser.add_argument("--frame-step", type=float, default=None, help="fake-clock step while something moves")
+    parser.add_argument(
+        "--frame-step", type=float, default=None, help="fake-clock step while something moves"
+    )
     parser.add_argument("--hours", type=float, default=24.0)
     parser.add_argument("--warmup-h", type=float, default=1.0)
     parser.add_argument("--patch", action="append", default=[])

@@ -1,6 +1,6 @@
 """`kiosk` with optimisation prototypes installed first (see benchmarks/prototypes.py).
 
-    python -m benchmarks.patched_kiosk --patch blocking-wait [--patch fps30 ...] -- run --windowed ...
+python -m benchmarks.patched_kiosk --patch blocking-wait [--patch fps30 ...] -- run --windowed ...
 """
 
 from __future__ import annotations

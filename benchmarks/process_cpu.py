@@ -26,8 +26,19 @@ IDLE_TIMING = {"min_slide_s": 120, "max_slide_s": 120}
 LOOP_TIMING = {"min_slide_s": 3, "max_slide_s": 3, "transition_s": 0.8}
 
 
-def measure(backend: str, display: str | None, xserver_pid: int | None, work: Path, *, timing: dict, window_s: float, settle_s: float,
-            size: tuple[int, int] = (1920, 1080), patches: list[str] | None = None, extra_env: dict[str, str] | None = None) -> dict:
+def measure(
+    backend: str,
+    display: str | None,
+    xserver_pid: int | None,
+    work: Path,
+    *,
+    timing: dict,
+    window_s: float,
+    settle_s: float,
+    size: tuple[int, int] = (1920, 1080),
+    patches: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> dict:
     name = f"deck-{'-'.join(f'{k}{v}' for k, v in timing.items())}"
     deck = work / name
     if not deck.exists():
@@ -36,7 +47,14 @@ def measure(backend: str, display: str | None, xserver_pid: int | None, work: Pa
     env = child_env(backend, display, {"KIOSK_FIRST_FRAME_FILE": str(marker), **(extra_env or {})})
     args = ["run", "--windowed", "--size", f"{size[0]}x{size[1]}", "--deck", str(deck)]
     if patches:
-        command = [sys.executable, "-m", "benchmarks.patched_kiosk", *(x for p in patches for x in ("--patch", p)), "--", *args]
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.patched_kiosk",
+            *(x for p in patches for x in ("--patch", p)),
+            "--",
+            *args,
+        ]
     else:
         command = [sys.executable, "-m", "kiosk", *args]
     log = work / "kiosk-cpu.log"
@@ -46,7 +64,9 @@ def measure(backend: str, display: str | None, xserver_pid: int | None, work: Pa
         deadline = time.monotonic() + 60
         while not (marker.exists() and marker.read_text().endswith("\n")):
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the kiosk showed no first frame (exit {proc.poll()}):\n{log.read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(
+                    f"the kiosk showed no first frame (exit {proc.poll()}):\n{log.read_text(errors='replace')[-2000:]}"
+                )
             time.sleep(0.01)
         time.sleep(settle_s)
         cpu0, ns0, wall0 = cpu_seconds(proc.pid), run_ns(proc.pid), time.monotonic()
@@ -55,7 +75,9 @@ def measure(backend: str, display: str | None, xserver_pid: int | None, work: Pa
         cpu1, ns1, wall1 = cpu_seconds(proc.pid), run_ns(proc.pid), time.monotonic()
         x1 = cpu_seconds(xserver_pid) if xserver_pid else None
         if proc.poll() is not None:
-            raise RuntimeError(f"the kiosk exited during the window:\n{log.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(
+                f"the kiosk exited during the window:\n{log.read_text(errors='replace')[-2000:]}"
+            )
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -87,5 +109,17 @@ if __name__ == "__main__":  # a quick manual check: python -m benchmarks.process
     which = sys.argv[1] if len(sys.argv) > 1 else "idle"
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 5
     with tempfile.TemporaryDirectory() as tmp:
-        print(json.dumps(measure("dummy", None, None, Path(tmp), timing=IDLE_TIMING if which == "idle" else LOOP_TIMING, window_s=seconds, settle_s=1,
-                                 patches=[p for p in os.environ.get("PATCHES", "").split(",") if p])))
+        print(
+            json.dumps(
+                measure(
+                    "dummy",
+                    None,
+                    None,
+                    Path(tmp),
+                    timing=IDLE_TIMING if which == "idle" else LOOP_TIMING,
+                    window_s=seconds,
+                    settle_s=1,
+                    patches=[p for p in os.environ.get("PATCHES", "").split(",") if p],
+                )
+            )
+        )

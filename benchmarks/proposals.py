@@ -42,7 +42,17 @@ def main(args) -> int:
 
     def row(proposal: str, figure: str, unit: str, baseline: float, value: float, note: str = "") -> None:
         change = (value - baseline) / baseline * 100 if baseline else float("nan")
-        rows.append({"proposal": proposal, "figure": figure, "unit": unit, "baseline": baseline, "prototype": value, "change_pct": round(change, 1), "note": note})
+        rows.append(
+            {
+                "proposal": proposal,
+                "figure": figure,
+                "unit": unit,
+                "baseline": baseline,
+                "prototype": value,
+                "change_pct": round(change, 1),
+                "note": note,
+            }
+        )
 
     def say(text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
@@ -54,7 +64,16 @@ def main(args) -> int:
 
         def cpu(which: str, patches: list[str], window: float) -> dict:
             timing = process_cpu.IDLE_TIMING if which == "idle" else process_cpu.LOOP_TIMING
-            return process_cpu.measure(backend_used, display, xpid, work, timing=timing, window_s=window, settle_s=1.0, patches=patches)
+            return process_cpu.measure(
+                backend_used,
+                display,
+                xpid,
+                work,
+                timing=timing,
+                window_s=window,
+                settle_s=1.0,
+                patches=patches,
+            )
 
         if "idle" in only:
             window = 3.0 if quick else 20.0
@@ -67,8 +86,19 @@ def main(args) -> int:
                 row("+".join(patches), f"idle CPU ({backend_used})", "%", base["cpu_pct"], result["cpu_pct"])
             if backend_used == "xvfb":  # and on the dummy driver (no blocking wait in SDL there)
                 say("idle CPU (dummy)")
-                base_dummy = process_cpu.measure("dummy", None, None, work, timing=process_cpu.IDLE_TIMING, window_s=window, settle_s=1.0)
-                coarse = process_cpu.measure("dummy", None, None, work, timing=process_cpu.IDLE_TIMING, window_s=window, settle_s=1.0, patches=["coarse-wait"])
+                base_dummy = process_cpu.measure(
+                    "dummy", None, None, work, timing=process_cpu.IDLE_TIMING, window_s=window, settle_s=1.0
+                )
+                coarse = process_cpu.measure(
+                    "dummy",
+                    None,
+                    None,
+                    work,
+                    timing=process_cpu.IDLE_TIMING,
+                    window_s=window,
+                    settle_s=1.0,
+                    patches=["coarse-wait"],
+                )
                 raw["idle"]["dummy"] = {"baseline": base_dummy, "coarse-wait": coarse}
                 row("coarse-wait", "idle CPU (dummy driver)", "%", base_dummy["cpu_pct"], coarse["cpu_pct"])
 
@@ -77,7 +107,13 @@ def main(args) -> int:
             say(f"loop CPU ({backend_used})")
             base = cpu("loop", [], window)
             raw["loop"] = {"baseline": base}
-            for patches in (["blocking-wait"], ["fps30"], ["dirty-crossfade"], ["blocking-wait", "fps30", "dirty-crossfade"], MEMORY_PATCHES):
+            for patches in (
+                ["blocking-wait"],
+                ["fps30"],
+                ["dirty-crossfade"],
+                ["blocking-wait", "fps30", "dirty-crossfade"],
+                MEMORY_PATCHES,
+            ):
                 say(f"loop CPU + {'+'.join(patches)}")
                 result = cpu("loop", patches, window)
                 raw["loop"]["+".join(patches)] = result
@@ -88,20 +124,60 @@ def main(args) -> int:
             if "memory" in only:
                 raw["memory"] = {}
                 for size in ("1920x1080", "3840x2160"):
-                    with (server(3840, 2160) if size == "3840x2160" else nullcontext(x)) as xs:
+                    with server(3840, 2160) if size == "3840x2160" else nullcontext(x) as xs:
                         say(f"memory {size}")
-                        base = run_child("memory", ["pss", "--size", size, "--frame-step", step], env(xs), 1800)
+                        base = run_child(
+                            "memory", ["pss", "--size", size, "--frame-step", step], env(xs), 1800
+                        )
                         raw["memory"][size] = {"baseline": base}
                         for patches in ([p] for p in MEMORY_PATCHES):
-                            result = run_child("memory", ["pss", "--size", size, "--frame-step", step, *(a for p in patches for a in ("--patch", p))], env(xs), 1800)
+                            result = run_child(
+                                "memory",
+                                [
+                                    "pss",
+                                    "--size",
+                                    size,
+                                    "--frame-step",
+                                    step,
+                                    *(a for p in patches for a in ("--patch", p)),
+                                ],
+                                env(xs),
+                                1800,
+                            )
                             raw["memory"][size]["+".join(patches)] = result
                             row("+".join(patches), f"PSS {size}", "MiB", base["pss_mib"], result["pss_mib"])
-                        result = run_child("memory", ["pss", "--size", size, "--frame-step", step, *(a for p in MEMORY_PATCHES for a in ("--patch", p))], env(xs), 1800)
+                        result = run_child(
+                            "memory",
+                            [
+                                "pss",
+                                "--size",
+                                size,
+                                "--frame-step",
+                                step,
+                                *(a for p in MEMORY_PATCHES for a in ("--patch", p)),
+                            ],
+                            env(xs),
+                            1800,
+                        )
                         raw["memory"][size]["all"] = result
-                        row("+".join(MEMORY_PATCHES), f"PSS {size}", "MiB", base["pss_mib"], result["pss_mib"])
+                        row(
+                            "+".join(MEMORY_PATCHES), f"PSS {size}", "MiB", base["pss_mib"], result["pss_mib"]
+                        )
                         if size == "3840x2160":  # at 4K a screen is 32 MiB: two cached screens
                             two = [*MEMORY_PATCHES[:1], "max-screens-2", *MEMORY_PATCHES[2:]]
-                            result = run_child("memory", ["pss", "--size", size, "--frame-step", step, *(a for p in two for a in ("--patch", p))], env(xs), 1800)
+                            result = run_child(
+                                "memory",
+                                [
+                                    "pss",
+                                    "--size",
+                                    size,
+                                    "--frame-step",
+                                    step,
+                                    *(a for p in two for a in ("--patch", p)),
+                                ],
+                                env(xs),
+                                1800,
+                            )
                             raw["memory"][size]["+".join(two)] = result
                             row("+".join(two), f"PSS {size}", "MiB", base["pss_mib"], result["pss_mib"])
             if "day" in only:
@@ -110,23 +186,50 @@ def main(args) -> int:
                 args_day = ["day", "--hours", hours, "--warmup-h", warmup, "--frame-step", "0.2"]
                 base = run_child("memory", args_day, env(x), 3600)
                 result = run_child("memory", [*args_day, "--patch", "mmap-threshold"], env(x), 3600)
-                both = run_child("memory", [*args_day, *(a for p in MEMORY_PATCHES for a in ("--patch", p))], env(x), 3600)
+                both = run_child(
+                    "memory", [*args_day, *(a for p in MEMORY_PATCHES for a in ("--patch", p))], env(x), 3600
+                )
                 raw["day"] = {"baseline": base, "mmap-threshold": result, "all-memory": both}
                 for name, value in (("mmap-threshold", result), ("+".join(MEMORY_PATCHES), both)):
-                    row(name, "RSS growth per simulated day", "MiB", base["rss_growth_per_day_mib"], value["rss_growth_per_day_mib"])
-                    row(name, "PSS after a simulated day", "MiB", base["last"]["pss_mib"], value["last"]["pss_mib"])
+                    row(
+                        name,
+                        "RSS growth per simulated day",
+                        "MiB",
+                        base["rss_growth_per_day_mib"],
+                        value["rss_growth_per_day_mib"],
+                    )
+                    row(
+                        name,
+                        "PSS after a simulated day",
+                        "MiB",
+                        base["last"]["pss_mib"],
+                        value["last"]["pss_mib"],
+                    )
 
     if "frames" in only:
         say("frames + dirty-crossfade")
         pairs = "1" if quick else "9"
-        base = run_child("frames", ["--sizes", "1920x1080,3840x2160", "--pairs", pairs], child_env("dummy"), 1800)
-        result = run_child("frames", ["--sizes", "1920x1080,3840x2160", "--pairs", pairs, "--patch", "dirty-crossfade"], child_env("dummy"), 1800)
+        base = run_child(
+            "frames", ["--sizes", "1920x1080,3840x2160", "--pairs", pairs], child_env("dummy"), 1800
+        )
+        result = run_child(
+            "frames",
+            ["--sizes", "1920x1080,3840x2160", "--pairs", pairs, "--patch", "dirty-crossfade"],
+            child_env("dummy"),
+            1800,
+        )
         raw["frames"] = {"baseline": base, "dirty-crossfade": result}
         for size in ("1920x1080", "3840x2160"):
             same = result["sizes"][size].get("identical_to_unpatched")
             for stat in ("median_ms", "p95_ms"):
-                row("dirty-crossfade", f"crossfade {size} {stat[:-3]}", "ms", base["sizes"][size]["crossfade"]["compose"][stat], result["sizes"][size]["crossfade"]["compose"][stat],
-                    note=f"pixels identical to unpatched: {same}")
+                row(
+                    "dirty-crossfade",
+                    f"crossfade {size} {stat[:-3]}",
+                    "ms",
+                    base["sizes"][size]["crossfade"]["compose"][stat],
+                    result["sizes"][size]["crossfade"]["compose"][stat],
+                    note=f"pixels identical to unpatched: {same}",
+                )
 
     if "tap" in only:
         say("tap + press-first")
@@ -134,17 +237,46 @@ def main(args) -> int:
         base = run_child("tap", ["--taps", taps], child_env("dummy"), 600)
         result = run_child("tap", ["--taps", taps, "--patch", "press-first"], child_env("dummy"), 600)
         raw["tap"] = {"baseline": base, "press-first": result}
-        for key in ("cold_first", "warm_first", "cold_visible", "warm_visible", "cold_complete", "warm_complete"):
-            row("press-first", f"tap {key.replace('_', ' ')}", "ms", base[key]["median_ms"], result[key]["median_ms"])
+        for key in (
+            "cold_first",
+            "warm_first",
+            "cold_visible",
+            "warm_visible",
+            "cold_complete",
+            "warm_complete",
+        ):
+            row(
+                "press-first",
+                f"tap {key.replace('_', ' ')}",
+                "ms",
+                base[key]["median_ms"],
+                result[key]["median_ms"],
+            )
 
     shutil.rmtree(work, ignore_errors=True)
-    report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "backend": backend, "machine": machine(), "rows": rows, "raw": raw, "wall_s": round(time.monotonic() - started, 1)}
+    report = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "quick": quick,
+        "backend": backend,
+        "machine": machine(),
+        "rows": rows,
+        "raw": raw,
+        "wall_s": round(time.monotonic() - started, 1),
+    }
     out = args.out or HERE / "results" / ("proposals-quick.json" if quick else "proposals.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     table = [("proposal", "figure", "baseline", "prototype", "change")]
     for r in rows:
-        table.append((r["proposal"], r["figure"], f"{r['baseline']:.3g} {r['unit']}", f"{r['prototype']:.3g} {r['unit']}", f"{r['change_pct']:+.0f}%"))
+        table.append(
+            (
+                r["proposal"],
+                r["figure"],
+                f"{r['baseline']:.3g} {r['unit']}",
+                f"{r['prototype']:.3g} {r['unit']}",
+                f"{r['change_pct']:+.0f}%",
+            )
+        )
     widths = [max(len(t[i]) for t in table) for i in range(5)]
     for n, t in enumerate(table):
         print("  ".join(c.ljust(widths[i]) for i, c in enumerate(t)).rstrip())

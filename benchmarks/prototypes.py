@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pygame
 
-import kiosk.app
-import kiosk.stage
-from kiosk.layout import TextLine
-from kiosk.stage import Stage, ease
+import kiosk.render.stage
+import kiosk.runtime.app
+from kiosk.layout.items import TextLine
+from kiosk.render.stage import Stage, ease
 
 ORIGINAL_COMPOSE = Stage.compose  # what the patched versions are checked against
 
@@ -55,7 +55,7 @@ def install_blocking_wait() -> None:
                 return event
             wait(None, left_ms)  # NULL: wait until an event is queued (or the timeout), take none
 
-    kiosk.app.pygame.event.wait = event_wait  # kiosk.app reads pygame.event.wait at call time
+    kiosk.runtime.app.pygame.event.wait = event_wait  # kiosk.app reads pygame.event.wait at call time
 
 
 def install_coarse_wait(step_ms: int = 10) -> None:
@@ -72,7 +72,7 @@ def install_coarse_wait(step_ms: int = 10) -> None:
                 return event
             time.sleep(min(step_ms / 1000, left))
 
-    kiosk.app.pygame.event.wait = event_wait
+    kiosk.runtime.app.pygame.event.wait = event_wait
 
 
 # -- P2: transitions at 30 frames a second (kiosk/app.py, Kiosk.run: pacer.tick(60)) -------------
@@ -88,7 +88,7 @@ def install_frame_rate(fps: int) -> None:
         def tick(self, framerate: float = 0) -> int:
             return self._clock.tick(min(framerate, fps) if framerate else fps)
 
-    kiosk.app.pygame.time.Clock = Clock
+    kiosk.runtime.app.pygame.time.Clock = Clock
 
 
 # -- P3: crossfade only the pixels that differ (kiosk/stage.py, Stage.compose) ------------------
@@ -164,8 +164,10 @@ def install_dirty_crossfade() -> None:
 # blend, in Stage.compose; this wrapper tints the blended frame, which costs the same.)
 
 
-def _tint_pressed(stage: Stage, target: pygame.Surface, layout, state, now: float, shift: tuple[int, int]) -> None:
-    if state.pressed is None or now - state.pressed_at >= kiosk.stage.PRESS_S:
+def _tint_pressed(
+    stage: Stage, target: pygame.Surface, layout, state, now: float, shift: tuple[int, int]
+) -> None:
+    if state.pressed is None or now - state.pressed_at >= kiosk.render.stage.PRESS_S:
         return
     for spot in layout.hotspots:
         if spot.action == state.pressed:
@@ -180,9 +182,19 @@ def install_press_first() -> None:
     def compose(self: Stage, state, now: float, target: pygame.Surface, *args, **kwargs) -> None:
         transition = state.transition
         shift = tuple(kwargs.get("shift", (0, 0)))
-        fading = transition is not None and transition.kind == "fade" and transition.progress(now) < 1.0 and not getattr(state, "dark", False)
+        fading = (
+            transition is not None
+            and transition.kind == "fade"
+            and transition.progress(now) < 1.0
+            and not getattr(state, "dark", False)
+        )
         cached = getattr(self, "_screens", {})
-        if fading and state.view not in cached and transition.source in cached and cached[transition.source].strip is None:
+        if (
+            fading
+            and state.view not in cached
+            and transition.source in cached
+            and cached[transition.source].strip is None
+        ):
             source = self.screen(transition.source)
             if shift != (0, 0):
                 target.fill(self.theme.rgb("background"))
@@ -200,7 +212,7 @@ def install_press_first() -> None:
 
 
 def install_max_screens(count: int) -> None:
-    kiosk.stage.MAX_SCREENS = count
+    kiosk.render.stage.MAX_SCREENS = count
 
 
 # -- P6: a smaller picture cache (kiosk/painter.py, MAX_PICTURE_BYTES) ---------------------------
@@ -210,9 +222,9 @@ def install_max_screens(count: int) -> None:
 
 
 def install_picture_budget(mib: int) -> None:
-    import kiosk.painter
+    import kiosk.render.painter
 
-    kiosk.painter.MAX_PICTURE_BYTES = mib * 1024 * 1024
+    kiosk.render.painter.MAX_PICTURE_BYTES = mib * 1024 * 1024
 
 
 # -- P7: large pixel buffers straight from mmap (glibc; kiosk/app.py, run) -----------------------

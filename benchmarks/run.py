@@ -41,8 +41,16 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "push_1280x720_ms": ("push frame, 1280x720", "ms", None),
     "push_1920x1080_ms": ("push frame, 1920x1080", "ms", None),
     "push_3840x2160_ms": ("push frame, 3840x2160", "ms", None),
-    "renderer_crossfade_1920x1080_ms": ("_sdl2.video Renderer crossfade (draw+present), 1920x1080", "ms", None),
-    "renderer_crossfade_3840x2160_ms": ("_sdl2.video Renderer crossfade (draw+present), 3840x2160", "ms", None),
+    "renderer_crossfade_1920x1080_ms": (
+        "_sdl2.video Renderer crossfade (draw+present), 1920x1080",
+        "ms",
+        None,
+    ),
+    "renderer_crossfade_3840x2160_ms": (
+        "_sdl2.video Renderer crossfade (draw+present), 3840x2160",
+        "ms",
+        None,
+    ),
     "idle_cpu_pct": ("idle CPU, static slide (% of one core)", "%", 0.5),
     "loop_cpu_pct": ("loop CPU, 3 s slides + 0.8 s crossfades (% of one core)", "%", 3.0),
     "tap_first_cold_ms": ("tap -> first changed frame (any pixel), cold detail", "ms", 16.0),
@@ -60,12 +68,30 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
 MAY_BE_NON_POSITIVE = {"growth_pss_day_mib", "growth_rss_day_mib"}
 
 FULL = {
-    "startup_runs": 5, "frame_pairs": 9, "idle_window_s": 20.0, "idle_settle_s": 2.0, "loop_window_s": 60.0, "loop_settle_s": 1.0,
-    "taps": 20, "pss_frame_step": 1 / 60, "day_hours": 24.0, "day_warmup_h": 1.0, "day_frame_step": 0.2,
+    "startup_runs": 5,
+    "frame_pairs": 9,
+    "idle_window_s": 20.0,
+    "idle_settle_s": 2.0,
+    "loop_window_s": 60.0,
+    "loop_settle_s": 1.0,
+    "taps": 20,
+    "pss_frame_step": 1 / 60,
+    "day_hours": 24.0,
+    "day_warmup_h": 1.0,
+    "day_frame_step": 0.2,
 }
 QUICK = {
-    "startup_runs": 2, "frame_pairs": 1, "idle_window_s": 3.0, "idle_settle_s": 0.5, "loop_window_s": 6.0, "loop_settle_s": 0.5,
-    "taps": 3, "pss_frame_step": 0.1, "day_hours": 0.6, "day_warmup_h": 0.3, "day_frame_step": 0.25,
+    "startup_runs": 2,
+    "frame_pairs": 1,
+    "idle_window_s": 3.0,
+    "idle_settle_s": 0.5,
+    "loop_window_s": 6.0,
+    "loop_settle_s": 0.5,
+    "taps": 3,
+    "pss_frame_step": 0.1,
+    "day_hours": 0.6,
+    "day_warmup_h": 0.3,
+    "day_frame_step": 0.25,
 }
 
 
@@ -84,7 +110,15 @@ class Suite:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def figure(self, key: str, value: float | None, *, p95: float | None = None, note: str | None = None, judged: bool = True) -> None:
+    def figure(
+        self,
+        key: str,
+        value: float | None,
+        *,
+        p95: float | None = None,
+        note: str | None = None,
+        judged: bool = True,
+    ) -> None:
         label, unit, target = FIGURES[key]
         status = "n/a"
         if value is None or not math.isfinite(value):
@@ -127,16 +161,30 @@ class Suite:
         from benchmarks.startup import measure_startup
 
         display = server.display if server is not None else None
-        times = measure_startup(self.backend if server is not None else "dummy", display, self.work, self.p["startup_runs"], {})
+        times = measure_startup(
+            self.backend if server is not None else "dummy", display, self.work, self.p["startup_runs"], {}
+        )
         times.sort()
         self.raw["startup"] = {"backend": self.backend, "runs_s": [round(t, 3) for t in times]}
-        self.figure("startup_s", round(times[len(times) // 2] if len(times) % 2 else sum(times[len(times) // 2 - 1 : len(times) // 2 + 1]) / 2, 3),
-                    note=f"median of {len(times)} runs, min {times[0]:.3f} s")
-        self.raw["startup_phases"] = self.child("startup_phases", [], server, timeout_s=120)  # where the time goes (info)
+        self.figure(
+            "startup_s",
+            round(
+                times[len(times) // 2]
+                if len(times) % 2
+                else sum(times[len(times) // 2 - 1 : len(times) // 2 + 1]) / 2,
+                3,
+            ),
+            note=f"median of {len(times)} runs, min {times[0]:.3f} s",
+        )
+        self.raw["startup_phases"] = self.child(
+            "startup_phases", [], server, timeout_s=120
+        )  # where the time goes (info)
 
     def frames(self) -> None:
         # In-process on SDL's dummy driver, as the issue asks: a frame's cost without a display server.
-        result = self.child("frames", ["--sizes", ",".join(SIZES), "--pairs", str(self.p["frame_pairs"]), "--gpu"], None)
+        result = self.child(
+            "frames", ["--sizes", ",".join(SIZES), "--pairs", str(self.p["frame_pairs"]), "--gpu"], None
+        )
         self.raw["frames"] = result
         self.raw["versions"] = {"pygame_ce": result.get("pygame_ce"), "sdl": result.get("sdl")}
         for size in SIZES:
@@ -147,23 +195,39 @@ class Suite:
             gpu = figures.get("gpu_crossfade", {}).get("default", {})
             if f"renderer_crossfade_{size}_ms" in FIGURES:
                 frame = gpu.get("frame")
-                self.figure(f"renderer_crossfade_{size}_ms", frame["median_ms"] if frame else None, p95=frame["p95_ms"] if frame else None,
-                            note=f"SDL renderer: {gpu.get('renderer', gpu.get('error', '?'))}")
+                self.figure(
+                    f"renderer_crossfade_{size}_ms",
+                    frame["median_ms"] if frame else None,
+                    p95=frame["p95_ms"] if frame else None,
+                    note=f"SDL renderer: {gpu.get('renderer', gpu.get('error', '?'))}",
+                )
 
     def frames_x11(self, server) -> None:
         """The same under Xvfb: a real flip (XShm), and what SDL's default renderer is there."""
-        result = self.child("frames", ["--sizes", "1920x1080,3840x2160", "--pairs", str(max(1, self.p["frame_pairs"] // 3)), "--gpu"], server)
+        result = self.child(
+            "frames",
+            ["--sizes", "1920x1080,3840x2160", "--pairs", str(max(1, self.p["frame_pairs"] // 3)), "--gpu"],
+            server,
+        )
         self.raw["frames_x11"] = result
 
     def cpu(self, server, which: str) -> None:
         timing = process_cpu.IDLE_TIMING if which == "idle" else process_cpu.LOOP_TIMING
         result = process_cpu.measure(
-            self.backend if server is not None else "dummy", server.display if server is not None else None, server.pid if server is not None else None,
-            self.work, timing=timing, window_s=self.p[f"{which}_window_s"], settle_s=self.p[f"{which}_settle_s"],
+            self.backend if server is not None else "dummy",
+            server.display if server is not None else None,
+            server.pid if server is not None else None,
+            self.work,
+            timing=timing,
+            window_s=self.p[f"{which}_window_s"],
+            settle_s=self.p[f"{which}_settle_s"],
         )
         self.raw[which] = result
-        self.figure(f"{which}_cpu_pct", result["cpu_pct"],
-                    note=f"{result['window_s']} s window; schedstat {result['cpu_pct_schedstat']}%; X server {result.get('xserver_cpu_pct', 'n/a')}%")
+        self.figure(
+            f"{which}_cpu_pct",
+            result["cpu_pct"],
+            note=f"{result['window_s']} s window; schedstat {result['cpu_pct_schedstat']}%; X server {result.get('xserver_cpu_pct', 'n/a')}%",
+        )
 
     def tap(self) -> None:
         result = self.child("tap", ["--taps", str(self.p["taps"])], None)
@@ -171,23 +235,45 @@ class Suite:
         for kind in ("cold", "warm"):
             for name in ("first", "visible", "complete"):
                 entry = result.get(f"{kind}_{name}")
-                self.figure(f"tap_{name}_{kind}_ms", entry["median_ms"] if entry else None, p95=entry["p95_ms"] if entry else None)
+                self.figure(
+                    f"tap_{name}_{kind}_ms",
+                    entry["median_ms"] if entry else None,
+                    p95=entry["p95_ms"] if entry else None,
+                )
 
     def memory(self, server, size: str) -> None:
-        result = self.child("memory", ["pss", "--size", size, "--frame-step", str(self.p["pss_frame_step"])], server)
+        result = self.child(
+            "memory", ["pss", "--size", size, "--frame-step", str(self.p["pss_frame_step"])], server
+        )
         self.raw[f"memory_{size}"] = result
-        self.figure(f"pss_{size}_mib", result["pss_mib"], note=f"RSS {result['rss_mib']}, screens {result.get('screen_cache_mib')}, pictures {result.get('picture_cache_mib')} MiB")
+        self.figure(
+            f"pss_{size}_mib",
+            result["pss_mib"],
+            note=f"RSS {result['rss_mib']}, screens {result.get('screen_cache_mib')}, pictures {result.get('picture_cache_mib')} MiB",
+        )
 
     def day(self, server) -> None:
-        args = ["day", "--hours", str(self.p["day_hours"]), "--warmup-h", str(self.p["day_warmup_h"]), "--frame-step", str(self.p["day_frame_step"])]
+        args = [
+            "day",
+            "--hours",
+            str(self.p["day_hours"]),
+            "--warmup-h",
+            str(self.p["day_warmup_h"]),
+            "--frame-step",
+            str(self.p["day_frame_step"]),
+        ]
         result = self.child("memory", args, server, timeout_s=3600)
         self.raw["day"] = result
         note = f"{result['simulated_h']} h simulated, growth over {round(result['last']['t_h'] - result['baseline']['t_h'], 2)} h scaled to 24 h"
         if self.args.quick:  # caches are still filling after a few simulated minutes: not judged
             note += "; quick run: extrapolated from minutes while caches still fill, not a meaningful growth figure"
         judged = not self.args.quick
-        self.figure("growth_pss_day_mib", result["pss_anon_growth_per_day_mib"], judged=judged,
-                    note=f"{note}; total PSS {result['pss_growth_per_day_mib']:+} MiB/day (file pages move with other processes)")
+        self.figure(
+            "growth_pss_day_mib",
+            result["pss_anon_growth_per_day_mib"],
+            judged=judged,
+            note=f"{note}; total PSS {result['pss_growth_per_day_mib']:+} MiB/day (file pages move with other processes)",
+        )
         self.figure("growth_rss_day_mib", result["rss_growth_per_day_mib"], judged=judged, note=note)
 
     # -- the run ------------------------------------------------------------------------------
@@ -199,7 +285,11 @@ class Suite:
             raise SystemExit(f"unknown group(s) {', '.join(sorted(unknown))}; known: {', '.join(GROUPS)}")
         started = time.monotonic()
         with ExitStack() as stack:
-            server = stack.enter_context(self.xserver(1920, 1080)) if only & {"startup", "idle", "loop", "memory", "day"} else None
+            server = (
+                stack.enter_context(self.xserver(1920, 1080))
+                if only & {"startup", "idle", "loop", "memory", "day"}
+                else None
+            )
             if "startup" in only:
                 self.guarded("startup", lambda: self.startup(server))
             if "frames" in only:
@@ -230,7 +320,11 @@ class Suite:
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "command": " ".join(["python -m benchmarks", *sys.argv[1:]]),
             "backend": self.backend,
-            "machine": {**machine(), "pygame_ce": pygame_ce, "sdl": (self.raw.get("versions") or {}).get("sdl")},
+            "machine": {
+                **machine(),
+                "pygame_ce": pygame_ce,
+                "sdl": (self.raw.get("versions") or {}).get("sdl"),
+            },
             "parameters": self.p,
             "figures": {key: self.figures[key] for key in FIGURES if key in self.figures},
             "errors": self.errors,
@@ -250,7 +344,9 @@ def loadavg() -> float:
 
 def print_table(report: dict) -> None:
     m = report["machine"]
-    print(f"{report['suite']} suite, backend {report['backend']}; {m['cpu_model']}, {m['cores']} cores; python {m['python']}, pygame-ce {m['pygame_ce']}, SDL {m['sdl']}")
+    print(
+        f"{report['suite']} suite, backend {report['backend']}; {m['cpu_model']}, {m['cores']} cores; python {m['python']}, pygame-ce {m['pygame_ce']}, SDL {m['sdl']}"
+    )
     print()
     rows = [("figure", "target", "measured", "result")]
     for entry in report["figures"].values():
@@ -272,18 +368,31 @@ def print_table(report: dict) -> None:
             print("  ".join("-" * w for w in widths))
     x11 = report.get("raw", {}).get("frames_x11")
     if x11:
-        print("\nunder Xvfb (x11 driver, XShm framebuffer as the kiosk uses it), crossfade frame, median (p95) ms:")
+        print(
+            "\nunder Xvfb (x11 driver, XShm framebuffer as the kiosk uses it), crossfade frame, median (p95) ms:"
+        )
         for size, figures in x11["sizes"].items():
-            parts = [f"compose+flip {figures['crossfade']['compose_flip']['median_ms']:.2f} ({figures['crossfade']['compose_flip']['p95_ms']:.2f})"]
+            parts = [
+                f"compose+flip {figures['crossfade']['compose_flip']['median_ms']:.2f} ({figures['crossfade']['compose_flip']['p95_ms']:.2f})"
+            ]
             for name, gpu in figures.get("gpu_crossfade", {}).items():
                 if "frame" in gpu:
-                    parts.append(f"Renderer {gpu['renderer']} {gpu['frame']['median_ms']:.2f} ({gpu['frame']['p95_ms']:.2f})")
+                    parts.append(
+                        f"Renderer {gpu['renderer']} {gpu['frame']['median_ms']:.2f} ({gpu['frame']['p95_ms']:.2f})"
+                    )
                 else:
                     parts.append(f"Renderer {name}: {gpu.get('error')}")
             print(f"  {size}: " + "; ".join(parts))
-    loads = [value for entry in report.get("load_average_1min", {}).values() for value in entry.values() if math.isfinite(value)]
+    loads = [
+        value
+        for entry in report.get("load_average_1min", {}).values()
+        for value in entry.values()
+        if math.isfinite(value)
+    ]
     if loads and max(loads) > 0.5 * (m["cores"] or 1):
-        print(f"\nnote: the 1-minute load average reached {max(loads):.2f} on {m['cores']} cores during the run: other work was competing, so treat the timing figures as upper bounds")
+        print(
+            f"\nnote: the 1-minute load average reached {max(loads):.2f} on {m['cores']} cores during the run: other work was competing, so treat the timing figures as upper bounds"
+        )
     if report["errors"]:
         print()
         for group, error in report["errors"].items():
@@ -291,13 +400,29 @@ def print_table(report: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="The kiosk's performance suite.")
-    parser.add_argument("--quick", action="store_true", help="a short run for CI (a few seconds per figure, under a minute)")
-    parser.add_argument("--backend", choices=("auto", "xvfb", "dummy"), default="auto",
-                        help="display for the real-process and memory figures: a private Xvfb (auto: when on PATH) or SDL's dummy driver")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description="The kiosk's performance suite."
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a short run for CI (a few seconds per figure, under a minute)"
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "xvfb", "dummy"),
+        default="auto",
+        help="display for the real-process and memory figures: a private Xvfb (auto: when on PATH) or SDL's dummy driver",
+    )
     parser.add_argument("--only", help=f"comma-separated groups: {','.join(GROUPS)}")
-    parser.add_argument("--out", type=Path, help="JSON output (default: benchmarks/results/latest.json plus full.json or quick.json)")
-    parser.add_argument("--proposals", action="store_true", help="measure the optimisation prototypes instead (writes results/proposals.json)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="JSON output (default: benchmarks/results/latest.json plus full.json or quick.json)",
+    )
+    parser.add_argument(
+        "--proposals",
+        action="store_true",
+        help="measure the optimisation prototypes instead (writes results/proposals.json)",
+    )
     args = parser.parse_args(argv)
     if args.proposals:
         from benchmarks.proposals import main as proposals_main
@@ -306,7 +431,11 @@ def main(argv: list[str] | None = None) -> int:
     report = Suite(args).run()
     text = json.dumps(report, indent=2) + "\n"
     # latest.json is the last run, full or quick; full.json / quick.json keep the last of each kind.
-    outs = [args.out] if args.out else [HERE / "results" / "latest.json", HERE / "results" / f"{report['suite']}.json"]
+    outs = (
+        [args.out]
+        if args.out
+        else [HERE / "results" / "latest.json", HERE / "results" / f"{report['suite']}.json"]
+    )
     for out in outs:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")

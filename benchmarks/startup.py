@@ -49,8 +49,20 @@ def xvfb(width: int, height: int, log: Path):
         ready_r, ready_w = os.pipe()
         with open(log, "ab") as out:
             proc = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-displayfd", str(ready_w)],
-                pass_fds=(ready_w,), stdout=out, stderr=out,
+                [
+                    "Xvfb",
+                    f":{number}",
+                    "-screen",
+                    "0",
+                    f"{width}x{height}x24",
+                    "-nolisten",
+                    "tcp",
+                    "-displayfd",
+                    str(ready_w),
+                ],
+                pass_fds=(ready_w,),
+                stdout=out,
+                stderr=out,
             )
         os.close(ready_w)
         announced = _read_line(ready_r, 10.0)  # Xvfb writes its display number once it accepts clients
@@ -95,7 +107,9 @@ def stop(proc: subprocess.Popen) -> int | None:
 
 
 class Kiosk:
-    def __init__(self, backend: str, display: str | None, size: tuple[int, int], work: Path, extra_env: dict[str, str]) -> None:
+    def __init__(
+        self, backend: str, display: str | None, size: tuple[int, int], work: Path, extra_env: dict[str, str]
+    ) -> None:
         self.display = display
         self.marker = work / f"first-frame-{time.monotonic_ns()}"
         self.log = work / "kiosk.log"
@@ -121,7 +135,9 @@ class Kiosk:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.005)
-        raise SystemExit(f"the kiosk showed no first frame (exit {self.proc.poll()}):\n{self.log.read_text(errors='replace')[-2000:]}")
+        raise SystemExit(
+            f"the kiosk showed no first frame (exit {self.proc.poll()}):\n{self.log.read_text(errors='replace')[-2000:]}"
+        )
 
     def memory_kib(self) -> dict[str, int]:
         fields = {}
@@ -136,15 +152,27 @@ class Kiosk:
         return "libLLVM" in Path(f"/proc/{self.proc.pid}/maps").read_text()
 
     def click(self, x: int, y: int) -> None:
-        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True, timeout=10, env={**os.environ, "DISPLAY": self.display})
+        subprocess.run(
+            ["xdotool", "mousemove", str(x), str(y), "click", "1"],
+            check=True,
+            timeout=10,
+            env={**os.environ, "DISPLAY": self.display},
+        )
 
     def capture(self) -> bytes:
-        done = subprocess.run(["import", "-display", self.display, "-window", "root", "rgb:-"], check=True, timeout=30, capture_output=True)
+        done = subprocess.run(
+            ["import", "-display", self.display, "-window", "root", "rgb:-"],
+            check=True,
+            timeout=30,
+            capture_output=True,
+        )
         return done.stdout
 
     def alive(self) -> None:
         if self.proc.poll() is not None:
-            raise SystemExit(f"the kiosk exited with {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-2000:]}")
+            raise SystemExit(
+                f"the kiosk exited with {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-2000:]}"
+            )
 
     def close(self) -> int | None:
         return stop(self.proc)
@@ -154,7 +182,13 @@ def hotspots(size: tuple[int, int]) -> tuple[list[tuple[str, tuple[int, int]]], 
     """Centres of slide 1's `open:` hotspots and of its first detail's Back button, from the kiosk's
     own layout, worked out in a child process (see the module docstring)."""
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
-    done = subprocess.run([sys.executable, __file__, "--hotspots", f"{size[0]}x{size[1]}"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, __file__, "--hotspots", f"{size[0]}x{size[1]}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if done.returncode != 0:
         raise SystemExit(f"could not lay out slide 1:\n{done.stderr}")
     found = json.loads(done.stdout)
@@ -163,10 +197,10 @@ def hotspots(size: tuple[int, int]) -> tuple[list[tuple[str, tuple[int, int]]], 
 
 def print_hotspots(size: tuple[int, int]) -> int:
     from kiosk.cli import DEFAULT_DECK
-    from kiosk.layout import arrange
-    from kiosk.loader import check_deck
-    from kiosk.painter import Fonts
-    from kiosk.program import Mode, View
+    from kiosk.content.loader import check_deck
+    from kiosk.core.program import Mode, View
+    from kiosk.layout.screen import arrange
+    from kiosk.render.painter import Fonts
 
     deck = check_deck(DEFAULT_DECK).deck
     if deck is None:
@@ -178,8 +212,16 @@ def print_hotspots(size: tuple[int, int]) -> int:
         layout = arrange(deck, view, size[0], size[1], Mode.TOUCH, fonts.measure)
         return [(h.action, (h.box.x + h.box.w // 2, h.box.y + h.box.h // 2)) for h in layout.hotspots]
 
-    opens = [(action, at) for action, at in centres(View(0, None, deck.default_language)) if action.startswith("open:")]
-    back = next(at for action, at in centres(View(0, opens[0][0].removeprefix("open:"), deck.default_language)) if action == "back")
+    opens = [
+        (action, at)
+        for action, at in centres(View(0, None, deck.default_language))
+        if action.startswith("open:")
+    ]
+    back = next(
+        at
+        for action, at in centres(View(0, opens[0][0].removeprefix("open:"), deck.default_language))
+        if action == "back"
+    )
     print(json.dumps({"opens": opens, "back": back}))
     return 0
 
@@ -187,7 +229,9 @@ def print_hotspots(size: tuple[int, int]) -> int:
 # -- the measurements ---------------------------------------------------------------------------
 
 
-def measure_startup(backend: str, display: str | None, work: Path, runs: int, extra_env: dict[str, str]) -> list[float]:
+def measure_startup(
+    backend: str, display: str | None, work: Path, runs: int, extra_env: dict[str, str]
+) -> list[float]:
     times = []
     for _ in range(runs):
         kiosk = Kiosk(backend, display, SIZES[0], work, extra_env)
@@ -198,7 +242,9 @@ def measure_startup(backend: str, display: str | None, work: Path, runs: int, ex
     return times
 
 
-def measure_memory(backend: str, display: str | None, size: tuple[int, int], work: Path, extra_env: dict[str, str]) -> dict:
+def measure_memory(
+    backend: str, display: str | None, size: tuple[int, int], work: Path, extra_env: dict[str, str]
+) -> dict:
     clicks = backend == "xvfb" and shutil.which("xdotool") and shutil.which("import")
     opens, back = hotspots(size) if clicks else ([], (0, 0))
     kiosk = Kiosk(backend, display, size, work, extra_env)
@@ -206,7 +252,11 @@ def measure_memory(backend: str, display: str | None, size: tuple[int, int], wor
         first_frame = kiosk.first_frame_s()
         time.sleep(0.5)  # let the start-up window events (a resize, then a re-layout and redraw) pass
         kiosk.alive()
-        result: dict = {"size": list(size), "first_frame_s": round(first_frame, 3), "after_first_frame_kib": kiosk.memory_kib()}
+        result: dict = {
+            "size": list(size),
+            "first_frame_s": round(first_frame, 3),
+            "after_first_frame_kib": kiosk.memory_kib(),
+        }
         if not clicks:
             result["after_one_detail_kib"] = result["after_details_kib"] = None
             result["details_note"] = "no clicks without Xvfb, xdotool and ImageMagick's import"
@@ -231,11 +281,24 @@ def measure_memory(backend: str, display: str | None, size: tuple[int, int], wor
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=("auto", "xvfb", "dummy"), default="auto", help="auto: Xvfb when on PATH, else SDL's dummy driver")
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "xvfb", "dummy"),
+        default="auto",
+        help="auto: Xvfb when on PATH, else SDL's dummy driver",
+    )
     parser.add_argument("--runs", type=int, default=5, help="start-up runs (median reported)")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="extra environment for the kiosk, e.g. SDL_FRAMEBUFFER_ACCELERATION=0")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the kiosk, e.g. SDL_FRAMEBUFFER_ACCELERATION=0",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "startup.json")
-    parser.add_argument("--hotspots", metavar="WxH", help=argparse.SUPPRESS)  # internal: the child that lays out slide 1
+    parser.add_argument(
+        "--hotspots", metavar="WxH", help=argparse.SUPPRESS
+    )  # internal: the child that lays out slide 1
     args = parser.parse_args()
     if args.hotspots:
         return print_hotspots(tuple(int(n) for n in args.hotspots.split("x")))
@@ -266,8 +329,19 @@ def main() -> int:
         "backend": backend,
         "kiosk_env": extra_env,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "host": {"python": platform.python_version(), "pygame_ce": metadata.version("pygame-ce"), "machine": platform.machine(), "cpus": os.cpu_count(), "kernel": platform.release()},
-        "startup_1920x1080": {"runs_s": [round(t, 3) for t in startup], "median_s": round(statistics.median(startup), 3), "min_s": round(min(startup), 3), "max_s": round(max(startup), 3)},
+        "host": {
+            "python": platform.python_version(),
+            "pygame_ce": metadata.version("pygame-ce"),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "kernel": platform.release(),
+        },
+        "startup_1920x1080": {
+            "runs_s": [round(t, 3) for t in startup],
+            "median_s": round(statistics.median(startup), 3),
+            "min_s": round(min(startup), 3),
+            "max_s": round(max(startup), 3),
+        },
         "memory": memory,
         "wall_s": round(time.monotonic() - started, 1),
     }
@@ -279,10 +353,16 @@ def main() -> int:
 
     s = report["startup_1920x1080"]
     env_note = f", kiosk env {' '.join(args.env)}" if args.env else ""
-    print(f"backend: {backend}{env_note}; python {report['host']['python']}, pygame-ce {report['host']['pygame_ce']}, {os.cpu_count()} CPUs")
-    print(f"start -> first frame, 1920x1080, {len(startup)} runs: median {s['median_s']:.3f} s (min {s['min_s']:.3f}, max {s['max_s']:.3f})")
+    print(
+        f"backend: {backend}{env_note}; python {report['host']['python']}, pygame-ce {report['host']['pygame_ce']}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"start -> first frame, 1920x1080, {len(startup)} runs: median {s['median_s']:.3f} s (min {s['min_s']:.3f}, max {s['max_s']:.3f})"
+    )
     print()
-    print(f"{'size':>9}  {'1st frame s':>11}  {'PSS MiB':>7}  {'+1 detail':>9}  {'+2 details':>10}  {'anon MiB':>8}  {'RSS MiB':>7}  clicked")
+    print(
+        f"{'size':>9}  {'1st frame s':>11}  {'PSS MiB':>7}  {'+1 detail':>9}  {'+2 details':>10}  {'anon MiB':>8}  {'RSS MiB':>7}  clicked"
+    )
     for row in memory:
         first, one, two = row["after_first_frame_kib"], row["after_one_detail_kib"], row["after_details_kib"]
         last = two or first

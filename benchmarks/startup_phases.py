@@ -42,15 +42,15 @@ def main() -> int:
         last = now
 
     from kiosk.cli import DEFAULT_DECK  # noqa: F401
-    from kiosk.loader import check_deck
+    from kiosk.content.loader import check_deck
 
     mark("import kiosk.cli + kiosk.loader (yaml, pydantic)")
     report = check_deck(DEFAULT_DECK)
     deck = report.deck
     mark("load and check the deck")
-    from kiosk import app
+    from kiosk.runtime import app
 
-    mark("import kiosk.app (pygame, stage, painter)")
+    mark("import kiosk.runtime.app (pygame, stage, painter)")
     from benchmarks.inprocess import settings_for
 
     settings = settings_for(deck, size=size, windowed=True)
@@ -62,8 +62,15 @@ def main() -> int:
     mark("first tick: layout, paint, flip")
     from benchmarks.common import emit
 
-    emit({"driver": __import__("pygame").display.get_driver(), "size": list(size), "interpreter_and_site_ms": round(before_main * 1000, 1),
-          "phases_ms": dict(marks), "total_ms": round(before_main * 1000 + sum(v for _, v in marks), 1)})
+    emit(
+        {
+            "driver": __import__("pygame").display.get_driver(),
+            "size": list(size),
+            "interpreter_and_site_ms": round(before_main * 1000, 1),
+            "phases_ms": dict(marks),
+            "total_ms": round(before_main * 1000 + sum(v for _, v in marks), 1),
+        }
+    )
     return 0
 
 

@@ -34,10 +34,10 @@ import threading
 import time
 from dataclasses import replace
 
+import pygame  # noqa: E402  (after inprocess set the SDL environment)
+
 from benchmarks import inprocess
 from benchmarks.common import emit, summary_ms
-
-import pygame  # noqa: E402  (after inprocess set the SDL environment)
 
 TIMEOUT_S = 5.0
 KEEP_S = 0.2  # frames flipped this soon after the tap are kept for the "first response" figures
@@ -68,7 +68,9 @@ def frame_bytes(surface: pygame.Surface) -> bytes:
 
 def visibly_changed(frame: pygame.Surface, before: pygame.Surface) -> bool:
     """At least VISIBLE_SHARE of the pixels differ by VISIBLE_LEVELS or more in some channel."""
-    same = pygame.mask.from_threshold(frame, (0, 0, 0, 255), (VISIBLE_LEVELS, VISIBLE_LEVELS, VISIBLE_LEVELS, 255), before)
+    same = pygame.mask.from_threshold(
+        frame, (0, 0, 0, 255), (VISIBLE_LEVELS, VISIBLE_LEVELS, VISIBLE_LEVELS, 255), before
+    )
     w, h = frame.get_size()
     return (w * h - same.count()) >= VISIBLE_SHARE * w * h
 
@@ -102,7 +104,9 @@ def run_until(kiosk, display, flips: Flips, pacer, done, before: pygame.Surface 
             pacer.tick(60)
         else:
             time.sleep(0.001)
-    raise RuntimeError(f"no finished frame within {TIMEOUT_S} s (state {kiosk.state.view}, transition {kiosk.state.transition})")
+    raise RuntimeError(
+        f"no finished frame within {TIMEOUT_S} s (state {kiosk.state.view}, transition {kiosk.state.transition})"
+    )
 
 
 def tap(kiosk, display, flips: Flips, pacer, prefix: str, done, *, measure_first: bool) -> dict:
@@ -163,7 +167,9 @@ def main() -> int:
         kiosk.handle_event(event)
     kiosk.tick()
 
-    results: dict[str, dict[str, list[float]]] = {kind: {"first": [], "visible": [], "complete": []} for kind in ("cold", "warm")}
+    results: dict[str, dict[str, list[float]]] = {
+        kind: {"first": [], "visible": [], "complete": []} for kind in ("cold", "warm")
+    }
     missing = {"first": 0, "visible": 0}
     for i in range(args.taps * 2):
         kind = "cold" if i % 2 == 0 else "warm"
@@ -174,7 +180,15 @@ def main() -> int:
         if kind == "cold":
             inprocess.forget_screen(kiosk, replace(kiosk.state, detail=detail_id).view)
         time.sleep(0.05)  # idle before the tap, as a visitor's finger arrives on a still screen
-        got = tap(kiosk, display, flips, pacer, "open:", lambda k: k.state.detail == detail_id and k.state.transition is None, measure_first=True)
+        got = tap(
+            kiosk,
+            display,
+            flips,
+            pacer,
+            "open:",
+            lambda k: k.state.detail == detail_id and k.state.transition is None,
+            measure_first=True,
+        )
         for name in ("first", "visible"):
             if got[name] is None:
                 missing[name] += 1
@@ -182,7 +196,15 @@ def main() -> int:
                 results[kind][name].append(got[name])
         results[kind]["complete"].append(got["complete"])
         time.sleep(0.05)
-        tap(kiosk, display, flips, pacer, "back", lambda k: k.state.detail is None and k.state.transition is None, measure_first=False)
+        tap(
+            kiosk,
+            display,
+            flips,
+            pacer,
+            "back",
+            lambda k: k.state.detail is None and k.state.transition is None,
+            measure_first=False,
+        )
 
     wake = wake_delays(20 if args.taps >= 10 else 5)
     out = {

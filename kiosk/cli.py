@@ -15,9 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.loader import DEFAULT_ASSETS, PACKAGE_ROOT, check_deck
+from kiosk.content.loader import DEFAULT_ASSETS, check_deck
+from kiosk.resources import SAMPLE_DECK_DIR
 
-DEFAULT_DECK = PACKAGE_ROOT / "slides"
+DEFAULT_DECK = SAMPLE_DECK_DIR
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,14 +33,18 @@ def _date(text: str):
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a date; write it as YYYY-MM-DD, like 2026-11-01") from None
+        raise argparse.ArgumentTypeError(
+            f"`{text}` is not a date; write it as YYYY-MM-DD, like 2026-11-01"
+        ) from None
 
 
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a size; write it as WIDTHxHEIGHT, like 1920x1080") from None
+        raise argparse.ArgumentTypeError(
+            f"`{text}` is not a size; write it as WIDTHxHEIGHT, like 1920x1080"
+        ) from None
     if not (200 <= width <= 8192 and 200 <= height <= 8192):
         raise argparse.ArgumentTypeError(f"`{text}` is outside 200..8192 pixels a side")
     return width, height
@@ -50,8 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    validate = commands.add_parser("validate", help="check a deck and list every problem with file:line:column")
-    validate.add_argument("deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+    validate = commands.add_parser(
+        "validate", help="check a deck and list every problem with file:line:column"
+    )
+    validate.add_argument(
+        "deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)"
+    )
     validate.add_argument("--assets", type=Path, default=DEFAULT_ASSETS, help=argparse.SUPPRESS)
 
     run = commands.add_parser("run", help="play the deck fullscreen (the default command)")
@@ -64,34 +73,86 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--mode", choices=("touch", "lobby"), default="touch")
     export.add_argument("--theme", choices=("warm", "high-contrast"))
     export.add_argument("--large-text", action="store_true", help="as a visitor sees it after tapping A+")
-    export.add_argument("--staff", action="store_true", help="also the staff screens (PIN pad, admin, touch test, test pattern)")
+    export.add_argument(
+        "--staff",
+        action="store_true",
+        help="also the staff screens (PIN pad, admin, touch test, test pattern)",
+    )
     export.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
 
-    stats = commands.add_parser("stats", help="how often each slide and topic was seen and opened, and visitor sessions per day")
+    stats = commands.add_parser(
+        "stats", help="how often each slide and topic was seen and opened, and visitor sessions per day"
+    )
     stats.add_argument("--since", type=_date, help="only from this day on (YYYY-MM-DD)")
     stats.add_argument("--csv", action="store_true", help="comma-separated output for a spreadsheet")
-    stats.add_argument("--data-dir", type=Path, help="where the statistics database is (default: $XDG_DATA_HOME/kiosk)")
+    stats.add_argument(
+        "--data-dir", type=Path, help="where the statistics database is (default: $XDG_DATA_HOME/kiosk)"
+    )
 
-    set_pin = commands.add_parser("set-pin", help="make the admin PIN's salted hash for the local settings file")
-    set_pin.add_argument("--stdin", action="store_true", help="read the PIN from standard input instead of asking")
+    set_pin = commands.add_parser(
+        "set-pin", help="make the admin PIN's salted hash for the local settings file"
+    )
+    set_pin.add_argument(
+        "--stdin", action="store_true", help="read the PIN from standard input instead of asking"
+    )
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of deck.yaml and of a slide file, for editors")
-    schema.add_argument("--out", type=Path, help="write deck.schema.json and slide.schema.json into this folder instead")
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of deck.yaml and of a slide file, for editors"
+    )
+    schema.add_argument(
+        "--out", type=Path, help="write deck.schema.json and slide.schema.json into this folder instead"
+    )
 
-    preview = commands.add_parser("preview", help="a window that shows the deck as the kiosk will and redraws on every save")
-    preview.add_argument("deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
-    preview.add_argument("--size", type=_size, default=(1920, 1080), help="the kiosk's screen size to show first (default 1920x1080; S cycles sizes)")
-    preview.add_argument("--lang", help="language code to show first (default: the deck's default; L switches)")
-    preview.add_argument("--mode", choices=("touch", "lobby"), help="touch screen or lobby TV (default: the deck's; M switches)")
-    preview.add_argument("--window", type=_size, default=(1280, 800), help="the window size (default 1280x800)")
-    preview.add_argument("--export-png", type=Path, metavar="OUT.png", help="draw the preview window without showing it and save it as a PNG")
-    preview.add_argument("--screen", metavar="N", help="with --export-png: which screen, by number from 1 or by id (what-is-it/spider-veins)")
-    preview.add_argument("--no-warnings", action="store_true", help="with --export-png: leave out the warnings list")
+    preview = commands.add_parser(
+        "preview", help="a window that shows the deck as the kiosk will and redraws on every save"
+    )
+    preview.add_argument(
+        "deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)"
+    )
+    preview.add_argument(
+        "--size",
+        type=_size,
+        default=(1920, 1080),
+        help="the kiosk's screen size to show first (default 1920x1080; S cycles sizes)",
+    )
+    preview.add_argument(
+        "--lang", help="language code to show first (default: the deck's default; L switches)"
+    )
+    preview.add_argument(
+        "--mode",
+        choices=("touch", "lobby"),
+        help="touch screen or lobby TV (default: the deck's; M switches)",
+    )
+    preview.add_argument(
+        "--window", type=_size, default=(1280, 800), help="the window size (default 1280x800)"
+    )
+    preview.add_argument(
+        "--export-png",
+        type=Path,
+        metavar="OUT.png",
+        help="draw the preview window without showing it and save it as a PNG",
+    )
+    preview.add_argument(
+        "--screen",
+        metavar="N",
+        help="with --export-png: which screen, by number from 1 or by id (what-is-it/spider-veins)",
+    )
+    preview.add_argument(
+        "--no-warnings", action="store_true", help="with --export-png: leave out the warnings list"
+    )
 
-    new_slide = commands.add_parser("new-slide", help="create a slide file from a commented template and add it to the slide order")
-    new_slide.add_argument("id", help="the new slide's id: lowercase letters, digits and dashes, like first-visit")
-    new_slide.add_argument("deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
-    new_slide.add_argument("--after", metavar="ID", help="put the new slide after this one (default: at the end)")
+    new_slide = commands.add_parser(
+        "new-slide", help="create a slide file from a commented template and add it to the slide order"
+    )
+    new_slide.add_argument(
+        "id", help="the new slide's id: lowercase letters, digits and dashes, like first-visit"
+    )
+    new_slide.add_argument(
+        "deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)"
+    )
+    new_slide.add_argument(
+        "--after", metavar="ID", help="put the new slide after this one (default: at the end)"
+    )
 
     handout = commands.add_parser("handout", help="a printable take-home leaflet of the deck (PDF)")
     handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
@@ -103,15 +164,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
-    parser.add_argument("--mode", choices=("touch", "lobby"), help="touch (default) or lobby (a TV nobody touches)")
+    parser.add_argument(
+        "--mode", choices=("touch", "lobby"), help="touch (default) or lobby (a TV nobody touches)"
+    )
     parser.add_argument("--lang", help="start language (default: the deck's)")
-    parser.add_argument("--idle-timeout", type=float, metavar="SECONDS", help="seconds without a touch before the reset")
+    parser.add_argument(
+        "--idle-timeout", type=float, metavar="SECONDS", help="seconds without a touch before the reset"
+    )
     parser.add_argument("--windowed", action="store_true", help="a normal window instead of fullscreen")
     parser.add_argument("--size", type=_size, help="window size, like 1280x720")
-    parser.add_argument("--rotation", type=int, choices=(0, 90, 180, 270), help="turn the picture and the touch input for a rotated panel")
-    parser.add_argument("--dev", action="store_true", help="development: Escape and window-close exit, the cursor shows")
-    parser.add_argument("--settings", type=Path, help="the local settings file (default: /etc/kiosk/settings.yaml when it exists)")
-    parser.add_argument("--data-dir", type=Path, help="where the anonymous statistics database lives (default: $XDG_DATA_HOME/kiosk)")
+    parser.add_argument(
+        "--rotation",
+        type=int,
+        choices=(0, 90, 180, 270),
+        help="turn the picture and the touch input for a rotated panel",
+    )
+    parser.add_argument(
+        "--dev", action="store_true", help="development: Escape and window-close exit, the cursor shows"
+    )
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        help="the local settings file (default: /etc/kiosk/settings.yaml when it exists)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the anonymous statistics database lives (default: $XDG_DATA_HOME/kiosk)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,13 +215,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return run(args)
         if args.command == "preview":
-            from kiosk.preview import preview_command
+            from kiosk.tools.preview import preview_command
+
             return preview_command(args)
         if args.command == "new-slide":
-            from kiosk.scaffold import new_slide_command
+            from kiosk.tools.scaffold import new_slide_command
+
             return new_slide_command(args.deck, args.id, args.after)
         if args.command == "handout":
-            from kiosk.handout import handout_command
+            from kiosk.tools.handout import handout_command
+
             return handout_command(args)
         parser.print_help()
         return 0
@@ -155,7 +238,10 @@ def _load_or_report(deck_path: Path):
     for problem in report.errors:
         print(problem.format(relative_to=here), file=sys.stderr)
     if report.deck is None:
-        print(f"kiosk: the deck in {deck_path} has {len(report.errors)} error(s); run `kiosk validate {deck_path}` and fix them.", file=sys.stderr)
+        print(
+            f"kiosk: the deck in {deck_path} has {len(report.errors)} error(s); run `kiosk validate {deck_path}` and fix them.",
+            file=sys.stderr,
+        )
     return report.deck
 
 
@@ -163,9 +249,13 @@ def run(args: argparse.Namespace) -> int:
     deck = _load_or_report(args.deck)
     if deck is None:
         return 1
-    from kiosk.app import run as run_kiosk
-    from kiosk.problems import ContentError
-    from kiosk.settings import DEFAULT_SETTINGS_FILE, read_local_settings, settings_for
+    from kiosk.content.problems import ContentError
+    from kiosk.runtime.app import run as run_kiosk
+    from kiosk.runtime.settings import (
+        DEFAULT_SETTINGS_FILE,
+        read_local_settings,
+        settings_for,
+    )
 
     local = None
     settings_file = args.settings or (DEFAULT_SETTINGS_FILE if DEFAULT_SETTINGS_FILE.is_file() else None)
@@ -176,7 +266,18 @@ def run(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem.format(), file=sys.stderr)
             return 1
-    settings = settings_for(deck, local=local, mode=args.mode, language=args.lang, idle_timeout_s=args.idle_timeout, windowed=args.windowed, size=args.size, rotation=args.rotation, dev=args.dev, data_dir=args.data_dir)
+    settings = settings_for(
+        deck,
+        local=local,
+        mode=args.mode,
+        language=args.lang,
+        idle_timeout_s=args.idle_timeout,
+        windowed=args.windowed,
+        size=args.size,
+        rotation=args.rotation,
+        dev=args.dev,
+        data_dir=args.data_dir,
+    )
     return run_kiosk(deck, settings, deck_folder=args.deck)
 
 
@@ -185,18 +286,31 @@ def export(args: argparse.Namespace) -> int:
     if deck is None:
         return 1
     if args.lang and args.lang not in deck.languages:
-        print(f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(deck.languages)})", file=sys.stderr)
+        print(
+            f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(deck.languages)})",
+            file=sys.stderr,
+        )
         return 2
-    from kiosk.export import export as export_deck
-    from kiosk.program import Mode
+    from kiosk.core.program import Mode
+    from kiosk.render.export import export as export_deck
 
-    manifest = export_deck(deck, args.out, args.size, language=args.lang, mode=Mode(args.mode), theme=args.theme, large_text=args.large_text)
+    manifest = export_deck(
+        deck,
+        args.out,
+        args.size,
+        language=args.lang,
+        mode=Mode(args.mode),
+        theme=args.theme,
+        large_text=args.large_text,
+    )
     if args.staff:
-        from kiosk.export import export_staff
+        from kiosk.render.export import export_staff
 
         export_staff(deck, args.out, args.size)
     overflow = [line for screen in manifest["screens"] for line in screen["overflow"]]
-    print(f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, {manifest['language']}, {args.mode})")
+    print(
+        f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, {manifest['language']}, {args.mode})"
+    )
     for line in overflow:
         print(f"warning: does not fit: {line}", file=sys.stderr)
     return 0
@@ -209,25 +323,34 @@ def validate(deck: Path, assets: Path) -> int:
         return 1
     report = check_deck(deck, assets=assets)
     if report.deck is not None:
-        from kiosk.fit import fit_problems
-        from kiosk.problems import sort_problems
-        from kiosk.scaffold import placeholder_problems
+        from kiosk.content.problems import sort_problems
+        from kiosk.layout.fit import fit_problems
+        from kiosk.render.painter import Fonts
+        from kiosk.tools.scaffold import placeholder_problems
 
-        extra = [*fit_problems(report.deck), *placeholder_problems(s.source for s in report.deck.slides)]
+        extra = [
+            *fit_problems(report.deck, Fonts()),
+            *placeholder_problems(s.source for s in report.deck.slides),
+        ]
         report = replace(report, problems=tuple(sort_problems([*report.problems, *extra])))
     here = Path.cwd()
     for problem in report.problems:
         print(problem.format(relative_to=here), file=sys.stderr if problem in report.errors else sys.stdout)
     if report.errors:
-        print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s): the kiosk will not show this deck until the errors are fixed.", file=sys.stderr)
+        print(
+            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s): the kiosk will not show this deck until the errors are fixed.",
+            file=sys.stderr,
+        )
         return 1
     assert report.deck is not None
-    print(f"OK: {len(report.deck.slides)} slides, {sum(len(s.details) for s in report.deck.slides)} details, languages {', '.join(report.deck.languages)}; {len(report.warnings)} warning(s).")
+    print(
+        f"OK: {len(report.deck.slides)} slides, {sum(len(s.details) for s in report.deck.slides)} details, languages {', '.join(report.deck.languages)}; {len(report.warnings)} warning(s)."
+    )
     return 0
 
 
 def schema(out: Path | None) -> int:
-    from kiosk.schema import json_schemas
+    from kiosk.content.schema import json_schemas
 
     schemas = json_schemas()
     if out is None:
@@ -235,7 +358,9 @@ def schema(out: Path | None) -> int:
         return 0
     out.mkdir(parents=True, exist_ok=True)
     for name, body in schemas.items():
-        (out / f"{name}.schema.json").write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out / f"{name}.schema.json").write_text(
+            json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         print(out / f"{name}.schema.json")
     return 0
 
@@ -243,7 +368,7 @@ def schema(out: Path | None) -> int:
 def stats_command(args: argparse.Namespace) -> int:
     import csv
 
-    from kiosk.stats import DB_NAME, default_data_dir, summarize
+    from kiosk.runtime.stats import DB_NAME, default_data_dir, summarize
 
     path = (args.data_dir or default_data_dir()) / DB_NAME
     if not path.is_file():
@@ -251,8 +376,19 @@ def stats_command(args: argparse.Namespace) -> int:
         return 1
     summary = summarize(path, args.since)
     rows = [("slide", "detail", "impressions", "opens", "average seconds")]
-    rows += [(t.slide, t.detail or "", str(t.impressions), str(t.opens), "" if t.average_dwell_s is None else f"{t.average_dwell_s:.1f}") for t in summary.topics]
-    days = [("day", "sessions", "average seconds")] + [(day, str(n), f"{avg:.1f}") for day, n, avg in summary.sessions_per_day]
+    rows += [
+        (
+            t.slide,
+            t.detail or "",
+            str(t.impressions),
+            str(t.opens),
+            "" if t.average_dwell_s is None else f"{t.average_dwell_s:.1f}",
+        )
+        for t in summary.topics
+    ]
+    days = [("day", "sessions", "average seconds")] + [
+        (day, str(n), f"{avg:.1f}") for day, n, avg in summary.sessions_per_day
+    ]
     if args.csv:
         writer = csv.writer(sys.stdout)
         writer.writerows(rows)
@@ -272,7 +408,7 @@ def stats_command(args: argparse.Namespace) -> int:
 def set_pin_command(args: argparse.Namespace) -> int:
     import getpass
 
-    from kiosk.admin import hash_pin
+    from kiosk.core.admin import hash_pin
 
     if args.stdin:
         pin = sys.stdin.readline().strip()

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime
 import os
+from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pytest  # noqa: E402
 
-from kiosk.deck import Deck  # noqa: E402
-from kiosk.loader import PACKAGE_ROOT, load_deck  # noqa: E402
+from kiosk.content.deck import Deck  # noqa: E402
+from kiosk.content.loader import load_deck  # noqa: E402
 
-REPO = PACKAGE_ROOT
+REPO = Path(__file__).resolve().parent.parent
 SLIDES = REPO / "slides"
 
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
@@ -55,8 +56,14 @@ def linked_deck(tmp_path):
     folder = tmp_path / "deck"
     shutil.copytree(SLIDES, folder)
     path = folder / "aftercare.yaml"
-    text = path.read_text(encoding="utf-8").replace("review_due: 2027-05-25", f"review_due: 2027-05-25\nlink: {LINK_URL}", 1)
-    text = text.replace("    image: illustrations/walking.svg", f"    image: illustrations/walking.svg\n    link: {DETAIL_LINK_URL}", 1)
+    text = path.read_text(encoding="utf-8").replace(
+        "review_due: 2027-05-25", f"review_due: 2027-05-25\nlink: {LINK_URL}", 1
+    )
+    text = text.replace(
+        "    image: illustrations/walking.svg",
+        f"    image: illustrations/walking.svg\n    link: {DETAIL_LINK_URL}",
+        1,
+    )
     assert LINK_URL in text and DETAIL_LINK_URL in text
     path.write_text(text, encoding="utf-8")
     return folder

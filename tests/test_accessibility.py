@@ -6,20 +6,19 @@ import json
 
 import pygame
 import pytest
-
-from kiosk.cli import main
-from kiosk.intents import Activate, Swipe, Tick
-from kiosk.layout import Qr, Shape, TextLine, arrange
-from kiosk.loader import check_deck, load_deck
-from kiosk.painter import Fonts
-from kiosk.program import Mode, View, build_program
-from kiosk.state import initial_state, step
-from kiosk.theme import THEMES, contrast_ratio
-
+from conftest import DETAIL_LINK_URL as DETAIL_URL
+from conftest import LINK_URL as URL
 from conftest import SIZES
 
-from conftest import DETAIL_LINK_URL as DETAIL_URL, LINK_URL as URL
-
+from kiosk.cli import main
+from kiosk.content.loader import check_deck, load_deck
+from kiosk.core.intents import Activate, Swipe, Tick
+from kiosk.core.program import Mode, View, build_program
+from kiosk.core.state import initial_state, step
+from kiosk.core.theme import THEMES, contrast_ratio
+from kiosk.layout.items import Qr, Shape, TextLine
+from kiosk.layout.screen import arrange
+from kiosk.render.painter import Fonts
 
 
 def decode(path) -> list[str]:
@@ -46,17 +45,28 @@ def test_the_qr_code_is_crisp_with_a_quiet_zone(linked_deck):
     layout = arrange(deck, View(index, None, "en"), 1920, 1080, Mode.TOUCH, Fonts().measure)
     qr = next(item for item in layout.items if isinstance(item, Qr))
     assert qr.box.w == qr.box.h == (qr.code.size + 8) * qr.module_px  # whole pixels per module
-    assert qr.module_px >= 4  # about 2 mm a module on a 24-inch 1080p screen: a phone reads it at arm's length
+    assert (
+        qr.module_px >= 4
+    )  # about 2 mm a module on a 24-inch 1080p screen: a phone reads it at arm's length
     assert not any(isinstance(i, TextLine) and i.box.overlaps(qr.box) for i in layout.items)
 
 
-@pytest.mark.parametrize("bad", ["example.com/page", "ftp://example.com/x", "https://", "https://exa mple.com", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "bad",
+    ["example.com/page", "ftp://example.com/x", "https://", "https://exa mple.com", "javascript:alert(1)"],
+)
 def test_validation_rejects_a_malformed_link(linked_deck, bad):
     path = linked_deck / "aftercare.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(f"link: {URL}", f"link: '{bad}'"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(f"link: {URL}", f"link: '{bad}'"), encoding="utf-8"
+    )
     report = check_deck(linked_deck)
     assert report.deck is None
-    assert any("is not a web address; write it in full, like https://" in p.message and p.file.endswith("aftercare.yaml") for p in report.errors)
+    assert any(
+        "is not a web address; write it in full, like https://" in p.message
+        and p.file.endswith("aftercare.yaml")
+        for p in report.errors
+    )
 
 
 def test_a_plus_switches_to_large_text_and_idle_resets_it(deck):
@@ -72,7 +82,9 @@ def test_a_plus_switches_to_large_text_and_idle_resets_it(deck):
 
     assert summary_size(large) >= 1.3 * summary_size(normal)
     button = next(h for h in large.hotspots if h.action == "text:larger")
-    assert any(isinstance(i, Shape) and i.box == button.box and i.fill == "teal" for i in large.items)  # shown as on
+    assert any(
+        isinstance(i, Shape) and i.box == button.box and i.fill == "teal" for i in large.items
+    )  # shown as on
     assert not step(state, Activate("text:larger"), 2.0).view.large  # a second tap turns it off
     later = state
     for t in range(2, 40):  # nobody touches it for longer than the idle timeout
@@ -88,14 +100,22 @@ def test_every_screen_fits_with_large_text(deck, size):
     problems = []
     for language in deck.languages:
         for view in all_views(deck, language):
-            layout = arrange(deck, View(view.slide, view.detail, language, 0, True), *size, Mode.TOUCH, measure)
+            layout = arrange(
+                deck, View(view.slide, view.detail, language, 0, True), *size, Mode.TOUCH, measure
+            )
             problems += [f"{view}: {p}" for p in check_fits(layout, Mode.TOUCH)]
     assert problems == []
 
 
 def test_high_contrast_theme_meets_wcag_aaa_for_body_text():
     theme = THEMES["high-contrast"]
-    for foreground, background in [("ink", "background"), ("teal", "background"), ("mute", "background"), ("teal", "card"), ("on_teal", "teal")]:
+    for foreground, background in [
+        ("ink", "background"),
+        ("teal", "background"),
+        ("mute", "background"),
+        ("teal", "card"),
+        ("on_teal", "teal"),
+    ]:
         assert contrast_ratio(theme.rgb(foreground), theme.rgb(background)) >= 7.0, (foreground, background)
 
 
@@ -103,12 +123,19 @@ def test_reduced_motion_turns_swipes_into_fades(deck):
     program = build_program(deck, Mode.TOUCH, reduced_motion=True)
     state = step(initial_state(program, 0.0), Swipe(1), 1.0)
     assert state.index == 1 and state.transition.kind == "fade"
-    assert step(initial_state(build_program(deck, Mode.TOUCH), 0.0), Swipe(1), 1.0).transition.kind == "push-next"
+    assert (
+        step(initial_state(build_program(deck, Mode.TOUCH), 0.0), Swipe(1), 1.0).transition.kind
+        == "push-next"
+    )
 
 
 def test_the_current_progress_dot_differs_in_size_not_only_colour(deck):
     layout = arrange(deck, View(2, None, "en"), 1920, 1080, Mode.TOUCH, Fonts().measure)
-    dots = [i for i in layout.items if isinstance(i, Shape) and i.fill in ("teal", "dot") and i.box.h < 30 and i.kind == "rect"]
+    dots = [
+        i
+        for i in layout.items
+        if isinstance(i, Shape) and i.fill in ("teal", "dot") and i.box.h < 30 and i.kind == "rect"
+    ]
     assert len(dots) == len(deck.slides)
     current = [d for d in dots if d.fill == "teal"]
     assert len(current) == 1 and current[0].box.w >= 2 * min(d.box.w for d in dots)

@@ -25,7 +25,10 @@ def test_quick_suite_produces_every_figure(tmp_path):
     # The dummy SDL driver: no X server needed, and the run stays well under a minute.
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--backend", "dummy", "--out", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, f"stdout:\n{done.stdout[-3000:]}\nstderr:\n{done.stderr[-3000:]}"
     report = json.loads(out.read_text())

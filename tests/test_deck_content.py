@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from kiosk.deck import Bullets, Paragraph
-from kiosk.loader import check_deck
-
 from conftest import SLIDES
+
+from kiosk.content.deck import Bullets, Paragraph
+from kiosk.content.loader import check_deck
 
 VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
@@ -51,7 +50,11 @@ def english_texts(deck):
 
 def test_the_grade_formula_tells_plain_from_dense_text():
     plain = flesch_kincaid_grade(["The vein closes.", "Blood finds a new way."])
-    dense = flesch_kincaid_grade(["Sclerotherapy necessitates comprehensive consideration of individual contraindications and physiological circumstances."])
+    dense = flesch_kincaid_grade(
+        [
+            "Sclerotherapy necessitates comprehensive consideration of individual contraindications and physiological circumstances."
+        ]
+    )
     assert plain < 3 < 12 < dense
 
 
@@ -70,12 +73,24 @@ def test_every_slide_and_detail_is_in_both_languages(deck):
             assert dict(text.by_language)["en"] != dict(text.by_language)["es"]
         for detail in slide.details:
             assert detail.title.get("en") != detail.title.get("es")
-            assert {code for code, blocks in detail.body if blocks} | ({"en", "es"} if detail.steps else set()) == {"en", "es"}
+            assert {code for code, blocks in detail.body if blocks} | (
+                {"en", "es"} if detail.steps else set()
+            ) == {"en", "es"}
 
 
 def test_the_deck_covers_the_topics_in_order(deck):
     ids = [s.id for s in deck.slides]
-    assert ids == ["what-is-it", "how-it-works", "who-and-where", "benefits", "the-session", "aftercare", "side-effects", "right-for-you", "ask-us"]
+    assert ids == [
+        "what-is-it",
+        "how-it-works",
+        "who-and-where",
+        "benefits",
+        "the-session",
+        "aftercare",
+        "side-effects",
+        "right-for-you",
+        "ask-us",
+    ]
     assert len(deck.slide("how-it-works").detail("step-by-step").steps) == 4
     assert all(step.image is not None for step in deck.slide("how-it-works").detail("step-by-step").steps)
     assert all(slide.image is not None for slide in deck.slides)
@@ -93,12 +108,42 @@ def all_text(deck, language):
     return " ".join(parts).lower()
 
 
-@pytest.mark.parametrize("fact", ["80%", "15 to 30 minutes", "compression stockings", "blood clots", "anesthesia", "dermatologist", "bruis", "swelling", "night", "medical history", "not right for everyone"])
+@pytest.mark.parametrize(
+    "fact",
+    [
+        "80%",
+        "15 to 30 minutes",
+        "compression stockings",
+        "blood clots",
+        "anesthesia",
+        "dermatologist",
+        "bruis",
+        "swelling",
+        "night",
+        "medical history",
+        "not right for everyone",
+    ],
+)
 def test_key_facts_of_the_source_are_on_screen_in_english(deck, fact):
     assert fact in all_text(deck, "en")
 
 
-@pytest.mark.parametrize("fact", ["80", "15 a 30 minutos", "medias de compresión", "coágulos", "anestesia", "dermatólogo", "moretones", "hinchazón", "historial médico", "várices", "arañas vasculares"])
+@pytest.mark.parametrize(
+    "fact",
+    [
+        "80",
+        "15 a 30 minutos",
+        "medias de compresión",
+        "coágulos",
+        "anestesia",
+        "dermatólogo",
+        "moretones",
+        "hinchazón",
+        "historial médico",
+        "várices",
+        "arañas vasculares",
+    ],
+)
 def test_key_facts_are_on_screen_in_spanish(deck, fact):
     assert fact in all_text(deck, "es")
 

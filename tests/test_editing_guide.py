@@ -39,12 +39,11 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SLIDES
 
 from kiosk.cli import main
-from kiosk.loader import check_deck
-from kiosk.preview import HELP
-
-from conftest import REPO, SLIDES
+from kiosk.content.loader import check_deck
+from kiosk.tools.preview import HELP
 
 GUIDE = REPO / "docs" / "editing.md"
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -75,15 +74,30 @@ def examples(text: str) -> list[Example]:
     markers = list(_MARKER.finditer(text))
     for index, marker in enumerate(markers):
         end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
-        section = text[marker.end():end]
+        section = text[marker.end() : end]
         heading = re.search(r"^#", section, re.M)
         section = section[: heading.start()] if heading else section
         fences = list(_FENCE.finditer(section))
-        assert fences, f"the marker at editing.md:{text[: marker.start()].count(chr(10)) + 1} has no code block after it"
+        assert fences, (
+            f"the marker at editing.md:{text[: marker.start()].count(chr(10)) + 1} has no code block after it"
+        )
         raw = marker.group(2).strip().removeprefix(":")
-        attributes = {m.group(1): (m.group(2) if m.group(2) is not None else m.group(3) or "").replace('\\"', '"') for m in _ATTRIBUTE.finditer(raw)}
-        expected = fences[1].group(2).splitlines() if len(fences) > 1 and fences[1].group(1) == "text" else None
-        found.append(Example(marker.group(1), attributes, fences[0].group(2), expected, text[: marker.start()].count("\n") + 1))
+        attributes = {
+            m.group(1): (m.group(2) if m.group(2) is not None else m.group(3) or "").replace('\\"', '"')
+            for m in _ATTRIBUTE.finditer(raw)
+        }
+        expected = (
+            fences[1].group(2).splitlines() if len(fences) > 1 and fences[1].group(1) == "text" else None
+        )
+        found.append(
+            Example(
+                marker.group(1),
+                attributes,
+                fences[0].group(2),
+                expected,
+                text[: marker.start()].count("\n") + 1,
+            )
+        )
     return found
 
 
@@ -98,12 +112,18 @@ def apply(original: str, example: Example) -> str:
     lines = original.split("\n")
     snippet = example.code.rstrip("\n").split("\n")
     first = example.attributes.get("from", snippet[0])
-    last = example.attributes.get("to", first if len(snippet) == 1 and "from" in example.attributes else snippet[-1])
-    assert first in lines, f"{example.name}: the line {first!r} is not in {example.attributes['file']}; the guide is out of date"
+    last = example.attributes.get(
+        "to", first if len(snippet) == 1 and "from" in example.attributes else snippet[-1]
+    )
+    assert first in lines, (
+        f"{example.name}: the line {first!r} is not in {example.attributes['file']}; the guide is out of date"
+    )
     start = lines.index(first)
-    assert last in lines[start:], f"{example.name}: the line {last!r} does not follow {first!r} in {example.attributes['file']}"
+    assert last in lines[start:], (
+        f"{example.name}: the line {last!r} does not follow {first!r} in {example.attributes['file']}"
+    )
     stop = lines.index(last, start)
-    return "\n".join(lines[:start] + snippet + lines[stop + 1:])
+    return "\n".join(lines[:start] + snippet + lines[stop + 1 :])
 
 
 def run_kiosk(args: list[str], where: Path) -> tuple[int, list[str]]:
@@ -124,10 +144,10 @@ def workspace(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the real deck, checked as on the guide's "today" (its review dates are relative to it)."""
     shutil.copytree(SLIDES, tmp_path / "slides")
     import kiosk.cli
-    import kiosk.scaffold
+    import kiosk.tools.scaffold
 
     monkeypatch.setattr(kiosk.cli, "check_deck", partial(check_deck, today=TODAY))
-    monkeypatch.setattr(kiosk.scaffold, "check_deck", partial(check_deck, today=TODAY))
+    monkeypatch.setattr(kiosk.tools.scaffold, "check_deck", partial(check_deck, today=TODAY))
     return tmp_path
 
 
@@ -137,7 +157,11 @@ def test_the_guide_has_examples_of_each_common_mistake():
     assert any(example.kind == "command" and "new-slide" in example.code for example in EXAMPLES)
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.kind == "example"], ids=lambda e: e.name + (f"-{e.attributes.get('mistake')}" if e.attributes.get("mistake") else ""))
+@pytest.mark.parametrize(
+    "example",
+    [e for e in EXAMPLES if e.kind == "example"],
+    ids=lambda e: e.name + (f"-{e.attributes.get('mistake')}" if e.attributes.get("mistake") else ""),
+)
 def test_each_example_gives_exactly_the_messages_the_guide_shows(example: Example, workspace: Path):
     file = workspace / "slides" / example.attributes["file"]
     file.write_text(apply(file.read_text(encoding="utf-8"), example), encoding="utf-8")
@@ -145,11 +169,15 @@ def test_each_example_gives_exactly_the_messages_the_guide_shows(example: Exampl
     about = [line for line in output if line.startswith(f"slides/{example.attributes['file']}:")]
     if "strict" not in example.attributes:
         about = [line for line in about if PENDING not in line]
-    assert about == (example.expected or []), f"{example.name}: `kiosk validate` says something else now; update the guide"
+    assert about == (example.expected or []), (
+        f"{example.name}: `kiosk validate` says something else now; update the guide"
+    )
     errors = [line for line in about if ": warning: " not in line]
     assert code == (1 if errors else 0)
     if errors:
-        assert output[-1].startswith(f"{len([l for l in output if l.startswith('slides/') and ': warning: ' not in l])} error(s), ")
+        assert output[-1].startswith(
+            f"{len([l for l in output if l.startswith('slides/') and ': warning: ' not in l])} error(s), "
+        )
 
 
 @pytest.mark.parametrize("example", [e for e in EXAMPLES if e.kind == "command"], ids=lambda e: e.name)
@@ -157,7 +185,9 @@ def test_each_command_prints_what_the_guide_shows(example: Example, workspace: P
     words = shlex.split(example.code.strip())
     assert words[0] == "kiosk"
     code, output = run_kiosk(words[1:], workspace)
-    assert output == example.expected, f"{example.name}: `{example.code.strip()}` prints something else now; update the guide"
+    assert output == example.expected, (
+        f"{example.name}: `{example.code.strip()}` prints something else now; update the guide"
+    )
     assert code == 0
     assert run_kiosk(["validate", "slides"], workspace)[0] == 0
 
@@ -175,7 +205,9 @@ def test_screenshots_exist_and_are_small():
         draw_screenshots()
     for name in names:
         path = REPO / "docs" / name
-        assert path.is_file(), f"{name} is missing: run KIOSK_UPDATE_SCREENSHOTS=1 python -m pytest tests/test_editing_guide.py"
+        assert path.is_file(), (
+            f"{name} is missing: run KIOSK_UPDATE_SCREENSHOTS=1 python -m pytest tests/test_editing_guide.py"
+        )
         assert path.stat().st_size < 300 * 1024, f"{name} is larger than 300 KB"
 
 
@@ -185,8 +217,8 @@ def draw_screenshots() -> None:
 
     import pygame
 
-    from kiosk.preview import Preview
-    from kiosk.scaffold import new_slide
+    from kiosk.tools.preview import Preview
+    from kiosk.tools.scaffold import new_slide
 
     pygame.display.init()
     pygame.font.init()
@@ -205,7 +237,12 @@ def draw_screenshots() -> None:
         preview.select("what-is-it")
         preview.key(pygame.K_w)  # the error alone, over the slide it came from
         slide = folder / "what-is-it.yaml"
-        slide.write_text(slide.read_text(encoding="utf-8").replace("  es: ¿Qué es la escleroterapia?", "   es: ¿Qué es la escleroterapia?"), encoding="utf-8")
+        slide.write_text(
+            slide.read_text(encoding="utf-8").replace(
+                "  es: ¿Qué es la escleroterapia?", "   es: ¿Qué es la escleroterapia?"
+            ),
+            encoding="utf-8",
+        )
         for _ in range(20):
             now[0] += 0.1
             preview.tick()

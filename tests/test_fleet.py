@@ -19,20 +19,34 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.loader import PACKAGE_ROOT, check_deck
+from kiosk.content.loader import check_deck
 
-SCRIPT = PACKAGE_ROOT / "deploy" / "kiosk-content-sync"
-SLIDES = PACKAGE_ROOT / "slides"
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "deploy" / "kiosk-content-sync"
+SLIDES = REPO / "slides"
 KIOSK = f"{sys.executable} -m kiosk"  # several words on purpose: the script must accept that
 
 _missing = [tool for tool in ("bash", "git", "flock") if shutil.which(tool) is None]
 pytestmark = pytest.mark.skipif(
     bool(_missing) or any(c.isspace() for c in sys.executable),
-    reason=f"the content sync needs {', '.join(_missing)} on PATH" if _missing else "the Python path contains a space (KIOSK is split on spaces)",
+    reason=f"the content sync needs {', '.join(_missing)} on PATH"
+    if _missing
+    else "the Python path contains a space (KIOSK is split on spaces)",
 )
 
 # Settings that could leak in from the shell running the tests and change what the script does.
-_SCRIPT_SETTINGS = ("CONTENT_ROOT", "BRANCH", "DECK_SUBDIR", "SOURCE_DIR", "KIOSK", "KEEP_RELEASES", "KIOSK_CONTENT_CONFIG", "JOURNAL_STREAM", "GIT_DIR", "GIT_WORK_TREE")
+_SCRIPT_SETTINGS = (
+    "CONTENT_ROOT",
+    "BRANCH",
+    "DECK_SUBDIR",
+    "SOURCE_DIR",
+    "KIOSK",
+    "KEEP_RELEASES",
+    "KIOSK_CONTENT_CONFIG",
+    "JOURNAL_STREAM",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+)
 
 
 def script_env(root: Path, **settings: str) -> dict[str, str]:
@@ -78,7 +92,9 @@ class Content:
         shutil.copytree(SLIDES, self.work / "slides")  # the illustrations come from the kiosk's assets/
 
     def git(self, *args: str) -> str:
-        return subprocess.run(["git", *args], env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], env=self.env, check=True, capture_output=True, text=True
+        ).stdout.strip()
 
     def publish(self, message: str) -> str:
         self.git("-C", str(self.work), "add", "--all")
@@ -122,7 +138,9 @@ def test_git_publish_update_refuse_and_fix(tmp_path):
     run = sync(env)
     assert run.returncode == 0, run.stderr
     assert current(root) == f"releases/{edited}"
-    assert "What is sclerotherapy, in short?" in (root / "current" / "what-is-it.yaml").read_text(encoding="utf-8")
+    assert "What is sclerotherapy, in short?" in (root / "current" / "what-is-it.yaml").read_text(
+        encoding="utf-8"
+    )
 
     # A broken edit is refused with its file and line; the kiosk keeps the last good release.
     content.edit("what-is-it.yaml", "\ntitle:", "\ntitel:")
@@ -193,11 +211,16 @@ def test_a_second_run_skips_while_one_is_busy(tmp_path):
     write_deck(source, 1)
     started = tmp_path / "validator-started"
     slow = tmp_path / "slow-kiosk"
-    slow.write_text(f'#!/bin/sh\n# stands in for `kiosk validate`: takes 2 s, then passes\ntouch "{started}"\nsleep 2\nexit 0\n', encoding="utf-8")
+    slow.write_text(
+        f'#!/bin/sh\n# stands in for `kiosk validate`: takes 2 s, then passes\ntouch "{started}"\nsleep 2\nexit 0\n',
+        encoding="utf-8",
+    )
     slow.chmod(0o755)
     env = script_env(root, SOURCE_DIR=str(source), KIOSK=str(slow))
 
-    busy = subprocess.Popen(["bash", str(SCRIPT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    busy = subprocess.Popen(
+        ["bash", str(SCRIPT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 20
         while not started.exists():  # the first run holds the lock once its validator has started
@@ -222,7 +245,9 @@ def test_a_second_run_skips_while_one_is_busy(tmp_path):
 def test_rollback_holds_and_old_releases_are_pruned(tmp_path):
     root = tmp_path / "content-root"
     source = tmp_path / "synced"
-    env = script_env(root, SOURCE_DIR=str(source), KIOSK=shutil.which("true") or "true")  # a validator that always passes
+    env = script_env(
+        root, SOURCE_DIR=str(source), KIOSK=shutil.which("true") or "true"
+    )  # a validator that always passes
     made = []
     for version in range(1, 6):
         write_deck(source, version)
@@ -256,7 +281,10 @@ def test_settings_file_fills_in_what_the_environment_does_not_set(tmp_path):
     source = tmp_path / "synced"
     write_deck(source, 1)
     config = tmp_path / "kiosk-content"
-    config.write_text(f'# as in /etc/default/kiosk-content\nSOURCE_DIR="{source}"\nCONTENT_ROOT=/nonexistent/elsewhere\n', encoding="utf-8")
+    config.write_text(
+        f'# as in /etc/default/kiosk-content\nSOURCE_DIR="{source}"\nCONTENT_ROOT=/nonexistent/elsewhere\n',
+        encoding="utf-8",
+    )
     env = script_env(root, KIOSK="true", KIOSK_CONTENT_CONFIG=str(config))
     run = sync(env)
     assert run.returncode == 0, run.stderr
@@ -268,6 +296,9 @@ def test_setup_mistakes_exit_2(tmp_path):
     assert sync(script_env(root), "--bogus").returncode == 2
     no_clone = sync(script_env(root))
     assert no_clone.returncode == 2 and "--init URL" in no_clone.stderr
-    assert sync(script_env(root, SOURCE_DIR=str(tmp_path)), "--init", "https://example.org/x.git").returncode == 2
+    assert (
+        sync(script_env(root, SOURCE_DIR=str(tmp_path)), "--init", "https://example.org/x.git").returncode
+        == 2
+    )
     (root / "current").mkdir()
     assert sync(script_env(root, SOURCE_DIR=str(tmp_path))).returncode == 2

@@ -16,8 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.loader import DEFAULT_ASSETS, check_deck, load_deck
-from kiosk.problems import ContentError, Severity
+from kiosk.content.loader import DEFAULT_ASSETS, check_deck, load_deck
+from kiosk.content.problems import ContentError, Severity
 
 REPO = Path(__file__).resolve().parent.parent
 SLIDES = REPO / "slides"
@@ -34,13 +34,81 @@ FUZZ = settings(
 
 # Pieces of YAML that tend to break things: indicators, anchors, tags, quotes, tabs, odd spaces.
 TOKENS = [
-    "\n", "\n  ", "\n    ", "\n- ", "  ", " ", "\t", ":", ": ", "- ", "? ", ",", "[", "]", "{", "}",
-    "'", '"', "#", "&a ", "*a", "&b ", "*b", "<<: ", "!!", "!!python/object/apply:os.system ", "!!str ",
-    "!!int ", "!!binary ", "!!timestamp ", "!x ", "|", ">", "|-", "---\n", "...\n", "%YAML 1.1\n", "~", "=",
-    "null", "yes", "no", "0x1F", "1e400", "9" * 40, ".nan", "2027-02-30", "2027-05-25", "id", "title",
-    "summary", "image", "details", "en", "es", "fr", "steps", "body", "alt", "duration_s", "review_due",
-    "illustrations/what-is-it.svg", "../x.svg", "/etc/x.png", "x.jpg", "\\", "\x00", "\x0c", "\x85",
-    "\u2028", "\ufeff", "\r", "\r\n", "é", "🙂",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "\n- ",
+    "  ",
+    " ",
+    "\t",
+    ":",
+    ": ",
+    "- ",
+    "? ",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    '"',
+    "#",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "<<: ",
+    "!!",
+    "!!python/object/apply:os.system ",
+    "!!str ",
+    "!!int ",
+    "!!binary ",
+    "!!timestamp ",
+    "!x ",
+    "|",
+    ">",
+    "|-",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "~",
+    "=",
+    "null",
+    "yes",
+    "no",
+    "0x1F",
+    "1e400",
+    "9" * 40,
+    ".nan",
+    "2027-02-30",
+    "2027-05-25",
+    "id",
+    "title",
+    "summary",
+    "image",
+    "details",
+    "en",
+    "es",
+    "fr",
+    "steps",
+    "body",
+    "alt",
+    "duration_s",
+    "review_due",
+    "illustrations/what-is-it.svg",
+    "../x.svg",
+    "/etc/x.png",
+    "x.jpg",
+    "\\",
+    "\x00",
+    "\x0c",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\r",
+    "\r\n",
+    "é",
+    "🙂",
 ]
 yamlish = st.lists(st.sampled_from(TOKENS) | st.text(max_size=8), max_size=60).map("".join)
 insertion = st.sampled_from(TOKENS) | st.text(min_size=1, max_size=12)
@@ -63,7 +131,7 @@ def mutated_slide(draw) -> bytes:
         elif kind == "indent":
             lines[i] = " " * draw(st.integers(1, 5)) + lines[i]
         elif kind == "dedent":
-            lines[i] = lines[i][draw(st.integers(1, 4)):]
+            lines[i] = lines[i][draw(st.integers(1, 4)) :]
         elif kind == "insert":
             at = draw(st.integers(0, len(lines[i])))
             lines[i] = lines[i][:at] + draw(insertion) + lines[i][at:]
@@ -98,7 +166,9 @@ def _check(raw: bytes, deck_text: str = DECK_TEXT) -> None:
             source = raw if problem.file.endswith(SLIDE_NAME) else deck_text.encode("utf-8")
             assert problem.line <= _line_breaks(source) + 1, problem
             assert "Traceback" not in problem.message
-        assert list(report.problems) == sorted(report.problems, key=lambda p: (p.file, p.line, p.column, p.message))
+        assert list(report.problems) == sorted(
+            report.problems, key=lambda p: (p.file, p.line, p.column, p.message)
+        )
         if report.errors:
             assert report.deck is None
         else:

@@ -17,14 +17,15 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf (test extra) reads the text of the handout")
 
-from kiosk.cli import main  # noqa: E402
-from kiosk.deck import Bullets, Paragraph  # noqa: E402
-from kiosk.handout import WORDS, build_handout  # noqa: E402
-from kiosk.loader import load_deck  # noqa: E402
-
+from conftest import DETAIL_LINK_URL as DETAIL_URL
+from conftest import LINK_URL as URL
 from conftest import SLIDES  # noqa: E402
 
-from conftest import DETAIL_LINK_URL as DETAIL_URL, LINK_URL as URL
+from kiosk.cli import main  # noqa: E402
+from kiosk.content.deck import Bullets, Paragraph  # noqa: E402
+from kiosk.content.loader import load_deck  # noqa: E402
+from kiosk.tools.handout import WORDS, build_handout  # noqa: E402
+
 MM_PER_PT = 25.4 / 72
 
 
@@ -55,7 +56,6 @@ def handouts(tmp_path_factory):
         assert main(["handout", "--out", str(out), "--lang", language]) == 0
         made[language] = out
     return made
-
 
 
 # -- the text -------------------------------------------------------------------------------
@@ -100,11 +100,21 @@ def test_every_page_has_the_disclaimer_and_its_page_number(deck, handouts, langu
 
 def test_the_text_is_set_in_atkinson_hyperlegible_at_a_readable_size(handouts):
     reader = pypdf.PdfReader(handouts["es"])
-    fonts = {font["/BaseFont"].split("+")[-1] for page in reader.pages for font in page["/Resources"]["/Font"].values()}
-    assert fonts and all(name.startswith("/AtkinsonHyperlegible") or name.startswith("AtkinsonHyperlegible") for name in fonts), fonts
+    fonts = {
+        font["/BaseFont"].split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(
+        name.startswith("/AtkinsonHyperlegible") or name.startswith("AtkinsonHyperlegible") for name in fonts
+    ), fonts
     sizes = set()
     for page in reader.pages:
-        page.extract_text(visitor_operand_before=lambda op, args, cm, tm: sizes.add(round(float(args[1]), 1)) if op == b"Tf" else None)
+        page.extract_text(
+            visitor_operand_before=lambda op, args, cm, tm: (
+                sizes.add(round(float(args[1]), 1)) if op == b"Tf" else None
+            )
+        )
     assert min(sizes) >= 11  # the running header and footer; the body is 13 pt
     assert 13 in sizes
 
@@ -118,9 +128,13 @@ def test_a_heading_never_ends_a_page(deck, tmp_path, paper):
         furniture = {flat(deck.title.get(language)), flat(deck.disclaimer.get(language))}
         for number, text in enumerate(page_texts(out), start=1):
             lines = [flat(line) for line in text.splitlines() if flat(line)]
-            body = [line for line in lines if line not in furniture and not re.search(r"\d+ (of|de) \d+", line)]
+            body = [
+                line for line in lines if line not in furniture and not re.search(r"\d+ (of|de) \d+", line)
+            ]
             assert body, f"page {number} is empty"
-            assert body[-1] not in headings, f"{paper} {language} page {number} ends with the heading {body[-1]!r}"
+            assert body[-1] not in headings, (
+                f"{paper} {language} page {number} ends with the heading {body[-1]!r}"
+            )
 
 
 # -- paper ----------------------------------------------------------------------------------
@@ -146,10 +160,17 @@ def render_pages(pdf, dpi: int = 100):
 
     if shutil.which("pdftoppm"):
         with tempfile.TemporaryDirectory() as folder:
-            subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), f"{folder}/page"], check=True, capture_output=True)
+            subprocess.run(
+                ["pdftoppm", "-r", str(dpi), "-png", str(pdf), f"{folder}/page"],
+                check=True,
+                capture_output=True,
+            )
             files = sorted(Path(folder).glob("page-*.png"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
             return [Image.open(path).convert("RGB") for path in files]
-    pdfium = pytest.importorskip("pypdfium2", reason="neither pdftoppm (apt-get install poppler-utils) nor pypdfium2 (test extra) is here to render the PDF")
+    pdfium = pytest.importorskip(
+        "pypdfium2",
+        reason="neither pdftoppm (apt-get install poppler-utils) nor pypdfium2 (test extra) is here to render the PDF",
+    )
     document = pdfium.PdfDocument(str(pdf))
     return [document[index].render(scale=dpi / 72).to_pil().convert("RGB") for index in range(len(document))]
 
@@ -162,7 +183,22 @@ def decode(image) -> list[str]:
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_a_link_prints_a_qr_code_that_decodes_with_its_caption(linked_deck, tmp_path, language):
     out = tmp_path / "handout.pdf"
-    assert main(["handout", "--deck", str(linked_deck), "--out", str(out), "--lang", language, "--paper", "letter"]) == 0
+    assert (
+        main(
+            [
+                "handout",
+                "--deck",
+                str(linked_deck),
+                "--out",
+                str(out),
+                "--lang",
+                language,
+                "--paper",
+                "letter",
+            ]
+        )
+        == 0
+    )
     texts = page_texts(out)
     found = {number: decode(image) for number, image in enumerate(render_pages(out), start=1)}
     pages_with_codes = {number: urls for number, urls in found.items() if urls}
@@ -172,7 +208,10 @@ def test_a_link_prints_a_qr_code_that_decodes_with_its_caption(linked_deck, tmp_
     for number in pages_with_codes:
         text = flat(texts[number - 1])
         assert flat(WORDS[language]["scan"]) in text
-        assert flat(aftercare.title.get(language)) in text or flat(aftercare.detail("walking").title.get(language)) in text
+        assert (
+            flat(aftercare.title.get(language)) in text
+            or flat(aftercare.detail("walking").title.get(language)) in text
+        )
     # The printed URLs are there for anyone without a phone, and the caption only where a code is.
     whole = flat(" ".join(texts))
     assert URL in whole and DETAIL_URL in whole
@@ -184,11 +223,18 @@ def test_a_qr_code_is_at_least_25_mm_across_with_a_white_quiet_zone(linked_deck,
     out = tmp_path / "handout.pdf"
     assert main(["handout", "--deck", str(linked_deck), "--out", str(out)]) == 0
     dpi = 150
-    symbols = [(image, result) for image in render_pages(out, dpi) for result in zxingcpp.read_barcodes(image)]
+    symbols = [
+        (image, result) for image in render_pages(out, dpi) for result in zxingcpp.read_barcodes(image)
+    ]
     assert len(symbols) == 2
     modules = load_deck(linked_deck).slide("aftercare").link.size
     for image, result in symbols:
-        corners = [result.position.top_left, result.position.top_right, result.position.bottom_right, result.position.bottom_left]
+        corners = [
+            result.position.top_left,
+            result.position.top_right,
+            result.position.bottom_right,
+            result.position.bottom_left,
+        ]
         side_px = ((corners[1].x - corners[0].x) ** 2 + (corners[1].y - corners[0].y) ** 2) ** 0.5
         assert side_px / dpi * 25.4 >= 24.5, f"{result.text}: {side_px / dpi * 25.4:.1f} mm"
         if result.text != URL:
@@ -198,8 +244,18 @@ def test_a_qr_code_is_at_least_25_mm_across_with_a_white_quiet_zone(linked_deck,
         right, bottom = max(c.x for c in corners), max(c.y for c in corners)
         inner = module_px / 2 + 2  # the corners may sit on module centres; skip anti-aliased edges
         outer = 4 * module_px - 2
-        ring = image.convert("L").crop((round(left - outer), round(top - outer), round(right + outer), round(bottom + outer)))
-        ring.paste(255, (round(outer - inner), round(outer - inner), round(ring.width - outer + inner), round(ring.height - outer + inner)))
+        ring = image.convert("L").crop(
+            (round(left - outer), round(top - outer), round(right + outer), round(bottom + outer))
+        )
+        ring.paste(
+            255,
+            (
+                round(outer - inner),
+                round(outer - inner),
+                round(ring.width - outer + inner),
+                round(ring.height - outer + inner),
+            ),
+        )
         assert ring.getextrema()[0] >= 230, "something is drawn in the quiet zone"
 
 
@@ -227,7 +283,7 @@ def test_the_illustrations_are_vector_drawings_not_pictures(handouts):
 
 
 def test_an_svg_that_fpdf2_cannot_draw_is_rasterised_instead(deck, monkeypatch):
-    from kiosk import handout
+    from kiosk.tools import handout
 
     original = handout._Handout.image
 

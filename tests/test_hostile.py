@@ -27,11 +27,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.deck import Image
-from kiosk.layout import Box, ScreenLayout, TextLine
-from kiosk.loader import DEFAULT_ASSETS, check_deck
-from kiosk.painter import Fonts, Painter, Pictures
-from kiosk.theme import THEMES
+from kiosk.content.deck import Image
+from kiosk.content.loader import DEFAULT_ASSETS, check_deck
+from kiosk.core.theme import THEMES
+from kiosk.layout.items import Box, ScreenLayout, TextLine
+from kiosk.render.painter import Fonts, Painter, Pictures
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = REPO / "tests" / "fixtures" / "hostile"
@@ -63,7 +63,9 @@ def results() -> dict[str, dict]:
     """Every case, each checked in its own child process (one run of run_corpus.py)."""
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONPATH": str(REPO)}
     command = [sys.executable, str(HOSTILE / "run_corpus.py"), "--json", "--timeout", str(CASE_TIMEOUT_S)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=CASE_TIMEOUT_S * len(CASES) + 120, env=env, cwd=REPO)
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=CASE_TIMEOUT_S * len(CASES) + 120, env=env, cwd=REPO
+    )
     try:
         listed = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -81,7 +83,9 @@ def _split(problems: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str]],
 def _assert_expected(case, problems: list[tuple[str, str, str]]) -> None:
     errors, warnings = _split(problems)
     for found, expected, kind in ((errors, case.errors, "errors"), (warnings, case.warnings, "warnings")):
-        assert [where for where, _ in found] == [where for where, _ in expected], f"{case.name}: {kind} at {found}"
+        assert [where for where, _ in found] == [where for where, _ in expected], (
+            f"{case.name}: {kind} at {found}"
+        )
         for (where, message), (_, fragment) in zip(found, expected):
             assert fragment in message, f"{case.name}: {where}: {message!r} should say {fragment!r}"
 
@@ -89,15 +93,23 @@ def _assert_expected(case, problems: list[tuple[str, str, str]]) -> None:
 def _assert_drawn(case, render: dict) -> None:
     """Every screen drew: cream-ish frame, ink in the title row, no screen replaced by a blank one."""
     assert render["screens"], f"{case.name}: nothing was drawn"
-    assert not [line for line in render["log"] if "plain placeholder" in line or "[traceback]" in line], render["log"]
+    assert not [line for line in render["log"] if "plain placeholder" in line or "[traceback]" in line], (
+        render["log"]
+    )
     for screen in render["screens"]:
         where = f"{case.name} {screen['view']}"
-        assert all(abs(a - b) <= 40 for a, b in zip(screen["average"], BACKGROUND)), f"{where}: average colour {screen['average']} is not the background"
+        assert all(abs(a - b) <= 40 for a, b in zip(screen["average"], BACKGROUND)), (
+            f"{where}: average colour {screen['average']} is not the background"
+        )
         assert screen["title_lines"] >= 1 and screen["title_ink_px"] > 0, f"{where}: no ink in the title row"
         if screen["detail"] is None and case.placeholder:
-            assert screen["pictures"] and all(share < 0.01 for share in screen["pictures"]), f"{where}: the picture should be the plain sand circle, got {screen['pictures']}"
+            assert screen["pictures"] and all(share < 0.01 for share in screen["pictures"]), (
+                f"{where}: the picture should be the plain sand circle, got {screen['pictures']}"
+            )
         if screen["detail"] is None and case.picture:
-            assert screen["pictures"] and all(share > 0.05 for share in screen["pictures"]), f"{where}: the picture should be drawn, got {screen['pictures']}"
+            assert screen["pictures"] and all(share > 0.05 for share in screen["pictures"]), (
+                f"{where}: the picture should be drawn, got {screen['pictures']}"
+            )
 
 
 # -- every case, in a child process ------------------------------------------------------------
@@ -132,12 +144,22 @@ def test_the_unreadable_case_is_really_unreadable(results):
 def test_case_in_process(case, results, tmp_path):
     result = results[case.name]
     if result["status"] not in ("ok", "skipped"):
-        pytest.skip(f"failed in the child process ({result['status']}); not run here, where a hang would stop the test run")
+        pytest.skip(
+            f"failed in the child process ({result['status']}); not run here, where a hang would stop the test run"
+        )
     if case.unreadable and IS_ROOT:
-        pytest.skip("running as root: mode 000 does not stop root from reading, so this process cannot see the case (the child-process run checks it as user nobody)")
+        pytest.skip(
+            "running as root: mode 000 does not stop root from reading, so this process cannot see the case (the child-process run checks it as user nobody)"
+        )
     deck = corpus.build(case, tmp_path / "deck")
     report = check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY)
-    _assert_expected(case, [(p.severity.value, p.format(relative_to=deck).split(": ", 1)[0], p.message) for p in report.problems])
+    _assert_expected(
+        case,
+        [
+            (p.severity.value, p.format(relative_to=deck).split(": ", 1)[0], p.message)
+            for p in report.problems
+        ],
+    )
     assert (report.deck is not None) is (not case.errors)
     if case.render and case.name not in ("svg-slow", "png-idat-bomb"):
         # (Those two leave a decoder thread busy for a long while; the child-process run draws them.)
@@ -152,7 +174,14 @@ def _validate(case_name: str, tmp_path: Path) -> subprocess.CompletedProcess:
     deck = corpus.build(corpus.BY_NAME[case_name], tmp_path / "deck")
     # A strict UTF-8 stdout, as in any UTF-8 desktop locale (the C locale would escape instead).
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "kiosk", "validate", "."], cwd=deck, capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "validate", "."],
+        cwd=deck,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 @pytest.mark.parametrize("name", ["billion-laughs", "file-50mb", "python-tag", "svg-million-nodes"])
@@ -175,7 +204,9 @@ def test_regression_escaped_surrogate_does_not_crash_validate(tmp_path):
     UnicodeEncodeError and `kiosk validate` printed a traceback."""
     done = _validate("escaped-surrogate", tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert done.stderr.splitlines()[0].startswith("one.yaml:8:7: this text contains the invisible character U+D83D")
+    assert done.stderr.splitlines()[0].startswith(
+        "one.yaml:8:7: this text contains the invisible character U+D83D"
+    )
 
 
 def test_regression_non_utf8_slide_file_name_does_not_crash_validate(tmp_path):
@@ -183,7 +214,9 @@ def test_regression_non_utf8_slide_file_name_does_not_crash_validate(tmp_path):
     on a UTF-8 terminal (stdout is strict there)."""
     done = _validate("non-utf8-name", tmp_path)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    assert done.stdout.splitlines()[0].startswith("caf\ufffd.yaml:1:1: warning: this slide is not in the `slides` list")
+    assert done.stdout.splitlines()[0].startswith(
+        "caf\ufffd.yaml:1:1: warning: this slide is not in the `slides` list"
+    )
 
 
 def test_regression_escaped_nul_in_a_title_is_an_error_not_a_blank_screen(tmp_path):
@@ -202,15 +235,22 @@ def test_regression_zero_width_line_does_not_blank_the_screen():
     still wrap down to one zero-width character, so the painter skips it."""
     pygame.display.init()
     pygame.display.set_mode((400, 200))
-    lines = (TextLine("\u200b\ufeff", Box(10, 10, 380, 60), 40, True, "teal", 0), TextLine("Visible", Box(10, 100, 380, 60), 40, True, "teal", 0))
+    lines = (
+        TextLine("\u200b\ufeff", Box(10, 10, 380, 60), 40, True, "teal", 0),
+        TextLine("Visible", Box(10, 100, 380, 60), 40, True, "teal", 0),
+    )
     base, _ = Painter(Fonts(), Pictures()).paint(ScreenLayout(400, 200, lines, ()), THEMES["warm"])
-    ink = pygame.mask.from_threshold(base.subsurface(pygame.Rect(10, 100, 380, 60)), BACKGROUND, (48, 48, 48, 255))
+    ink = pygame.mask.from_threshold(
+        base.subsurface(pygame.Rect(10, 100, 380, 60)), BACKGROUND, (48, 48, 48, 255)
+    )
     assert ink.count() < 380 * 60  # the second line is drawn
 
 
 def test_regression_zero_width_only_text_is_refused(tmp_path):
     deck = corpus.build(corpus.BY_NAME["zero-width-text"], tmp_path / "deck")
-    assert [p.format(relative_to=deck) for p in check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY).errors] == [
+    assert [
+        p.format(relative_to=deck) for p in check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY).errors
+    ] == [
         "one.yaml:7:7: the text holds only invisible characters (like U+200B, a zero-width space), so nothing would show; write something or remove the key"
     ]
 
@@ -218,18 +258,20 @@ def test_regression_zero_width_only_text_is_refused(tmp_path):
 def test_regression_million_item_list_is_refused_before_composing(tmp_path, monkeypatch):
     """A 1 MiB `[a,a,a,...]` was composed into 524,280 nodes (44 s, 360 MB) before the builder
     refused it, with a message that blamed aliases it did not have."""
-    import kiosk.document
+    import kiosk.content.document
 
-    real_compose = kiosk.document.yaml.compose
+    real_compose = kiosk.content.document.yaml.compose
 
     def compose(text, *args, **kwargs):
         assert len(text) < 100_000, "composed a node tree for a file that holds far too many values"
         return real_compose(text, *args, **kwargs)
 
-    monkeypatch.setattr(kiosk.document.yaml, "compose", compose)
+    monkeypatch.setattr(kiosk.content.document.yaml, "compose", compose)
     deck = corpus.build(corpus.BY_NAME["many-values-1mib"], tmp_path / "deck")
     errors = [p.format(relative_to=deck) for p in check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY).errors]
-    assert errors == ["one.yaml:2:39997: the file holds more than 20,000 values (keys, texts and list items); a slide needs a few hundred. Remove what does not belong in it"]
+    assert errors == [
+        "one.yaml:2:39997: the file holds more than 20,000 values (keys, texts and list items); a slide needs a few hundred. Remove what does not belong in it"
+    ]
 
 
 def test_regression_png_8192_square_is_never_decoded(tmp_path, monkeypatch):
@@ -239,7 +281,9 @@ def test_regression_png_8192_square_is_never_decoded(tmp_path, monkeypatch):
     pygame.image.save(pygame.Surface((8, 8)), str(small))
     decoded: list[str] = []
     real_load = pygame.image.load
-    monkeypatch.setattr(pygame.image, "load", lambda path, *rest: decoded.append(Path(path).name) or real_load(path, *rest))
+    monkeypatch.setattr(
+        pygame.image, "load", lambda path, *rest: decoded.append(Path(path).name) or real_load(path, *rest)
+    )
     pictures = Pictures()
     assert pictures.get(Image(deck / "big.png", "png"), (500, 500)) is None
     assert pictures.get(Image(small, "png"), (500, 500)) is not None
@@ -304,7 +348,11 @@ def test_a_slide_file_linked_inside_the_deck_is_fine(tmp_path):
 
 def test_committed_corpus_files_are_small():
     """Big files are generated at test time (make_corpus.py), never committed."""
-    big = [(path, path.stat().st_size) for path in HOSTILE.rglob("*") if path.is_file() and "__pycache__" not in path.parts and path.stat().st_size > 64 * 1024]
+    big = [
+        (path, path.stat().st_size)
+        for path in HOSTILE.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.stat().st_size > 64 * 1024
+    ]
     assert big == []
 
 
@@ -312,4 +360,6 @@ def test_every_case_is_in_docs_reliability():
     text = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
     assert [case.name for case in CASES if f"`{case.name}`" not in text] == []
     # The deck folder deleted while the kiosk runs, then restored, is covered there:
-    assert "def test_the_deck_folder_deleted_and_restored(" in (REPO / "tests" / "test_unattended.py").read_text(encoding="utf-8")
+    assert "def test_the_deck_folder_deleted_and_restored(" in (
+        REPO / "tests" / "test_unattended.py"
+    ).read_text(encoding="utf-8")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from kiosk.app import Kiosk, Settings
-from kiosk.events import InputReader
-from kiosk.intents import Drag, PointerDown, Quit, Swipe, Tap
-from kiosk.orientation import Orientation
-from kiosk.program import Mode
+from kiosk.core.intents import Drag, PointerDown, Quit, Swipe, Tap
+from kiosk.core.orientation import Orientation
+from kiosk.core.program import Mode
+from kiosk.runtime.app import Kiosk, Settings
+from kiosk.runtime.input import InputReader
 
 
 class FakeClock:
@@ -21,7 +21,9 @@ class FakeClock:
 
 
 def finger(kind, x, y, finger_id=0, panel=(1920, 1080)):
-    return pygame.event.Event(kind, x=x / panel[0], y=y / panel[1], dx=0.0, dy=0.0, touch_id=1, finger_id=finger_id, pressure=1.0)
+    return pygame.event.Event(
+        kind, x=x / panel[0], y=y / panel[1], dx=0.0, dy=0.0, touch_id=1, finger_id=finger_id, pressure=1.0
+    )
 
 
 def mouse(kind, pos, touch=False):
@@ -51,7 +53,9 @@ def test_a_finger_tap_with_its_synthetic_mouse_events_is_one_tap(reader):
 
 
 def test_a_plain_mouse_click_taps(reader):
-    intents = reader.read(mouse(pygame.MOUSEBUTTONDOWN, (10, 20)), 0.0) + reader.read(mouse(pygame.MOUSEBUTTONUP, (11, 21)), 0.1)
+    intents = reader.read(mouse(pygame.MOUSEBUTTONDOWN, (10, 20)), 0.0) + reader.read(
+        mouse(pygame.MOUSEBUTTONUP, (11, 21)), 0.1
+    )
     assert taps(intents) == [Tap(10, 20)]
 
 
@@ -64,10 +68,14 @@ def test_a_second_finger_is_ignored_while_the_first_is_down(reader):
 
 
 def test_horizontal_stroke_is_a_swipe_and_vertical_drag_scrolls(reader):
-    intents = reader.read(finger(pygame.FINGERDOWN, 1500, 500), 0.0) + reader.read(finger(pygame.FINGERUP, 900, 520), 0.2)
+    intents = reader.read(finger(pygame.FINGERDOWN, 1500, 500), 0.0) + reader.read(
+        finger(pygame.FINGERUP, 900, 520), 0.2
+    )
     assert intents[-1] == Swipe(1)  # finger moved left: next slide
     reader.read(finger(pygame.FINGERDOWN, 500, 800), 0.0)
-    moved = reader.read(finger(pygame.FINGERMOTION, 500, 700), 0.1) + reader.read(finger(pygame.FINGERMOTION, 500, 600), 0.2)
+    moved = reader.read(finger(pygame.FINGERMOTION, 500, 700), 0.1) + reader.read(
+        finger(pygame.FINGERMOTION, 500, 600), 0.2
+    )
     up = reader.read(finger(pygame.FINGERUP, 500, 600), 0.3)
     assert moved == [Drag(-100), Drag(-100)] and taps(up) == []
 

@@ -12,12 +12,13 @@ import sys
 
 import pygame
 import pytest
-
-from kiosk.layout import BODY_FLOOR, ScreenLayout, TextLine, arrange
-from kiosk.painter import Fonts
-from kiosk.program import Mode, View
-
 from conftest import SIZES, SLIDES, fake_measure
+
+from kiosk.core.program import Mode, View
+from kiosk.layout.items import ScreenLayout, TextLine
+from kiosk.layout.metrics import BODY_FLOOR
+from kiosk.layout.screen import arrange
+from kiosk.render.painter import Fonts
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,9 @@ def test_every_screen_fits(deck, measure, size, mode):
 def test_touch_screens_have_cards_language_and_back_hotspots(deck, measure):
     slide = arrange(deck, View(0, None, "en"), 1920, 1080, Mode.TOUCH, measure)
     actions = [h.action for h in slide.hotspots]
-    assert actions == ["language:en", "language:es", "text:larger"] + [f"open:{d.id}" for d in deck.slides[0].details]
+    assert actions == ["language:en", "language:es", "text:larger"] + [
+        f"open:{d.id}" for d in deck.slides[0].details
+    ]
     detail = arrange(deck, View(0, deck.slides[0].details[0].id, "en"), 1920, 1080, Mode.TOUCH, measure)
     assert [h.action for h in detail.hotspots][0] == "back"
 
@@ -100,9 +103,16 @@ def test_lobby_screens_have_no_hotspots_and_bigger_text(deck, measure):
 def test_long_text_shrinks_to_the_floor_then_scrolls(deck):
     from dataclasses import replace
 
-    from kiosk.deck import Bullets, Detail
+    from kiosk.content.deck import Bullets, Detail
 
-    long_detail = Detail("long", deck.slides[0].details[0].title, (("en", (Bullets(tuple(["A sentence that goes on for a while."] * 30)),)), ("es", ())), (), None, None)
+    long_detail = Detail(
+        "long",
+        deck.slides[0].details[0].title,
+        (("en", (Bullets(tuple(["A sentence that goes on for a while."] * 30)),)), ("es", ())),
+        (),
+        None,
+        None,
+    )
     slide = replace(deck.slides[0], details=(long_detail,))
     big = replace(deck, slides=(slide,))
     layout = arrange(big, View(0, "long", "en"), 1920, 1080, Mode.TOUCH, fake_measure)
@@ -116,13 +126,28 @@ def test_long_text_shrinks_to_the_floor_then_scrolls(deck):
 def test_hit_testing_reads_the_layout(deck):
     layout = arrange(deck, View(0, None, "en"), 1920, 1080, Mode.TOUCH, fake_measure)
     for hotspot in layout.hotspots:
-        assert layout.hit(hotspot.box.x + hotspot.box.w / 2, hotspot.box.y + hotspot.box.h / 2) == hotspot.action
+        assert (
+            layout.hit(hotspot.box.x + hotspot.box.w / 2, hotspot.box.y + hotspot.box.h / 2) == hotspot.action
+        )
     assert layout.hit(-5, -5) is None
 
 
 def test_the_pure_core_never_imports_pygame():
-    code = "import sys, kiosk.loader, kiosk.state, kiosk.layout, kiosk.program; print('pygame' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    """Every module of content, core and layout imports without pulling in pygame."""
+    import pkgutil
+
+    import kiosk
+
+    pure = [
+        m.name
+        for m in pkgutil.walk_packages(kiosk.__path__, "kiosk.")
+        if m.name.split(".")[1] in {"content", "core", "layout"}
+    ]
+    assert len(pure) > 20
+    code = f"import sys, {', '.join(pure)}; print('pygame' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "False"
 
 
@@ -141,7 +166,10 @@ def test_validate_warns_when_text_cannot_fit_at_the_floor(tmp_path, capsys):
     path.write_text(text, encoding="utf-8")
     assert main(["validate", str(deck_dir)]) == 0  # warnings only
     out = capsys.readouterr().out
-    assert "benefits.yaml:1:1: warning: the slide (en) does not fit the screen even at the smallest text size" in out.replace(str(deck_dir) + "/", "")
+    assert (
+        "benefits.yaml:1:1: warning: the slide (en) does not fit the screen even at the smallest text size"
+        in out.replace(str(deck_dir) + "/", "")
+    )
 
 
 def test_validate_warns_about_letters_the_font_cannot_draw(tmp_path, capsys):
@@ -152,7 +180,10 @@ def test_validate_warns_about_letters_the_font_cannot_draw(tmp_path, capsys):
     deck_dir = tmp_path / "deck"
     shutil.copytree(SLIDES, deck_dir)
     path = deck_dir / "benefits.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  en: The benefits", "  en: The benefits Ж 😀", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  en: The benefits", "  en: The benefits Ж 😀", 1),
+        encoding="utf-8",
+    )
     assert main(["validate", str(deck_dir)]) == 0
     out = capsys.readouterr().out
     line = next(l for l in out.splitlines() if "not in the kiosk's font" in l)

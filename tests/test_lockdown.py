@@ -26,9 +26,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app import Kiosk
-from kiosk.loader import DEFAULT_ASSETS, check_deck
-from kiosk.settings import Settings
+from kiosk.content.loader import DEFAULT_ASSETS, check_deck
+from kiosk.runtime.app import Kiosk
+from kiosk.runtime.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 KIOSK = REPO / "kiosk"
@@ -77,24 +77,38 @@ def unix_sockets(pid: int) -> list[tuple[int, str, bool]]:
     for line in Path(f"/proc/{pid}/net/unix").read_text().splitlines()[1:]:
         fields = line.split()
         if len(fields) >= 7 and int(fields[6]) in owned:
-            found.append((int(fields[6]), fields[7] if len(fields) > 7 else "", bool(int(fields[3], 16) & UNIX_LISTENING)))
+            found.append(
+                (
+                    int(fields[6]),
+                    fields[7] if len(fields) > 7 else "",
+                    bool(int(fields[3], 16) & UNIX_LISTENING),
+                )
+            )
     return found
 
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/net/tcp").exists(), reason="needs Linux's /proc/<pid>/net")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/net/tcp").exists(), reason="needs Linux's /proc/<pid>/net"
+)
 
 
 def test_socket_inspection_sees_sockets_it_should():
     """The control: the same inspection finds a listening TCP socket, a UDP socket and a listening
     UNIX socket in this process, so an empty answer for the kiosk means something."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as unix:
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp,
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as unix,
+    ):
         tcp.bind(("127.0.0.1", 0))
         tcp.listen()
         udp.bind(("127.0.0.1", 0))
         unix.bind(f"\0kiosk-lockdown-test-{os.getpid()}")
         unix.listen()
         found = inet_sockets(os.getpid())
-        assert any(entry.startswith("tcp ") and entry.endswith("st=0A") for entry in found), found  # 0A: LISTEN
+        assert any(entry.startswith("tcp ") and entry.endswith("st=0A") for entry in found), (
+            found
+        )  # 0A: LISTEN
         assert any(entry.startswith("udp ") for entry in found), found
         assert any(listening for _, _, listening in unix_sockets(os.getpid()))
 
@@ -136,7 +150,9 @@ def drive(kiosk: Kiosk, events: list[pygame.event.Event], iterations: int = 12) 
 
 
 def exit_attempts() -> list[pygame.event.Event]:
-    key = lambda k, mod=0, char="": pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=char, scancode=0)  # noqa: E731
+    key = lambda k, mod=0, char="": pygame.event.Event(
+        pygame.KEYDOWN, key=k, mod=mod, unicode=char, scancode=0
+    )  # noqa: E731
     return [
         key(pygame.K_ESCAPE, char="\x1b"),
         key(pygame.K_F4, pygame.KMOD_LALT),  # Alt+F4
@@ -144,7 +160,9 @@ def exit_attempts() -> list[pygame.event.Event]:
         key(pygame.K_q, pygame.KMOD_LCTRL, "\x11"),  # Ctrl+Q
         key(pygame.K_w, pygame.KMOD_LCTRL, "\x17"),  # Ctrl+W
         key(pygame.K_c, pygame.KMOD_LCTRL, "\x03"),  # Ctrl+C
-        pygame.event.Event(pygame.WINDOWCLOSE),  # the window manager's close request (what Alt+F4 becomes on X11)
+        pygame.event.Event(
+            pygame.WINDOWCLOSE
+        ),  # the window manager's close request (what Alt+F4 becomes on X11)
         pygame.event.Event(pygame.QUIT),  # SDL's quit request (after the close, or SIGINT)
     ]
 
@@ -223,7 +241,9 @@ def _wait_for(path: Path, process: subprocess.Popen, timeout_s: float) -> None:
     end = time.monotonic() + timeout_s
     while not path.exists():
         if process.poll() is not None:
-            raise AssertionError(f"the kiosk exited ({process.returncode}) before {path.name}: {process.stderr.read()}")
+            raise AssertionError(
+                f"the kiosk exited ({process.returncode}) before {path.name}: {process.stderr.read()}"
+            )
         if time.monotonic() > end:
             raise AssertionError(f"no {path.name} within {timeout_s} s")
         time.sleep(0.05)
@@ -232,13 +252,19 @@ def _wait_for(path: Path, process: subprocess.Popen, timeout_s: float) -> None:
 @pytest.fixture(scope="module")
 def kiosk_run(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("lockdown")
-    private = {name: root / name for name in ("home", "data", "config", "cache", "state", "runtime", "tmp", "cwd")}
+    private = {
+        name: root / name for name in ("home", "data", "config", "cache", "state", "runtime", "tmp", "cwd")
+    }
     for folder in private.values():
         folder.mkdir(mode=0o700)
     signals = root / "signals"
     signals.mkdir()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("XDG_") and k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("XDG_") and k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")
+        },
         "SDL_VIDEODRIVER": "dummy",
         "SDL_AUDIODRIVER": "dummy",
         "PYTHONPATH": str(REPO),
@@ -253,13 +279,24 @@ def kiosk_run(tmp_path_factory) -> dict:
         "KIOSK_FIRST_FRAME_FILE": str(signals / "first-frame"),
         "POKED_FILE": str(signals / "poked"),
     }
-    process = subprocess.Popen([sys.executable, "-c", POKER], cwd=private["cwd"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", POKER],
+        cwd=private["cwd"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for(signals / "first-frame", process, START_TIMEOUT_S)
         _wait_for(signals / "poked", process, 30)
         time.sleep(0.5)  # time to act on the last event, if it were going to
         alive_after_pokes = process.poll() is None
-        observed = {"inet": inet_sockets(process.pid), "unix": unix_sockets(process.pid)} if alive_after_pokes else {}
+        observed = (
+            {"inet": inet_sockets(process.pid), "unix": unix_sockets(process.pid)}
+            if alive_after_pokes
+            else {}
+        )
         stopped_at = time.monotonic()
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=15)
@@ -268,7 +305,15 @@ def kiosk_run(tmp_path_factory) -> dict:
         if process.poll() is None:
             process.kill()
             process.communicate()
-    return {"alive_after_pokes": alive_after_pokes, "returncode": process.returncode, "stop_s": stop_s, "stdout": out, "stderr": err, "private": private, **observed}
+    return {
+        "alive_after_pokes": alive_after_pokes,
+        "returncode": process.returncode,
+        "stop_s": stop_s,
+        "stdout": out,
+        "stderr": err,
+        "private": private,
+        **observed,
+    }
 
 
 def test_no_key_or_window_event_ends_the_real_kiosk(kiosk_run):
@@ -312,7 +357,21 @@ def test_a_run_writes_nothing_but_the_statistics_database(kiosk_run):
 
 # -- (c), (d): what the code may do at all ------------------------------------------------------------
 
-NETWORK_MODULES = {"urllib.request", "http.client", "http.server", "requests", "socketserver", "httpx", "urllib3", "aiohttp", "ftplib", "smtplib", "xmlrpc.client", "xmlrpc.server", "websockets"}
+NETWORK_MODULES = {
+    "urllib.request",
+    "http.client",
+    "http.server",
+    "requests",
+    "socketserver",
+    "httpx",
+    "urllib3",
+    "aiohttp",
+    "ftplib",
+    "smtplib",
+    "xmlrpc.client",
+    "xmlrpc.server",
+    "websockets",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -327,25 +386,46 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_no_module_imports_a_network_client_or_server():
-    found = {path.name: sorted(imported_modules(path) & NETWORK_MODULES) for path in sorted(KIOSK.glob("*.py"))}
+    found = {
+        path.name: sorted(imported_modules(path) & NETWORK_MODULES) for path in sorted(KIOSK.rglob("*.py"))
+    }
     assert {name: modules for name, modules in found.items() if modules} == {}
 
 
 def test_only_the_watchdog_uses_sockets():
-    users = sorted(path.name for path in KIOSK.glob("*.py") if "socket" in imported_modules(path))
+    users = sorted(path.name for path in KIOSK.rglob("*.py") if "socket" in imported_modules(path))
     assert users == ["watchdog.py"]
     # ...and only a UNIX datagram socket, to systemd's notify socket.
     calls = re.findall(r"socket\.socket\(([^)]*)\)", (KIOSK / "watchdog.py").read_text(encoding="utf-8"))
     assert calls and all("AF_UNIX" in call for call in calls), calls
 
 
-UNSAFE_YAML = ("yaml.load(", "yaml.load_all(", "yaml.full_load", "yaml.unsafe_load", "Loader=yaml.Loader", "FullLoader", "UnsafeLoader", "CLoader", "yaml.Loader)", "add_constructor", "add_multi_constructor")
+UNSAFE_YAML = (
+    "yaml.load(",
+    "yaml.load_all(",
+    "yaml.full_load",
+    "yaml.unsafe_load",
+    "Loader=yaml.Loader",
+    "FullLoader",
+    "UnsafeLoader",
+    "CLoader",
+    "yaml.Loader)",
+    "add_constructor",
+    "add_multi_constructor",
+)
 
 
 def test_yaml_is_only_safe_loaded():
-    found = [f"{path.name}: {needle}" for path in sorted(KIOSK.glob("*.py")) for needle in UNSAFE_YAML if needle in path.read_text(encoding="utf-8")]
+    found = [
+        f"{path.name}: {needle}"
+        for path in sorted(KIOSK.rglob("*.py"))
+        for needle in UNSAFE_YAML
+        if needle in path.read_text(encoding="utf-8")
+    ]
     assert found == []
-    loaders = re.findall(r"Loader=([\w.]+)", "\n".join(path.read_text(encoding="utf-8") for path in KIOSK.glob("*.py")))
+    loaders = re.findall(
+        r"Loader=([\w.]+)", "\n".join(path.read_text(encoding="utf-8") for path in KIOSK.rglob("*.py"))
+    )
     assert loaders and set(loaders) == {"yaml.SafeLoader"}
 
 
@@ -353,8 +433,12 @@ def test_the_deck_cannot_name_a_command(tmp_path):
     """Only the local settings file (IT's) may name on_sleep/on_wake; in a deck they are refused."""
     deck = tmp_path / "deck"
     deck.mkdir()
-    (deck / "deck.yaml").write_text("title: Guide\nlanguages: [en]\nslides:\n  - one\non_sleep: rm -rf /\n", encoding="utf-8")
-    (deck / "one.yaml").write_text("id: one\ntitle: One\nsummary: Short.\nreviewed_by: Dr. Lee\non_wake: reboot\n", encoding="utf-8")
+    (deck / "deck.yaml").write_text(
+        "title: Guide\nlanguages: [en]\nslides:\n  - one\non_sleep: rm -rf /\n", encoding="utf-8"
+    )
+    (deck / "one.yaml").write_text(
+        "id: one\ntitle: One\nsummary: Short.\nreviewed_by: Dr. Lee\non_wake: reboot\n", encoding="utf-8"
+    )
     errors = [p.format(relative_to=deck) for p in check_deck(deck, assets=DEFAULT_ASSETS).errors]
     assert [e.split(": ", 1)[0] for e in errors] == ["deck.yaml:5:1", "one.yaml:5:1"]
     assert all("unknown key" in e for e in errors), errors

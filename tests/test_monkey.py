@@ -14,13 +14,24 @@ import random
 import pygame
 import pytest
 
-from kiosk.app import Kiosk
-from kiosk.settings import Settings
-from kiosk.stage import MAX_SCREENS
+from kiosk.render.stage import MAX_SCREENS
+from kiosk.runtime.app import Kiosk
+from kiosk.runtime.settings import Settings
 
 CI_EVENTS = int(os.environ.get("KIOSK_MONKEY_EVENTS", "10000"))
 SIZES = [(1280, 720), (1920, 1080), (1080, 1920), (800, 600)]
-KEYS = [pygame.K_ESCAPE, pygame.K_F4, pygame.K_c, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_BACKSPACE, pygame.K_q, pygame.K_TAB, pygame.K_RETURN, pygame.K_SPACE]
+KEYS = [
+    pygame.K_ESCAPE,
+    pygame.K_F4,
+    pygame.K_c,
+    pygame.K_LEFT,
+    pygame.K_RIGHT,
+    pygame.K_BACKSPACE,
+    pygame.K_q,
+    pygame.K_TAB,
+    pygame.K_RETURN,
+    pygame.K_SPACE,
+]
 
 
 class FakeClock:
@@ -45,14 +56,25 @@ class Monkey:
         w, h = size
         if r < 0.45:
             kind = self.random.choice([pygame.FINGERDOWN, pygame.FINGERMOTION, pygame.FINGERUP])
-            return "finger", pygame.event.Event(kind, x=self.coordinate(), y=self.coordinate(), dx=0.0, dy=0.0, touch_id=1, finger_id=self.random.randrange(4), pressure=1.0)
+            return "finger", pygame.event.Event(
+                kind,
+                x=self.coordinate(),
+                y=self.coordinate(),
+                dx=0.0,
+                dy=0.0,
+                touch_id=1,
+                finger_id=self.random.randrange(4),
+                pressure=1.0,
+            )
         if r < 0.75:
             kind = self.random.choice([pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION])
             pos = (round(self.coordinate() * w), round(self.coordinate() * h))
             touch = self.random.random() < 0.3
             if kind == pygame.MOUSEMOTION:
                 return "mouse", pygame.event.Event(kind, pos=pos, rel=(0, 0), buttons=(1, 0, 0), touch=touch)
-            return "mouse", pygame.event.Event(kind, pos=pos, button=self.random.choice([1, 1, 1, 2, 3, 4, 5]), touch=touch)
+            return "mouse", pygame.event.Event(
+                kind, pos=pos, button=self.random.choice([1, 1, 1, 2, 3, 4, 5]), touch=touch
+            )
         if r < 0.87:
             key = self.random.choice(KEYS)
             mod = self.random.choice([0, pygame.KMOD_ALT, pygame.KMOD_CTRL, pygame.KMOD_SHIFT])
@@ -62,7 +84,17 @@ class Monkey:
         if r < 0.93:
             return "resize", self.random.choice(SIZES)
         if r < 0.97:
-            kind = self.random.choice([pygame.WINDOWMINIMIZED, pygame.WINDOWRESTORED, pygame.WINDOWFOCUSLOST, pygame.WINDOWFOCUSGAINED, pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWHIDDEN])
+            kind = self.random.choice(
+                [
+                    pygame.WINDOWMINIMIZED,
+                    pygame.WINDOWRESTORED,
+                    pygame.WINDOWFOCUSLOST,
+                    pygame.WINDOWFOCUSGAINED,
+                    pygame.WINDOWEXPOSED,
+                    pygame.WINDOWSHOWN,
+                    pygame.WINDOWHIDDEN,
+                ]
+            )
             return "window", pygame.event.Event(kind)
         return "wait", None
 
@@ -82,7 +114,9 @@ def check(kiosk: Kiosk, display: pygame.Surface) -> None:
     assert kiosk.stage.cached_screens <= MAX_SCREENS
     # The frame drew: cream, not black (the kiosk is always "open" here).
     surface = pygame.display.get_surface()
-    r, g, b, _ = pygame.transform.average_color(surface, pygame.Rect(0, 0, min(64, surface.get_width()), min(64, surface.get_height())))
+    r, g, b, _ = pygame.transform.average_color(
+        surface, pygame.Rect(0, 0, min(64, surface.get_width()), min(64, surface.get_height()))
+    )
     assert r + g + b > 300, "a blank frame"
 
 
@@ -114,7 +148,9 @@ def run_monkey(deck, events: int, seed: int) -> dict[str, int]:
 def test_monkey_ci(deck, seed):
     counts = run_monkey(deck, CI_EVENTS // 2, seed)
     assert sum(counts.values()) == CI_EVENTS // 2
-    assert all(counts.get(kind, 0) > 0 for kind in ("finger", "mouse", "key", "close", "resize", "window", "wait"))
+    assert all(
+        counts.get(kind, 0) > 0 for kind in ("finger", "mouse", "key", "close", "resize", "window", "wait")
+    )
 
 
 @pytest.mark.long

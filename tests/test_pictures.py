@@ -13,11 +13,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.deck import Image
-from kiosk.program import Mode, View, build_program
-from kiosk.stage import Stage
-from kiosk.state import Transition, initial_state
-from kiosk.theme import THEMES, TEXT_PAIRS, contrast_ratio
+from kiosk.content.deck import Image
+from kiosk.core.program import Mode, View, build_program
+from kiosk.core.state import Transition, initial_state
+from kiosk.core.theme import TEXT_PAIRS, THEMES, contrast_ratio
+from kiosk.render.stage import Stage
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("KIOSK_UPDATE_GOLDEN") == "1"
@@ -36,7 +36,12 @@ def display():
 def render(deck, view, size, mode=Mode.TOUCH, theme="warm", state_changes=None, now=0.0):
     program = build_program(deck, mode)
     stage = Stage(program, THEMES[theme], size)
-    state = replace(initial_state(program, 0.0, view.language), index=view.slide, detail=view.detail, **(state_changes or {}))
+    state = replace(
+        initial_state(program, 0.0, view.language),
+        index=view.slide,
+        detail=view.detail,
+        **(state_changes or {}),
+    )
     frame = pygame.Surface(size).convert()
     stage.compose(state, now, frame)
     return frame, stage
@@ -100,7 +105,9 @@ def test_crossfade_midway_blends_both_screens_and_is_never_black(deck):
     d_ab = mean_difference(a, b)
     assert mean_difference(mid, a) < d_ab and mean_difference(mid, b) < d_ab
     for t in (0.0, 0.1, 0.5, 0.9, 1.0):
-        frame, _ = render(deck, View(1, None, "en"), (640, 360), state_changes={"transition": transition}, now=t)
+        frame, _ = render(
+            deck, View(1, None, "en"), (640, 360), state_changes={"transition": transition}, now=t
+        )
         assert pygame.transform.average_color(frame)[:3] > (150, 150, 150)  # cream, not a black frame
 
 
@@ -108,8 +115,20 @@ def test_pressed_card_is_darker_for_a_moment(deck):
     frame, stage = render(deck, View(0, None, "en"), (1920, 1080))
     card = next(h for h in stage.layout(View(0, None, "en")).hotspots if h.action.startswith("open:"))
     point = (card.box.x + card.box.w // 2, card.box.y + 5)
-    pressed, _ = render(deck, View(0, None, "en"), (1920, 1080), state_changes={"pressed": card.action, "pressed_at": 0.0}, now=0.05)
-    later, _ = render(deck, View(0, None, "en"), (1920, 1080), state_changes={"pressed": card.action, "pressed_at": 0.0}, now=0.5)
+    pressed, _ = render(
+        deck,
+        View(0, None, "en"),
+        (1920, 1080),
+        state_changes={"pressed": card.action, "pressed_at": 0.0},
+        now=0.05,
+    )
+    later, _ = render(
+        deck,
+        View(0, None, "en"),
+        (1920, 1080),
+        state_changes={"pressed": card.action, "pressed_at": 0.0},
+        now=0.5,
+    )
     assert sum(pressed.get_at(point)[:3]) < sum(frame.get_at(point)[:3]) - 30
     assert later.get_at(point) == frame.get_at(point)
 
@@ -125,8 +144,8 @@ def test_a_broken_image_shows_the_plain_backdrop_not_a_crash(deck, tmp_path):
 
 
 def test_a_tap_answers_at_once_with_the_pressed_card_before_painting_the_detail(deck):
-    from kiosk.intents import Activate, Press
-    from kiosk.state import step
+    from kiosk.core.intents import Activate, Press
+    from kiosk.core.state import step
 
     program = build_program(deck, Mode.TOUCH)
     stage = Stage(program, THEMES["warm"], (1920, 1080))
@@ -145,7 +164,7 @@ def test_a_tap_answers_at_once_with_the_pressed_card_before_painting_the_detail(
 
 
 def test_the_screen_cache_is_bounded_by_bytes_at_4k(deck):
-    from kiosk.stage import MAX_SCREEN_BYTES
+    from kiosk.render.stage import MAX_SCREEN_BYTES
 
     program = build_program(deck, Mode.TOUCH)
     stage = Stage(program, THEMES["warm"], (3840, 2160))

@@ -11,19 +11,18 @@ from pathlib import Path
 
 import pygame
 import pytest
+from conftest import SLIDES
 
 from kiosk.cli import main
-from kiosk.export import export, screen_views
-from kiosk.fit import fit_problems
-from kiosk.loader import check_deck
-from kiosk.painter import Fonts
-from kiosk.preview import SIZES, FitCache, Preview, ScreenRef
-from kiosk.program import Mode, build_program
-from kiosk.stage import Stage
-from kiosk.state import initial_state
-from kiosk.theme import THEMES
-
-from conftest import SLIDES
+from kiosk.content.loader import check_deck
+from kiosk.core.program import Mode, build_program
+from kiosk.core.state import initial_state
+from kiosk.core.theme import THEMES
+from kiosk.layout.fit import fit_problems
+from kiosk.render.export import export, screen_views
+from kiosk.render.painter import Fonts
+from kiosk.render.stage import Stage
+from kiosk.tools.preview import SIZES, FitCache, Preview, ScreenRef
 
 WINDOW = (1280, 800)
 
@@ -90,7 +89,9 @@ def pixels(surface: pygame.Surface, rect: pygame.Rect | None = None) -> bytes:
     return pygame.image.tobytes(surface.subsurface(rect) if rect is not None else surface, "RGB")
 
 
-def fresh_render(folder: Path, slide: int, size, language="en", detail=None, mode=Mode.TOUCH) -> pygame.Surface:
+def fresh_render(
+    folder: Path, slide: int, size, language="en", detail=None, mode=Mode.TOUCH
+) -> pygame.Surface:
     deck = check_deck(folder).deck
     assert deck is not None
     program = build_program(deck, mode)
@@ -119,9 +120,19 @@ def outside(preview: Preview, panel: pygame.Rect) -> list[pygame.Rect]:
 def test_a_saved_edit_shows_within_a_second(preview: Preview, folder: Path, clock: Clock):
     before = pixels(preview.surface)
     slide = folder / "what-is-it.yaml"
-    save(slide, slide.read_text(encoding="utf-8").replace("en: What is sclerotherapy?", "en: What is sclerotherapy, exactly?"))
+    save(
+        slide,
+        slide.read_text(encoding="utf-8").replace(
+            "en: What is sclerotherapy?", "en: What is sclerotherapy, exactly?"
+        ),
+    )
 
-    took = run_for(preview, clock, 3.0, until=lambda: preview.deck.slides[0].title.get("en") == "What is sclerotherapy, exactly?")
+    took = run_for(
+        preview,
+        clock,
+        3.0,
+        until=lambda: preview.deck.slides[0].title.get("en") == "What is sclerotherapy, exactly?",
+    )
 
     assert took <= 1.0
     assert preview.errors == ()
@@ -130,7 +141,9 @@ def test_a_saved_edit_shows_within_a_second(preview: Preview, folder: Path, cloc
     assert "updated" in preview.message
 
 
-def test_a_broken_edit_keeps_the_last_good_picture_under_the_error(preview: Preview, folder: Path, clock: Clock):
+def test_a_broken_edit_keeps_the_last_good_picture_under_the_error(
+    preview: Preview, folder: Path, clock: Clock
+):
     preview.key(pygame.K_w)  # no warnings panel: the picture alone, to compare with
     preview.tick()
     good_frame = pixels(preview.frame)
@@ -170,7 +183,14 @@ def test_typing_never_crashes_the_window(preview: Preview, folder: Path, clock: 
     good_frame = pixels(preview.frame)
     deck_yaml = folder / "deck.yaml"
     original = deck_yaml.read_bytes()
-    for broken in (b"", b"title:\n  en: Scl", b"\xff\xfe\x00garbage", b"slides: [what-is-it\n", b"- just\n- a list\n", "\t".encode() * 3):
+    for broken in (
+        b"",
+        b"title:\n  en: Scl",
+        b"\xff\xfe\x00garbage",
+        b"slides: [what-is-it\n",
+        b"- just\n- a list\n",
+        b"\t" * 3,
+    ):
         deck_yaml.write_bytes(broken)
         stamp = deck_yaml.stat().st_mtime_ns + 10_000_000
         os.utime(deck_yaml, ns=(stamp, stamp))
@@ -189,7 +209,9 @@ def test_typing_never_crashes_the_window(preview: Preview, folder: Path, clock: 
     assert preview.errors == ()
 
 
-def test_a_deck_broken_from_the_start_shows_its_errors_then_the_fix(folder: Path, clock: Clock, fit_cache: FitCache):
+def test_a_deck_broken_from_the_start_shows_its_errors_then_the_fix(
+    folder: Path, clock: Clock, fit_cache: FitCache
+):
     slide = folder / "benefits.yaml"
     original = slide.read_text(encoding="utf-8")
     save(slide, original.replace("title:", "titel:", 1))
@@ -210,7 +232,12 @@ def test_a_deck_broken_from_the_start_shows_its_errors_then_the_fix(folder: Path
 def test_an_edit_elsewhere_brings_that_slide_up(preview: Preview, folder: Path, clock: Clock):
     assert preview.screen == ScreenRef("what-is-it", None)
     aftercare = folder / "aftercare.yaml"
-    save(aftercare, aftercare.read_text(encoding="utf-8").replace("es: Medias de compresión", "es: Las medias de compresión"))
+    save(
+        aftercare,
+        aftercare.read_text(encoding="utf-8").replace(
+            "es: Medias de compresión", "es: Las medias de compresión"
+        ),
+    )
     run_for(preview, clock, 1.0, until=lambda: preview.screen != ScreenRef("what-is-it", None))
     assert preview.screen == ScreenRef("aftercare", "stockings")
 
@@ -227,7 +254,11 @@ def test_a_new_slide_comes_up_by_itself(preview: Preview, folder: Path, clock: C
 def test_warnings_are_listed_and_w_hides_them(preview: Preview, folder: Path, clock: Clock):
     slide = folder / "benefits.yaml"
     text = slide.read_text(encoding="utf-8").replace("review_due: 2027-05-25", "review_due: 2024-01-31")
-    text = text.replace("\nimage: illustrations/benefits.svg", "\nimage: illustrations/benefits.svg\nalt:\n  en: A leg, smooth again", 1)
+    text = text.replace(
+        "\nimage: illustrations/benefits.svg",
+        "\nimage: illustrations/benefits.svg\nalt:\n  en: A leg, smooth again",
+        1,
+    )
     long_summary = " ".join(["Many small words make this summary far too long to read in passing."] * 3)
     text = text.replace("summary:\n  en: ", f"summary:\n  en: {long_summary} ", 1)
     save(slide, text)
@@ -248,12 +279,14 @@ def test_warnings_are_listed_and_w_hides_them(preview: Preview, folder: Path, cl
 
 def test_text_that_does_not_fit_is_a_warning_like_kiosk_validate_gives(folder: Path, fit_cache: FitCache):
     slide = folder / "the-session.yaml"
-    words = " ".join(["Your clinician explains every step before it happens, so nothing comes as a surprise."] * 12)
+    words = " ".join(
+        ["Your clinician explains every step before it happens, so nothing comes as a surprise."] * 12
+    )
     text = slide.read_text(encoding="utf-8")
     assert "    body:\n      en: |\n" in text
     save(slide, text.replace("    body:\n      en: |\n", f"    body:\n      en: |\n        {words}\n\n", 1))
     deck = check_deck(folder).deck
-    expected = sorted(fit_problems(deck))
+    expected = sorted(fit_problems(deck, Fonts()))
     assert expected and all("does not fit the screen" in p.message for p in expected)
     assert sorted(fit_cache.problems(deck)) == expected
     shown = Preview(folder, pygame.Surface(WINDOW), fit=fit_cache)
@@ -343,7 +376,9 @@ def test_keys_switch_language_mode_and_size(preview: Preview, folder: Path):
 def test_help_and_status_line(preview: Preview):
     preview.key(pygame.K_h)
     preview.tick()
-    assert preview.panel_text["help"][0] == "Keys" and any("next screen" in line for line in preview.panel_text["help"])
+    assert preview.panel_text["help"][0] == "Keys" and any(
+        "next screen" in line for line in preview.panel_text["help"]
+    )
     preview.key(pygame.K_h)
     preview.tick()
     assert "help" not in preview.panel_text
@@ -353,7 +388,10 @@ def test_help_and_status_line(preview: Preview):
 def test_p_saves_the_screen_and_the_window(preview: Preview, tmp_path: Path):
     preview.key(pygame.K_RIGHT)
     saved = preview.save_pngs()
-    assert [p.name for p in saved] == ["01-what-is-it--spider-veins-1920x1080-en-touch.png", "01-what-is-it--spider-veins-1920x1080-en-touch-window.png"]
+    assert [p.name for p in saved] == [
+        "01-what-is-it--spider-veins-1920x1080-en-touch.png",
+        "01-what-is-it--spider-veins-1920x1080-en-touch-window.png",
+    ]
     assert pygame.image.load(str(saved[0])).get_size() == (1920, 1080)
     assert pygame.image.load(str(saved[1])).get_size() == WINDOW
     assert preview.key(pygame.K_p) and "saved" in preview.message
@@ -364,7 +402,21 @@ def test_p_saves_the_screen_and_the_window(preview: Preview, tmp_path: Path):
 
 def test_export_png_draws_the_window_headless(folder: Path, tmp_path: Path, capsys):
     out = tmp_path / "preview.png"
-    assert main(["preview", str(folder), "--export-png", str(out), "--screen", "what-is-it/the-goal", "--lang", "es"]) == 0
+    assert (
+        main(
+            [
+                "preview",
+                str(folder),
+                "--export-png",
+                str(out),
+                "--screen",
+                "what-is-it/the-goal",
+                "--lang",
+                "es",
+            ]
+        )
+        == 0
+    )
     assert pygame.image.load(str(out)).get_size() == WINDOW
     assert "what-is-it › the-goal, 1920x1080, es, touch; 0 error(s), 9 warning(s)" in capsys.readouterr().out
 
@@ -387,7 +439,10 @@ def test_preview_refuses_a_missing_folder(tmp_path: Path, capsys):
 
 
 @pytest.mark.xvfb
-@pytest.mark.skipif(any(shutil.which(tool) is None for tool in ("Xvfb", "xdotool")), reason="needs Xvfb and xdotool on PATH (apt: xvfb xdotool)")
+@pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in ("Xvfb", "xdotool")),
+    reason="needs Xvfb and xdotool on PATH (apt: xvfb xdotool)",
+)
 def test_a_real_window_on_a_desktop(folder: Path, tmp_path: Path):
     """`kiosk preview` under Xvfb: a normal window (not fullscreen) that keys drive, that picks up
     a broken save without dying, and that Escape closes."""
@@ -403,10 +458,18 @@ def test_a_real_window_on_a_desktop(folder: Path, tmp_path: Path):
     proc = None
     try:
         with open(log, "wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "kiosk", "preview", str(folder), "--size", "1280x720"], cwd=tmp_path, env=env, stdout=out, stderr=out)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", "preview", str(folder), "--size", "1280x720"],
+                cwd=tmp_path,
+                env=env,
+                stdout=out,
+                stderr=out,
+            )
 
         def xdotool(*args: str) -> str:
-            return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=30, check=True).stdout
+            return subprocess.run(
+                ["xdotool", *args], env=env, capture_output=True, text=True, timeout=30, check=True
+            ).stdout
 
         try:
             window = xdotool("search", "--sync", "--pid", str(proc.pid)).split()[0]
@@ -454,7 +517,10 @@ def test_a_real_window_on_a_desktop(folder: Path, tmp_path: Path):
         if shutil.which("import"):  # what the desktop shows is what the preview drew (error panel and all)
             from test_window import capture, mean_abs_diff
 
-            x, y = (int(n) for n in re.search(r"Position: (\d+),(\d+)", xdotool("getwindowgeometry", window)).groups())
+            x, y = (
+                int(n)
+                for n in re.search(r"Position: (\d+),(\d+)", xdotool("getwindowgeometry", window)).groups()
+            )
             screen = pygame.image.load(str(capture(display, tmp_path / "desktop.png")))
             pygame.image.save(screen.subsurface((x, y, 1280, 800)), str(tmp_path / "desktop-window.png"))
             assert mean_abs_diff(tmp_path / "desktop-window.png", window_png) < 2.0

@@ -9,13 +9,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SLIDES
 
 from kiosk.cli import main
-from kiosk.fit import fit_problems
-from kiosk.loader import check_deck
-from kiosk.scaffold import PLACEHOLDER_MESSAGE, ScaffoldError, insert_slide_id, new_slide, placeholder_problems, template
-
-from conftest import SLIDES
+from kiosk.content.loader import check_deck
+from kiosk.layout.fit import fit_problems
+from kiosk.render.painter import Fonts
+from kiosk.tools.scaffold import (
+    PLACEHOLDER_MESSAGE,
+    ScaffoldError,
+    insert_slide_id,
+    new_slide,
+    placeholder_problems,
+    template,
+)
 
 TODAY = datetime.date(2025, 6, 2)
 
@@ -43,8 +50,12 @@ def test_the_new_slide_validates_with_only_the_expected_warnings(folder: Path):
     assert "# image: illustrations/first-visit.svg" in path.read_text(encoding="utf-8")
 
     mine = [p for p in report.warnings if Path(p.file) == path]
-    assert [p.message for p in mine] == ["this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`"]
-    assert [p for p in fit_problems(report.deck) if Path(p.file) == path] == []  # the placeholders fit every screen
+    assert [p.message for p in mine] == [
+        "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`"
+    ]
+    assert [
+        p for p in fit_problems(report.deck, Fonts()) if Path(p.file) == path
+    ] == []  # the placeholders fit every screen
 
     placeholders = placeholder_problems([path])
     text = path.read_text(encoding="utf-8").splitlines()
@@ -52,16 +63,27 @@ def test_the_new_slide_validates_with_only_the_expected_warnings(folder: Path):
     assert len(placeholders) == 10
     assert all(p.message == PLACEHOLDER_MESSAGE and p.file == str(path) for p in placeholders)
     assert all(not text[p.line - 1].lstrip().startswith("#") for p in placeholders)
-    assert {text[p.line - 1].strip() for p in placeholders if "title" in text[p.line - 2]} >= {'en: "NEW SLIDE: write the title here"', 'es: "NUEVA DIAPOSITIVA: escriba el título aquí"'}
-    assert placeholder_problems(s.source for s in check_deck(SLIDES).deck.slides) == []  # the real deck has none
+    assert {text[p.line - 1].strip() for p in placeholders if "title" in text[p.line - 2]} >= {
+        'en: "NEW SLIDE: write the title here"',
+        'es: "NUEVA DIAPOSITIVA: escriba el título aquí"',
+    }
+    assert (
+        placeholder_problems(s.source for s in check_deck(SLIDES).deck.slides) == []
+    )  # the real deck has none
 
 
 def test_the_command_prints_what_is_left_to_write(folder: Path, monkeypatch, capsys):
     monkeypatch.chdir(folder.parent)
     assert main(["new-slide", "first-visit", "slides", "--after", "aftercare"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "created slides/first-visit.yaml, and added `first-visit` to the slide order in slides/deck.yaml (after `aftercare`)"
-    assert out[-1] == "OK: the deck validates. Write the new slide's text in slides/first-visit.yaml, and watch it with `kiosk preview slides`."
+    assert (
+        out[0]
+        == "created slides/first-visit.yaml, and added `first-visit` to the slide order in slides/deck.yaml (after `aftercare`)"
+    )
+    assert (
+        out[-1]
+        == "OK: the deck validates. Write the new slide's text in slides/first-visit.yaml, and watch it with `kiosk preview slides`."
+    )
     warnings = out[1:-1]
     assert len(warnings) == 11
     assert sum(PLACEHOLDER_MESSAGE in line for line in warnings) == 10
@@ -82,18 +104,42 @@ def test_deck_yaml_keeps_its_comments_and_layout(folder: Path):
     new_slide(folder, "first-visit", after="what-is-it")
     changed = (folder / "deck.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
     at = original.index("  - what-is-it        # each id names a file slides/<id>.yaml, in play order\n")
-    assert changed == original[: at + 1] + ["  - first-visit\n"] + original[at + 1:]
+    assert changed == original[: at + 1] + ["  - first-visit\n"] + original[at + 1 :]
 
 
 @pytest.mark.parametrize(
     ("text", "after", "expected"),
     [
-        ("title: T\nlanguages: [en]\nslides: [a, b]  # order\n", "a", "title: T\nlanguages: [en]\nslides: [a, new, b]  # order\n"),
-        ("title: T\nlanguages: [en]\nslides: [a, b]  # order\n", None, "title: T\nlanguages: [en]\nslides: [a, b, new]  # order\n"),
-        ("title: T\nlanguages: [en]\nslides: [\"a\", 'b']\n", "a", "title: T\nlanguages: [en]\nslides: [\"a\", new, 'b']\n"),
-        ("title: T\nlanguages: [en]\nslides:\n  [a,\n   b]\n", None, "title: T\nlanguages: [en]\nslides:\n  [a,\n   b, new]\n"),
-        ("slides:\n- a\n- b\ntitle: T\nlanguages: [en]\n", None, "slides:\n- a\n- b\n- new\ntitle: T\nlanguages: [en]\n"),
-        ("slides:\r\n    -   a\r\n    -   b\r\ntitle: T\r\n", "a", "slides:\r\n    -   a\r\n    -   new\r\n    -   b\r\ntitle: T\r\n"),
+        (
+            "title: T\nlanguages: [en]\nslides: [a, b]  # order\n",
+            "a",
+            "title: T\nlanguages: [en]\nslides: [a, new, b]  # order\n",
+        ),
+        (
+            "title: T\nlanguages: [en]\nslides: [a, b]  # order\n",
+            None,
+            "title: T\nlanguages: [en]\nslides: [a, b, new]  # order\n",
+        ),
+        (
+            "title: T\nlanguages: [en]\nslides: [\"a\", 'b']\n",
+            "a",
+            "title: T\nlanguages: [en]\nslides: [\"a\", new, 'b']\n",
+        ),
+        (
+            "title: T\nlanguages: [en]\nslides:\n  [a,\n   b]\n",
+            None,
+            "title: T\nlanguages: [en]\nslides:\n  [a,\n   b, new]\n",
+        ),
+        (
+            "slides:\n- a\n- b\ntitle: T\nlanguages: [en]\n",
+            None,
+            "slides:\n- a\n- b\n- new\ntitle: T\nlanguages: [en]\n",
+        ),
+        (
+            "slides:\r\n    -   a\r\n    -   b\r\ntitle: T\r\n",
+            "a",
+            "slides:\r\n    -   a\r\n    -   new\r\n    -   b\r\ntitle: T\r\n",
+        ),
         ("slides:\n  - a\n  - b", None, "slides:\n  - a\n  - b\n  - new"),  # no newline at the end
     ],
 )
@@ -114,27 +160,49 @@ def test_the_template_validates_in_any_languages(tmp_path: Path, languages: list
     deck = tmp_path / "deck"
     deck.mkdir()
     title = "Test" if len(languages) == 1 else "{" + ", ".join(f"{code}: Test" for code in languages) + "}"
-    (deck / "deck.yaml").write_text(f"title: {title}\nlanguages: [{', '.join(languages)}]\nslides:\n  - intro\n", encoding="utf-8")
-    (deck / "intro.yaml").write_text("id: intro\ntitle: Hello\nsummary: Hello there.\nreviewed_by: Dr. Ana\n" if len(languages) == 1 else "", encoding="utf-8")
+    (deck / "deck.yaml").write_text(
+        f"title: {title}\nlanguages: [{', '.join(languages)}]\nslides:\n  - intro\n", encoding="utf-8"
+    )
+    (deck / "intro.yaml").write_text(
+        "id: intro\ntitle: Hello\nsummary: Hello there.\nreviewed_by: Dr. Ana\n"
+        if len(languages) == 1
+        else "",
+        encoding="utf-8",
+    )
     if len(languages) > 1:
-        (deck / "intro.yaml").write_text(template("intro", tuple(languages), TODAY).replace("reviewed_by: pending", "reviewed_by: Dr. Ana"), encoding="utf-8")
+        (deck / "intro.yaml").write_text(
+            template("intro", tuple(languages), TODAY).replace(
+                "reviewed_by: pending", "reviewed_by: Dr. Ana"
+            ),
+            encoding="utf-8",
+        )
     new_slide(deck, "second", today=TODAY)
     report = check_deck(deck, today=TODAY)
     assert report.errors == ()
     assert [s.id for s in report.deck.slides] == ["intro", "second"]
-    assert all("waiting for clinical review" in p.message for p in report.warnings if p.file.endswith("second.yaml"))
+    assert all(
+        "waiting for clinical review" in p.message for p in report.warnings if p.file.endswith("second.yaml")
+    )
 
 
 def test_an_existing_id_is_refused_and_nothing_changes(folder: Path, monkeypatch, capsys):
     before = snapshot(folder)
     monkeypatch.chdir(folder.parent)
     assert main(["new-slide", "aftercare", "slides"]) == 2
-    assert capsys.readouterr().err == "kiosk: aftercare.yaml already exists in slides; choose another id (or edit that file)\n"
+    assert (
+        capsys.readouterr().err
+        == "kiosk: aftercare.yaml already exists in slides; choose another id (or edit that file)\n"
+    )
     (folder / "stray.yaml").unlink(missing_ok=True)
-    (folder / "deck.yaml").write_text((folder / "deck.yaml").read_text(encoding="utf-8") + "  - planned\n", encoding="utf-8")
+    (folder / "deck.yaml").write_text(
+        (folder / "deck.yaml").read_text(encoding="utf-8") + "  - planned\n", encoding="utf-8"
+    )
     listed = snapshot(folder)
     assert main(["new-slide", "planned", "slides"]) == 2
-    assert capsys.readouterr().err == "kiosk: `planned` is already in the `slides` list of deck.yaml; choose another id\n"
+    assert (
+        capsys.readouterr().err
+        == "kiosk: `planned` is already in the `slides` list of deck.yaml; choose another id\n"
+    )
     assert snapshot(folder) == listed
     (folder / "deck.yaml").write_bytes(before["deck.yaml"])
     assert snapshot(folder) == before
@@ -143,12 +211,30 @@ def test_an_existing_id_is_refused_and_nothing_changes(folder: Path, monkeypatch
 @pytest.mark.parametrize(
     ("slide_id", "message"),
     [
-        ("First Visit", "kiosk: `First Visit` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `first-visit`\n"),
-        ("after_care", "kiosk: `after_care` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `after-care`\n"),
-        ("x--y-", "kiosk: `x--y-` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `x-y`\n"),
-        ("¿?", "kiosk: `¿?` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `first-visit`\n"),
-        ("a" * 49, f"kiosk: `{'a' * 49}` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `{'a' * 48}`\n"),
-        ("deck", "kiosk: `deck` cannot be a slide id: the file deck.yaml would be deck.yaml; choose another id\n"),
+        (
+            "First Visit",
+            "kiosk: `First Visit` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `first-visit`\n",
+        ),
+        (
+            "after_care",
+            "kiosk: `after_care` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `after-care`\n",
+        ),
+        (
+            "x--y-",
+            "kiosk: `x--y-` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `x-y`\n",
+        ),
+        (
+            "¿?",
+            "kiosk: `¿?` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `first-visit`\n",
+        ),
+        (
+            "a" * 49,
+            f"kiosk: `{'a' * 49}` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `{'a' * 48}`\n",
+        ),
+        (
+            "deck",
+            "kiosk: `deck` cannot be a slide id: the file deck.yaml would be deck.yaml; choose another id\n",
+        ),
     ],
 )
 def test_a_bad_id_is_explained(folder: Path, slide_id: str, message: str, capsys):
@@ -161,17 +247,26 @@ def test_a_bad_id_is_explained(folder: Path, slide_id: str, message: str, capsys
 def test_an_unknown_after_gets_a_suggestion(folder: Path, capsys):
     before = snapshot(folder)
     assert main(["new-slide", "first-visit", str(folder), "--after", "afercare"]) == 2
-    assert capsys.readouterr().err == "kiosk: there is no slide `afercare` in the `slides` list of deck.yaml; did you mean `aftercare`?\n"
+    assert (
+        capsys.readouterr().err
+        == "kiosk: there is no slide `afercare` in the `slides` list of deck.yaml; did you mean `aftercare`?\n"
+    )
     assert snapshot(folder) == before
 
 
 def test_a_broken_deck_yaml_is_not_touched(folder: Path, capsys):
     deck_yaml = folder / "deck.yaml"
-    deck_yaml.write_text(deck_yaml.read_text(encoding="utf-8").replace("  - how-it-works", "\t- how-it-works"), encoding="utf-8")
+    deck_yaml.write_text(
+        deck_yaml.read_text(encoding="utf-8").replace("  - how-it-works", "\t- how-it-works"),
+        encoding="utf-8",
+    )
     before = snapshot(folder)
     assert main(["new-slide", "first-visit", str(folder)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("kiosk: deck.yaml has an error, so it cannot be changed safely: ") and "a tab is used" in err
+    assert (
+        err.startswith("kiosk: deck.yaml has an error, so it cannot be changed safely: ")
+        and "a tab is used" in err
+    )
     assert snapshot(folder) == before
 
 
@@ -184,5 +279,8 @@ def test_a_missing_deck_is_explained(tmp_path: Path, capsys):
 
 def test_placeholders_in_comments_are_not_warned_about(tmp_path: Path):
     file = tmp_path / "x.yaml"
-    file.write_text('# Replace NEW SLIDE text\ntitle: "NEW SLIDE: hello"\nsummary: A new slide about NEW DETAILS\n', encoding="utf-8")
+    file.write_text(
+        '# Replace NEW SLIDE text\ntitle: "NEW SLIDE: hello"\nsummary: A new slide about NEW DETAILS\n',
+        encoding="utf-8",
+    )
     assert [(p.line, p.column) for p in placeholder_problems([file])] == [(2, 9)]

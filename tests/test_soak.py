@@ -20,17 +20,16 @@ from pathlib import Path
 
 import pygame
 import pytest
+from conftest import SLIDES, Clocks
 
-from kiosk.app import Kiosk
-from kiosk.hours import OpeningHours
-from kiosk.loader import check_deck, load_deck
-from kiosk.painter import MAX_FONTS, MAX_PICTURES
-from kiosk.reload import Reloader
-from kiosk.settings import Settings
-from kiosk.stage import MAX_SCREENS
-from kiosk.stats import StatsStore
-
-from conftest import Clocks, SLIDES
+from kiosk.content.hours import OpeningHours
+from kiosk.content.loader import check_deck, load_deck
+from kiosk.render.painter import MAX_FONTS, MAX_PICTURES
+from kiosk.render.stage import MAX_SCREENS
+from kiosk.runtime.app import Kiosk
+from kiosk.runtime.reload import Reloader
+from kiosk.runtime.settings import Settings
+from kiosk.runtime.stats import StatsStore
 
 START = datetime.datetime(2026, 11, 23, 0, 0)  # a Monday, midnight
 HOURS = OpeningHours.parse({day: "08:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
@@ -63,7 +62,6 @@ class SoakReport:
         return self.rss_end_mb - self.rss_after_warmup_mb
 
 
-
 def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
     rnd = random.Random(seed)
     deck_dir = workdir / "deck"
@@ -79,7 +77,16 @@ def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
     reloader = Reloader(deck_dir, check_deck, current=deck, executor=None)
     stats = StatsStore(workdir / "data", threaded=False, now=clocks.wall)
     settings = Settings(opening_hours=HOURS, on_sleep="sleep", on_wake="wake", idle_timeout_s=45)
-    kiosk = Kiosk(deck, settings, display, clock=clocks.mono, wall_clock=clocks.wall, reloader=reloader, stats=stats, run_command=lambda cmd, t: commands.append(cmd))
+    kiosk = Kiosk(
+        deck,
+        settings,
+        display,
+        clock=clocks.mono,
+        wall_clock=clocks.wall,
+        reloader=reloader,
+        stats=stats,
+        run_command=lambda cmd, t: commands.append(cmd),
+    )
     report = SoakReport()
     expected_title = "What is sclerotherapy?"
     next_visit = 8 * 3600 + 300.0

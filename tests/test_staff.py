@@ -8,19 +8,17 @@ import sqlite3
 
 import pygame
 import pytest
-
 from conftest import Clocks
 
-from kiosk.admin import HOLD_S, hash_pin, verify_pin
-from kiosk.app import Kiosk
 from kiosk.cli import main
-from kiosk.settings import Settings
-from kiosk.stats import DB_NAME, Event, StatsStore, summarize
+from kiosk.core.admin import HOLD_S, hash_pin, verify_pin
+from kiosk.runtime.app import Kiosk
+from kiosk.runtime.settings import Settings
+from kiosk.runtime.stats import DB_NAME, Event, StatsStore, summarize
 
 PIN = "2468"
 PIN_HASH = hash_pin(PIN, iterations=1000)  # fewer rounds keep the tests quick; the format is the same
 MONDAY = datetime.datetime(2026, 11, 23, 9, 0)
-
 
 
 @pytest.fixture()
@@ -85,7 +83,9 @@ def test_the_gesture_and_pin_open_the_admin_screen(deck, display):
     assert kiosk.state.admin.screen == "pin"
     enter_pin(kiosk, clocks, PIN)
     assert kiosk.state.admin.screen == "main"
-    texts = [i.text for i in kiosk.stage.layout_for(kiosk.state, kiosk.admin_info()).items if hasattr(i, "text")]
+    texts = [
+        i.text for i in kiosk.stage.layout_for(kiosk.state, kiosk.admin_info()).items if hasattr(i, "text")
+    ]
     assert any("Kiosk admin · lobby-1" in t for t in texts) and any("9 slides" in t for t in texts)
 
 
@@ -155,10 +155,32 @@ def test_touch_test_marks_each_finger_and_the_test_pattern_shows_the_edges(deck,
     enter_pin(kiosk, clocks, PIN)
     press(kiosk, clocks, "admin:touch")
     for finger, pos in enumerate([(300, 300), (900, 500)]):
-        kiosk.handle_event(pygame.event.Event(pygame.FINGERDOWN, x=pos[0] / 1280, y=pos[1] / 720, dx=0, dy=0, touch_id=1, finger_id=finger, pressure=1))
+        kiosk.handle_event(
+            pygame.event.Event(
+                pygame.FINGERDOWN,
+                x=pos[0] / 1280,
+                y=pos[1] / 720,
+                dx=0,
+                dy=0,
+                touch_id=1,
+                finger_id=finger,
+                pressure=1,
+            )
+        )
     kiosk.tick()
     for finger, pos in enumerate([(300, 300), (900, 500)]):
-        kiosk.handle_event(pygame.event.Event(pygame.FINGERUP, x=pos[0] / 1280, y=pos[1] / 720, dx=0, dy=0, touch_id=1, finger_id=finger, pressure=0))
+        kiosk.handle_event(
+            pygame.event.Event(
+                pygame.FINGERUP,
+                x=pos[0] / 1280,
+                y=pos[1] / 720,
+                dx=0,
+                dy=0,
+                touch_id=1,
+                finger_id=finger,
+                pressure=0,
+            )
+        )
     assert kiosk.state.admin.marks == ((300, 300), (900, 500))
     assert display.get_at((300, 300))[:3] == (0xB2, 0x3A, 0x5E)  # the rose cross-hair is drawn there
     press(kiosk, clocks, "admin:back")
@@ -201,13 +223,19 @@ def test_statistics_rows_for_a_scripted_visit_and_kiosk_stats_reports_them(deck,
     kiosk = make(deck, display, clocks, stats=store)
     detail = scripted_visit(kiosk, clocks)
     store.flush()
-    rows = sqlite3.connect(tmp_path / DB_NAME).execute("SELECT kind, slide, detail, language, seconds FROM events ORDER BY at").fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / DB_NAME)
+        .execute("SELECT kind, slide, detail, language, seconds FROM events ORDER BY at")
+        .fetchall()
+    )
     kinds = [r[0] for r in rows]
     assert kinds.count("language") == 1 and ("language", None, None, "es", None) in rows
     opens = [r for r in rows if r[0] == "open"]
     assert len(opens) == 1 and opens[0][1:4] == ("what-is-it", detail, "es") and 20 <= opens[0][4] <= 22
     sessions = [r for r in rows if r[0] == "session"]
-    assert len(sessions) == 1 and 50 <= sessions[0][4] <= 55  # first touch to idle reset (30 s after the last)
+    assert (
+        len(sessions) == 1 and 50 <= sessions[0][4] <= 55
+    )  # first touch to idle reset (30 s after the last)
     assert all(set(r) <= {"impression", "open", "language", "session"} for r in [kinds])
     # Nothing about a person: the only columns are times, topic ids, a language and seconds.
     columns = [c[1] for c in sqlite3.connect(tmp_path / DB_NAME).execute("PRAGMA table_info(events)")]
@@ -252,7 +280,10 @@ def test_a_seven_day_run_stays_within_retention_and_size(tmp_path):
         store.flush()
         store.prune()
         sizes.append((tmp_path / DB_NAME).stat().st_size)
-    days = [r[0] for r in sqlite3.connect(tmp_path / DB_NAME).execute("SELECT DISTINCT day FROM events ORDER BY day")]
+    days = [
+        r[0]
+        for r in sqlite3.connect(tmp_path / DB_NAME).execute("SELECT DISTINCT day FROM events ORDER BY day")
+    ]
     assert days == ["2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"]
     assert max(sizes) < 1_000_000  # a few hundred KB at most
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.intents import Activate, Back, Press, Scroll, Swipe, Tick
-from kiosk.program import Mode, build_program, reading_time_s, visible_words
-from kiosk.state import PRESS_S, initial_state, step
+from kiosk.core.intents import Activate, Back, Press, Scroll, Swipe, Tick
+from kiosk.core.program import Mode, build_program, reading_time_s, visible_words
+from kiosk.core.state import PRESS_S, initial_state, step
 
 
 @pytest.fixture()
@@ -140,7 +140,9 @@ def test_scroll_is_clamped_to_the_content(deck, program):
 
 def test_lobby_mode_ignores_touches_and_plays_details_in_every_language(deck):
     program = build_program(deck, Mode.LOBBY)
-    assert len(program.entries) == len(deck.languages) * (len(deck.slides) + sum(len(s.details) for s in deck.slides))
+    assert len(program.entries) == len(deck.languages) * (
+        len(deck.slides) + sum(len(s.details) for s in deck.slides)
+    )
     assert program.entries[1].detail == deck.slides[0].details[0].id
     assert {e.language for e in program.entries} == set(deck.languages)
     state = initial_state(program, 0.0)
@@ -153,4 +155,6 @@ def test_sleeping_loop_knows_its_next_deadline(program):
     assert state.next_deadline(0.0) == pytest.approx(program.durations_s[0])
     state = step(state, Activate("language:es"), 1.0)
     state = step(state, Tick(), 2.0)  # fade over
-    assert state.next_deadline(2.0) == pytest.approx(min(program.durations_s[0], 1.0 + program.idle_timeout_s))
+    assert state.next_deadline(2.0) == pytest.approx(
+        min(program.durations_s[0], 1.0 + program.idle_timeout_s)
+    )

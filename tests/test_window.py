@@ -30,7 +30,10 @@ DIFFERENT_MIN = 5.0  # ... and at least this much for "a different picture"
 TOOLS = ("Xvfb", "xdotool", "import")
 _missing = [tool for tool in TOOLS if shutil.which(tool) is None]
 if _missing:
-    pytestmark = [pytestmark, pytest.mark.skip(reason=f"needs {', '.join(_missing)} on PATH (apt: xvfb xdotool imagemagick)")]
+    pytestmark = [
+        pytestmark,
+        pytest.mark.skip(reason=f"needs {', '.join(_missing)} on PATH (apt: xvfb xdotool imagemagick)"),
+    ]
 
 
 # -- X server -----------------------------------------------------------------------------------
@@ -44,8 +47,20 @@ def start_xvfb(width: int, height: int, log: Path) -> tuple[subprocess.Popen, st
         ready_r, ready_w = os.pipe()
         with open(log, "ab") as out:
             proc = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-displayfd", str(ready_w)],
-                pass_fds=(ready_w,), stdout=out, stderr=out,
+                [
+                    "Xvfb",
+                    f":{number}",
+                    "-screen",
+                    "0",
+                    f"{width}x{height}x24",
+                    "-nolisten",
+                    "tcp",
+                    "-displayfd",
+                    str(ready_w),
+                ],
+                pass_fds=(ready_w,),
+                stdout=out,
+                stderr=out,
             )
         os.close(ready_w)
         try:
@@ -88,12 +103,22 @@ def _stop(proc: subprocess.Popen, grace_s: float = 5.0) -> int | None:
 
 
 def capture(display: str, path: Path) -> Path:
-    subprocess.run(["import", "-display", display, "-window", "root", f"png:{path}"], check=True, timeout=30, capture_output=True)
+    subprocess.run(
+        ["import", "-display", display, "-window", "root", f"png:{path}"],
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
     return path
 
 
 def click(display: str, x: int, y: int) -> None:
-    subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True, timeout=10, env={**os.environ, "DISPLAY": display})
+    subprocess.run(
+        ["xdotool", "mousemove", str(x), str(y), "click", "1"],
+        check=True,
+        timeout=10,
+        env={**os.environ, "DISPLAY": display},
+    )
 
 
 # -- pictures -----------------------------------------------------------------------------------
@@ -139,7 +164,9 @@ class Run:
 
     def alive(self) -> None:
         if self.proc.poll() is not None:
-            pytest.fail(f"the kiosk exited with {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-3000:]}")
+            pytest.fail(
+                f"the kiosk exited with {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-3000:]}"
+            )
 
     def shot(self) -> Path:
         self.alive()
@@ -170,7 +197,13 @@ def wait_first_frame(run: Run, marker: Path, timeout_s: float = 30.0) -> float:
 
 def export_deck(out: Path) -> dict:
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
-    done = subprocess.run([sys.executable, "-m", "kiosk", "export", "--size", f"{WIDTH}x{HEIGHT}", "--out", str(out)], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "export", "--size", f"{WIDTH}x{HEIGHT}", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
@@ -211,7 +244,13 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
         env.pop("WAYLAND_DISPLAY", None)
         started = time.time()
         with open(log, "wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--idle-timeout", f"{IDLE_TIMEOUT_S:g}"], env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", "run", "--idle-timeout", f"{IDLE_TIMEOUT_S:g}"],
+                env=env,
+                cwd=tmp_path,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         run = Run(proc, display, shots, log)
         first_frame = wait_first_frame(run, marker)
         print(f"\nprocess start -> first frame: {first_frame - started:.2f} s ({display})")
@@ -228,10 +267,16 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
         time.sleep(0.5)
         shot, diff = run.wait_for(detail_png, timeout_s=3)
         opened_after = time.monotonic() - clicked
-        assert diff <= SAME_MAX, f"clicked {opener['action']} at ({x}, {y}); {shot.name} vs {detail['file']}: mean abs diff {diff:.2f} > {SAME_MAX}"
+        assert diff <= SAME_MAX, (
+            f"clicked {opener['action']} at ({x}, {y}); {shot.name} vs {detail['file']}: mean abs diff {diff:.2f} > {SAME_MAX}"
+        )
         versus_slide = mean_abs_diff(shot, slide_png)
-        assert versus_slide >= DIFFERENT_MIN, f"{shot.name} still looks like {first['file']} (diff {versus_slide:.2f})"
-        print(f"click at ({x}, {y}) on {opener['action']}: detail on screen within {opened_after:.2f} s, diff {diff:.2f} vs {detail['file']}, {versus_slide:.2f} vs the slide")
+        assert versus_slide >= DIFFERENT_MIN, (
+            f"{shot.name} still looks like {first['file']} (diff {versus_slide:.2f})"
+        )
+        print(
+            f"click at ({x}, {y}) on {opener['action']}: detail on screen within {opened_after:.2f} s, diff {diff:.2f} vs {detail['file']}, {versus_slide:.2f} vs the slide"
+        )
 
         # 3. No input: the detail stays until the idle timeout, then the loop comes back at slide 1
         #    (the reset restarts its clock, so it is still slide 1, not the next one).
@@ -245,12 +290,16 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
                 break
             if mean_abs_diff(shot, detail_png) <= SAME_MAX:
                 last_detail = after
-            assert after < IDLE_TIMEOUT_S + 7, f"not back on {first['file']} {after:.1f} s after the click (idle timeout {IDLE_TIMEOUT_S:g} s); last: {shot.name}"
+            assert after < IDLE_TIMEOUT_S + 7, (
+                f"not back on {first['file']} {after:.1f} s after the click (idle timeout {IDLE_TIMEOUT_S:g} s); last: {shot.name}"
+            )
             time.sleep(0.05)
         assert last_detail is not None and last_detail >= IDLE_TIMEOUT_S - 1.0, (
             f"the detail closed early: last seen {last_detail} s after the click, idle timeout {IDLE_TIMEOUT_S:g} s"
         )
-        assert returned[0] >= IDLE_TIMEOUT_S - 0.5, f"back on the slide {returned[0]:.2f} s after the click, before the {IDLE_TIMEOUT_S:g} s idle timeout"
+        assert returned[0] >= IDLE_TIMEOUT_S - 0.5, (
+            f"back on the slide {returned[0]:.2f} s after the click, before the {IDLE_TIMEOUT_S:g} s idle timeout"
+        )
         print(
             f"idle return: detail last seen {last_detail:.2f} s after the click; slide 1 back on screen "
             f"within {returned[0]:.2f}..{returned[1]:.2f} s (idle timeout {IDLE_TIMEOUT_S:g} s + crossfade)"
@@ -267,7 +316,9 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
             code = proc.wait(5)
         except subprocess.TimeoutExpired:
             pytest.fail("the kiosk did not exit within 5 s of SIGTERM")
-        assert code == 0, f"the kiosk exited with {code} on SIGTERM:\n{log.read_text(errors='replace')[-3000:]}"
+        assert code == 0, (
+            f"the kiosk exited with {code} on SIGTERM:\n{log.read_text(errors='replace')[-3000:]}"
+        )
     finally:
         if proc is not None:
             _stop(proc)

@@ -1,0 +1,1 @@
+"""The deck: its file format, loading, checking and the model it becomes. No pygame."""

@@ -1,0 +1,591 @@
+"""Loading a deck folder: every file read safely, checked against the schema, the languages and
+the images, and every problem reported at once with its `file:line:column`.
+
+`check_deck` never raises for bad content: it returns what it found, so `kiosk validate` can list
+everything and the running kiosk can keep its last good deck. `load_deck` is the strict wrapper.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import typing
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from kiosk.content.deck import (
+    Deck,
+    Detail,
+    Image,
+    QrCode,
+    Review,
+    Slide,
+    Step,
+    Text,
+    Timing,
+    parse_body,
+)
+from kiosk.content.document import Document, DocumentError, Path_, read_document
+from kiosk.content.hours import OpeningHours, ShowWindow
+from kiosk.content.imagefile import (
+    MAX_PNG_PIXELS,
+    ImageRefused,
+    png_file_size,
+    resolve_image,
+)
+from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
+from kiosk.content.schema import DeckFile, Id, Language, SlideFile
+from kiosk.resources import ASSETS_DIR
+
+# For checking the slides of a deck.yaml that has other errors.
+_LANGUAGES = TypeAdapter(typing.Annotated[list[Language], Field(min_length=1)])
+_SLIDE_IDS = TypeAdapter(list[Id])
+
+DECK_FILE = "deck.yaml"
+# What YAML refuses in a file; a double-quoted escape (\0, \x07, \ud800) still puts it into a text.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+MAX_SUMMARY_WORDS = 30
+DEFAULT_ASSETS = ASSETS_DIR
+
+
+@dataclass(frozen=True)
+class Report:
+    """What loading found: the deck (None when there are errors) and every problem, sorted."""
+
+    deck: Deck | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
+def load_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Deck:
+    """The deck in `folder`, or ContentError listing every error."""
+    report = check_deck(folder, assets=assets, today=today)
+    if report.deck is None:
+        raise ContentError(list(report.errors))
+    return report.deck
+
+
+def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Report:
+    loader = _DeckLoader(Path(folder), Path(assets), today or datetime.date.today())
+    deck = loader.load()
+    problems = sort_problems(loader.problems)
+    if any(p.severity is Severity.ERROR for p in problems):
+        deck = None
+    return Report(deck, tuple(problems))
+
+
+class _DeckLoader:
+    def __init__(self, folder: Path, assets: Path, today: datetime.date) -> None:
+        self.folder = folder
+        self.assets = assets
+        self.today = today
+        self.problems: list[Problem] = []
+        self.languages: tuple[str, ...] = ()
+
+    # -- files ------------------------------------------------------------------------------
+
+    def load(self) -> Deck | None:
+        deck_path = self.folder / DECK_FILE
+        if not self.folder.is_dir():
+            what = "does not exist" if not self.folder.exists() else "is not a folder"
+            self.problems.append(
+                Problem(
+                    str(self.folder), 1, 1, f"the deck folder {what}; give the folder that holds {DECK_FILE}"
+                )
+            )
+            return None
+        link = self._link_problem(deck_path)
+        if link is not None:
+            self.problems.append(link)
+            return None
+        if not deck_path.is_file():
+            self.problems.append(
+                Problem(
+                    str(deck_path),
+                    1,
+                    1,
+                    f"there is no {DECK_FILE} in this folder; every deck needs one (see docs/content.md)",
+                )
+            )
+            return None
+        document = self._read(deck_path)
+        if document is None:
+            return None
+        deck_file = self._validate(document, DeckFile)
+        if deck_file is None:
+            self._check_slides_anyway(document)
+            return None
+        self.languages = tuple(deck_file.languages)
+        self._check_languages(document, deck_file)
+        timing = deck_file.timing
+        if timing.min_slide_s > timing.max_slide_s:
+            self.problems.append(
+                document.problem(
+                    ("timing", "min_slide_s"), "`min_slide_s` is longer than `max_slide_s`; make it shorter"
+                )
+            )
+        slides = self._load_slides(document, deck_file.slides)
+        default = deck_file.default_language or deck_file.languages[0]
+        return Deck(
+            title=self._text(document, ("title",), deck_file.title),
+            languages=self.languages,
+            default_language=default,
+            disclaimer=self._text(document, ("disclaimer",), deck_file.disclaimer, required=False),
+            timing=Timing(timing.idle_timeout_s, timing.transition_s, timing.min_slide_s, timing.max_slide_s),
+            theme=deck_file.theme,
+            mode=deck_file.mode,
+            rotation=deck_file.rotation,
+            slides=tuple(slides),
+            folder=self.folder,
+            hours=OpeningHours.parse(dict(deck_file.opening_hours))
+            if deck_file.opening_hours is not None
+            else OpeningHours.always_open(),
+            hide_expired=deck_file.hide_expired,
+            pixel_shift=deck_file.pixel_shift,
+            reduced_motion=deck_file.reduced_motion,
+        )
+
+    def _read(self, path: Path) -> Document | None:
+        try:
+            return read_document(path)
+        except DocumentError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def _check_languages(self, document: Document, deck_file: DeckFile) -> None:
+        seen: set[str] = set()
+        for index, code in enumerate(deck_file.languages):
+            if code in seen:
+                self.problems.append(
+                    document.problem(
+                        ("languages", index),
+                        f"the language `{code}` is listed twice; list each language once",
+                    )
+                )
+            seen.add(code)
+        if deck_file.default_language and deck_file.default_language not in seen:
+            self.problems.append(
+                document.problem(
+                    ("default_language",),
+                    f"`{deck_file.default_language}` is not one of the deck's languages ({', '.join(deck_file.languages)}); add it to `languages` or pick one of those",
+                )
+            )
+
+    def _check_slides_anyway(self, document: Document) -> None:
+        """deck.yaml has errors, but if its languages and slide list are usable, check the slides
+        too, so that staff see every problem in one run rather than one file at a time."""
+        data = document.data if isinstance(document.data, dict) else {}
+        try:
+            self.languages = tuple(_LANGUAGES.validate_python(data.get("languages")))
+            slide_ids = _SLIDE_IDS.validate_python(data.get("slides"))
+        except ValidationError:
+            return
+        self._load_slides(document, slide_ids)
+
+    def _load_slides(self, document: Document, slide_ids: list[str]) -> list[Slide]:
+        slides: list[Slide] = []
+        seen: dict[str, int] = {}
+        listed_files: set[str] = set()
+        for index, slide_id in enumerate(slide_ids):
+            path: Path_ = ("slides", index)
+            if slide_id in seen:
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"the slide `{slide_id}` is listed twice in `slides` (first as item {seen[slide_id] + 1}); list each slide once",
+                    )
+                )
+                continue
+            seen[slide_id] = index
+            file = self.folder / f"{slide_id}.yaml"
+            listed_files.add(file.name)
+            link = self._link_problem(file)
+            if link is not None:
+                self.problems.append(link)
+                continue
+            if not file.is_file():
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"there is no file {file.name} for the slide `{slide_id}`; create it or remove `{slide_id}` from the list{self._file_hint(slide_id)}",
+                    )
+                )
+                continue
+            slide = self._load_slide(file, slide_id)
+            if slide is not None:
+                slides.append(slide)
+        for extra in sorted(self.folder.glob("*.y*ml")):
+            if (
+                extra.name != DECK_FILE
+                and extra.name not in listed_files
+                and extra.suffix in (".yaml", ".yml")
+            ):
+                self.problems.append(
+                    Problem(
+                        _shown(str(extra)),
+                        1,
+                        1,
+                        f"this slide is not in the `slides` list of {DECK_FILE}, so it is never shown; add `{_shown(extra.stem)}` to the list (or delete the file)",
+                        Severity.WARNING,
+                    )
+                )
+        return slides
+
+    def _link_problem(self, file: Path) -> Problem | None:
+        """Content is confined to the deck folder: a deck or slide file may be a link only to a
+        file inside it (a link to /etc/... would put that file on the screen or in the log)."""
+        if not file.is_symlink():
+            return None
+        try:
+            real = file.resolve(strict=True)
+            inside = real.is_relative_to(self.folder.resolve(strict=True))
+        except (OSError, RuntimeError):
+            return Problem(
+                str(file), 1, 1, f"{file.name} is a broken or looping link; replace it with the file itself"
+            )
+        if not inside:
+            return Problem(
+                str(file),
+                1,
+                1,
+                f"{file.name} is a link that points outside the deck folder ({_shown(str(real))}); copy the file into the deck folder instead",
+            )
+        return None
+
+    def _file_hint(self, slide_id: str) -> str:
+        names = [
+            _shown(p.stem) for p in self.folder.glob("*.yaml") if p.name != DECK_FILE and p.stem != slide_id
+        ]
+        match = difflib.get_close_matches(slide_id, names, n=1, cutoff=0.6)
+        return f"; did you mean `{match[0]}`?" if match else ""
+
+    def _load_slide(self, file: Path, slide_id: str) -> Slide | None:
+        document = self._read(file)
+        if document is None:
+            return None
+        model = self._validate(document, SlideFile)
+        if model is None:
+            return None
+        if model.id != slide_id:
+            self.problems.append(
+                document.problem(
+                    ("id",),
+                    f"the id `{model.id}` does not match the file name {file.name}; make it `id: {slide_id}`",
+                )
+            )
+        details: list[Detail] = []
+        seen: dict[str, int] = {}
+        for index, detail in enumerate(model.details):
+            path: Path_ = ("details", index)
+            if detail.id in seen:
+                self.problems.append(
+                    document.problem(
+                        path + ("id",),
+                        f"the detail id `{detail.id}` is used twice on this slide (also detail {seen[detail.id] + 1}); give each detail its own id",
+                    )
+                )
+            seen.setdefault(detail.id, index)
+            details.append(self._detail(document, path, detail))
+        summary = self._text(document, ("summary",), model.summary)
+        for language, text in summary.by_language:
+            words = len(text.split())
+            if words > MAX_SUMMARY_WORDS:
+                self.problems.append(
+                    document.problem(
+                        ("summary", language) if isinstance(model.summary, dict) else ("summary",),
+                        f"the summary has {words} words ({language}); keep it to {MAX_SUMMARY_WORDS} words or fewer so it can be read in passing, and move the rest into a detail",
+                        severity=Severity.WARNING,
+                    )
+                )
+        review = Review(model.reviewed_by, model.reviewed_on, model.review_due)
+        if review.pending and model.reviewed_by:
+            self.problems.append(
+                document.problem(
+                    ("reviewed_by",),
+                    "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`",
+                    severity=Severity.WARNING,
+                )
+            )
+        elif review.pending:
+            self.problems.append(
+                document.problem(
+                    ("id",),
+                    "this slide has not had a clinical review; when a clinician has checked it, add a line `reviewed_by: ` with their name",
+                    severity=Severity.WARNING,
+                )
+            )
+        if review.overdue(self.today):
+            self.problems.append(
+                document.problem(
+                    ("review_due",),
+                    f"the review date {model.review_due} has passed; ask a clinician to check the slide and set a new `review_due`",
+                    severity=Severity.WARNING,
+                )
+            )
+        return Slide(
+            id=model.id,
+            title=self._text(document, ("title",), model.title),
+            summary=summary,
+            image=self._image(document, ("image",), model.image),
+            alt=self._text(document, ("alt",), model.alt, required=False),
+            duration_s=model.duration_s,
+            details=tuple(details),
+            review=review,
+            source=str(file),
+            show=ShowWindow.parse(model.show.days, model.show.hours) if model.show else None,
+            link=qr_code(model.link),
+        )
+
+    def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
+        if detail.body is None and detail.steps is None:
+            self.problems.append(
+                document.problem(
+                    path + ("title",),
+                    f"the detail `{detail.id}` has no `body` (and no `steps`); add a `body:` with the text to show",
+                    at_key=True,
+                )
+            )
+        # A body without its translation would show one language's text to the other's readers.
+        body = self._text(document, path + ("body",), detail.body) if detail.body is not None else None
+        steps = tuple(
+            Step(
+                self._text(document, path + ("steps", i, "text"), step.text),
+                self._image(document, path + ("steps", i, "image"), step.image),
+            )
+            for i, step in enumerate(detail.steps or ())
+        )
+        return Detail(
+            id=detail.id,
+            title=self._text(document, path + ("title",), detail.title),
+            body=tuple((code, parse_body(text)) for code, text in body.by_language) if body else (),
+            steps=steps,
+            image=self._image(document, path + ("image",), detail.image),
+            alt=self._text(document, path + ("alt",), detail.alt, required=False),
+            link=qr_code(detail.link),
+        )
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _image(self, document: Document, path: Path_, value: str | None) -> Image | None:
+        if value is None:
+            return None
+        try:
+            image = resolve_image(value, (self.folder, self.assets))
+        except ImageRefused as exc:
+            self.problems.append(document.problem(path, str(exc)))
+            return None
+        size = png_file_size(image.path) if image.kind == "png" else None
+        if size is not None and size[0] * size[1] > MAX_PNG_PIXELS:
+            # Allowed a side, but decoding it would take 4 bytes a pixel: the painter refuses.
+            self.problems.append(
+                document.problem(
+                    path,
+                    f"`{value}` is {size[0]}x{size[1]} pixels, more than the {MAX_PNG_PIXELS / 1e6:.1f} megapixels the kiosk decodes, so a plain circle is shown instead; scale it down (1600 px is plenty)",
+                    severity=Severity.WARNING,
+                )
+            )
+        return image
+
+    @typing.overload
+    def _text(self, document: Document, path: Path_, value: Any) -> Text: ...
+    @typing.overload
+    def _text(self, document: Document, path: Path_, value: Any, *, required: bool) -> Text | None: ...
+
+    def _text(self, document: Document, path: Path_, value: Any, *, required: bool = True) -> Text | None:
+        """Check one text field against the deck's languages; fall back where that is harmless."""
+        if value is None:
+            return None
+        for where, text in (
+            [(path, value)]
+            if isinstance(value, str)
+            else [(path + (code,), text) for code, text in value.items()]
+        ):
+            bad = _NOT_PRINTABLE.search(text)
+            if bad is not None:
+                self.problems.append(
+                    document.problem(
+                        where,
+                        f"this text contains the invisible character U+{ord(bad.group()):04X}, written as an escape (like \\0, \\x07 or \\ud800); the kiosk cannot show it. Delete the escape",
+                    )
+                )
+            elif all(unicodedata.category(c) == "Cf" or c.isspace() for c in text):
+                self.problems.append(
+                    document.problem(
+                        where,
+                        "the text holds only invisible characters (like U+200B, a zero-width space), so nothing would show; write something or remove the key",
+                    )
+                )
+        name = str(path[-1])
+        languages = self.languages
+        severity = Severity.ERROR if required else Severity.WARNING
+        if isinstance(value, str):
+            if len(languages) > 1:
+                example = " and ".join(f"`{code}: ...`" for code in languages)
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"`{name}` has one text, but this deck is in {', '.join(languages)}; give one line per language below it: {example}",
+                        severity=severity,
+                    )
+                )
+            return Text(tuple((code, value) for code in languages))
+        for code in value:
+            if code not in languages:
+                missing_here = [c for c in languages if c not in value]
+                match = difflib.get_close_matches(code, missing_here, n=1, cutoff=0.0)
+                hint = (
+                    f"; did you mean `{match[0]}`?"
+                    if match
+                    else "; remove it, or add it to `languages` in deck.yaml"
+                )
+                self.problems.append(
+                    document.problem(
+                        path + (code,),
+                        f"`{code}` is not one of the deck's languages ({', '.join(languages)}){hint}",
+                        at_key=True,
+                    )
+                )
+        present = [(code, value[code]) for code in languages if code in value]
+        missing = [code for code in languages if code not in value]
+        for code in missing:
+            self.problems.append(
+                document.problem(
+                    path,
+                    f"`{name}` has no `{code}` text; add a line `{code}: ...` below `{name}`"
+                    + ("" if required else " (until then the first language is shown)"),
+                    severity=severity,
+                )
+            )
+        if not present:
+            return Text(tuple((code, next(iter(value.values()))) for code in languages))
+        fallback = present[0][1]
+        return Text(tuple((code, value.get(code, fallback)) for code in languages))
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _validate(self, document: Document, model: type[BaseModel]) -> Any:
+        if not isinstance(document.data, dict):
+            kind = "a list" if isinstance(document.data, list) else "a single value"
+            self.problems.append(
+                document.problem(
+                    (), f"the file holds {kind}; it should hold keys like `title:` at the start of each line"
+                )
+            )
+            return None
+        try:
+            return model.model_validate(document.data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                self.problems.append(_schema_problem(document, model, error))
+            return None
+
+
+def _shown(name: str) -> str:
+    """A file name as it can be printed: undecodable bytes and control characters become U+FFFD
+    (a name that is not UTF-8 would otherwise crash a UTF-8 terminal's print)."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+
+
+def qr_code(url: str | None) -> QrCode | None:
+    """The QR matrix for a link, made here so that drawing never encodes anything."""
+    if url is None:
+        return None
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    return QrCode(url, tuple("".join("1" if module else "0" for module in row) for row in code.matrix))
+
+
+def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> Problem:
+    loc: Path_ = tuple(part for part in error["loc"] if isinstance(part, int) or "[" not in str(part))
+    kind = error["type"]
+    name = str(loc[-1]) if loc and isinstance(loc[-1], str) else (str(loc[-2]) if len(loc) > 1 else "value")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        match = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{match[0]}`?" if match else f"the keys allowed here are: {', '.join(allowed)}"
+        return document.problem(loc, f"unknown key `{name}`: {hint}", at_key=True)
+    if kind == "missing":
+        parent = loc[:-1]
+        where = f" in {_describe(parent)}" if parent else ""
+        return document.problem(parent, f"`{name}` is missing{where}; add a line `{name}: ...`")
+    if kind == "string_pattern_mismatch" and (name == "id" or loc[:1] == ("slides",)):
+        return document.problem(
+            loc,
+            f"`{_value_at(document, loc)}` is not a valid id; use lowercase letters, digits and dashes, like what-is-it",
+        )
+    if kind == "string_pattern_mismatch":
+        return document.problem(
+            loc, f"`{_value_at(document, loc)}` is not a language code; use two letters, like en or es"
+        )
+    if kind in ("too_short", "too_long"):
+        ctx = error.get("ctx") or {}
+        count = ctx.get("actual_length")
+        if kind == "too_short":
+            limit = f"at least {ctx.get('min_length')} {'is' if ctx.get('min_length') == 1 else 'are'} needed"
+        else:
+            limit = f"at most {ctx.get('max_length')} {'is' if ctx.get('max_length') == 1 else 'are'} allowed"
+        return document.problem(loc, f"`{name}` has {count} item{'' if count == 1 else 's'}; {limit}")
+    if kind.startswith("date"):
+        return document.problem(loc, f"`{name}` should be a date written as YYYY-MM-DD, like 2027-05-31")
+    message = str(error["msg"])
+    if message.startswith("Input should be"):
+        message = "should be" + message[len("Input should be") :]
+    elif message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    separator = " " if message.startswith("should") else ": "
+    return document.problem(loc, f"`{name}`{separator}{message}")
+
+
+def _value_at(document: Document, loc: Path_) -> Any:
+    value = document.data
+    for part in loc:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return "?"
+    return value
+
+
+def _describe(path: Path_) -> str:
+    parts = [str(p) if isinstance(p, str) else f"item {p + 1}" for p in path]
+    return " > ".join(f"`{p}`" if not p.startswith("item") else p for p in parts)
+
+
+def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if (
+            not (isinstance(current, type) and issubclass(current, BaseModel))
+            or part not in current.model_fields
+        ):
+            return []
+        current = _model_in(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

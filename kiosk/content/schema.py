@@ -1,0 +1,268 @@
+"""The shape of `deck.yaml` and of a slide file, as staff write them.
+
+These pydantic models check types, required keys, limits and unknown keys, and give the JSON
+Schema that `kiosk schema` prints for editors. They describe the *files*; the loader turns them
+into the immutable `kiosk.deck` objects the rest of the program reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=48)]
+Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
+
+IMAGE_SUFFIXES = (".svg", ".png")
+
+
+def _text_validator(max_chars: int, optional: bool):
+    def check(value: Any) -> str | dict[str, str] | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, str):
+            texts = {"": value}
+        elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+            texts = value
+        else:
+            raise PydanticCustomError(
+                "text",
+                "should be a text, or one text per language on its own line (like `en: Hello` and `es: Hola` indented below it)",
+            )
+        for language, text in texts.items():
+            if not isinstance(text, str):
+                where = f"the `{language}` text" if language else "this"
+                raise PydanticCustomError(
+                    "text",
+                    f"{where} should be words, not a list or a number; put it in quotes if it is a number",
+                )
+            if not text.strip():
+                raise PydanticCustomError("text", "the text is empty; write something or remove the key")
+            if len(text) > max_chars:
+                raise PydanticCustomError(
+                    "text",
+                    f"the text is {len(text):,} characters long; at most {max_chars:,} fit on a screen. Shorten it or split it into details",
+                )
+        return value
+
+    return check
+
+
+def Text(max_chars: int, description: str, *, optional: bool = False):
+    """A text field: a plain string (one-language deck) or a mapping of language code to text."""
+    schema = {
+        "description": description,
+        "anyOf": [
+            {"type": "string", "maxLength": max_chars},
+            {
+                "type": "object",
+                "additionalProperties": {"type": "string", "maxLength": max_chars},
+                "propertyNames": {"pattern": LANGUAGE_PATTERN},
+            },
+        ],
+    }
+    return Annotated[Any, AfterValidator(_text_validator(max_chars, optional)), WithJsonSchema(schema)]
+
+
+def _image_path(value: str) -> str:
+    if not value.lower().endswith(IMAGE_SUFFIXES):
+        raise PydanticCustomError(
+            "image", "an image must be an .svg or a .png file, like illustrations/leg.svg"
+        )
+    return value
+
+
+def _url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or "." not in parts.netloc
+        or any(c.isspace() for c in value)
+    ):
+        raise PydanticCustomError(
+            "link",
+            "`{value}` is not a web address; write it in full, like https://example-clinic.com/sclerotherapy",
+            {"value": value[:80]},
+        )
+    return value
+
+
+Link = Annotated[
+    str,
+    Field(max_length=300, description="A web address patients can open at home: shown as a QR code."),
+    AfterValidator(_url),
+]
+
+
+ImagePath = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        description="An SVG or PNG, relative to the deck folder or to assets/, like illustrations/leg.svg",
+    ),
+    AfterValidator(_image_path),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _hours_text(value: str) -> str:
+    from kiosk.content.hours import HoursError, OpeningHours
+
+    try:
+        OpeningHours.parse({"mon": value})
+    except HoursError as exc:
+        raise PydanticCustomError("hours", str(exc)) from None
+    return value
+
+
+HoursText = Annotated[
+    str,
+    Field(max_length=80, description="Like 08:00-18:00, or 08:00-12:00, 13:00-18:00, or closed"),
+    AfterValidator(_hours_text),
+]
+
+
+class ShowFile(_Strict):
+    """When a slide may play (day-parting). Without it, a slide plays whenever the kiosk is open."""
+
+    days: list[Weekday] | None = Field(
+        default=None, min_length=1, description="Weekdays, like [mon, tue]; all days when left out."
+    )
+    hours: HoursText | None = Field(
+        default=None, description="A daily time range, like 08:00-12:00; all day when left out."
+    )
+
+
+class StepFile(_Strict):
+    """One step of a numbered sequence, with its own picture."""
+
+    text: Text(400, "What happens in this step: one or two short sentences.")
+    image: ImagePath | None = None
+
+
+class DetailFile(_Strict):
+    """A topic that a visitor can tap to read more."""
+
+    id: Id = Field(
+        description="A short name for the detail, lowercase words joined by dashes: aftercare-walking"
+    )
+    title: Text(80, "The label on the card and the heading of the detail screen.")
+    body: Text(
+        2000, "Paragraphs, separated by a blank line; lines that start with '- ' are bullets.", optional=True
+    ) = None
+    steps: list[StepFile] | None = Field(default=None, min_length=1, max_length=6)
+    image: ImagePath | None = None
+    alt: Text(200, "A short description of the image, for the handout and screen readers.", optional=True) = (
+        None
+    )
+    link: Link | None = None
+
+
+class SlideFile(_Strict):
+    """One slide of the loop: one idea, a title, a short summary and up to three details."""
+
+    id: Id = Field(description="Must match the file name: what-is-it.yaml has id: what-is-it")
+    title: Text(80, "The big heading of the slide.")
+    summary: Text(400, "One or two short sentences (at most about 25 words).")
+    image: ImagePath | None = None
+    alt: Text(200, "A short description of the image, for the handout and screen readers.", optional=True) = (
+        None
+    )
+    duration_s: float | None = Field(
+        default=None, ge=3, le=300, description="Seconds on screen; leave it out to use the reading time."
+    )
+    details: list[DetailFile] = Field(default_factory=list, max_length=3)
+    reviewed_by: str | None = Field(
+        default=None, max_length=120, description="Who checked the medical content, or 'pending'."
+    )
+    reviewed_on: datetime.date | None = None
+    review_due: datetime.date | None = None
+    show: ShowFile | None = None
+    link: Link | None = None
+
+
+class TimingFile(_Strict):
+    idle_timeout_s: float = Field(
+        default=60,
+        ge=5,
+        le=3600,
+        description="Seconds without a touch before the kiosk returns to the loop and resets.",
+    )
+    transition_s: float = Field(
+        default=0.8, ge=0.1, le=3, description="How long a crossfade between slides lasts."
+    )
+    min_slide_s: float = Field(
+        default=8,
+        ge=3,
+        le=120,
+        description="Shortest time a slide stays up when its time comes from reading time.",
+    )
+    max_slide_s: float = Field(
+        default=30,
+        ge=3,
+        le=300,
+        description="Longest time a slide stays up when its time comes from reading time.",
+    )
+
+
+class DeckFile(_Strict):
+    """`deck.yaml`: the deck's title, languages, settings and slide order."""
+
+    title: Text(80, "The deck's name, shown small at the top left.")
+    languages: list[Language] = Field(
+        min_length=1, max_length=6, description="Language codes, like [en, es]. The first is the default."
+    )
+    default_language: Language | None = Field(
+        default=None, description="The language the kiosk starts in and returns to at idle."
+    )
+    disclaimer: Text(
+        120,
+        "A short line shown on every screen, like 'General information, not medical advice.'",
+        optional=True,
+    ) = None
+    timing: TimingFile = Field(default_factory=TimingFile)
+    theme: Literal["warm", "high-contrast"] = "warm"
+    mode: Literal["touch", "lobby"] = "touch"
+    rotation: Literal[0, 90, 180, 270] = 0
+    opening_hours: dict[Weekday, HoursText] | None = Field(
+        default=None,
+        description="Per weekday, like mon: 08:00-18:00. Days not listed are closed; without this key the kiosk is always on.",
+    )
+    hide_expired: bool = Field(
+        default=False,
+        description="Leave slides whose review_due has passed out of the loop (never the last one).",
+    )
+    pixel_shift: bool = Field(
+        default=False,
+        description="Move the picture by a few pixels every few minutes (plasma and OLED panels).",
+    )
+    reduced_motion: bool = Field(default=False, description="Fades only: screens never slide.")
+    slides: list[Id] = Field(
+        min_length=1,
+        max_length=60,
+        description="Slide ids in play order; each names a file <id>.yaml in this folder.",
+    )
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    deck = DeckFile.model_json_schema()
+    deck["title"] = "Kiosk deck.yaml"
+    slide = SlideFile.model_json_schema()
+    slide["title"] = "Kiosk slide file"
+    return {"deck": deck, "slide": slide}

@@ -1,0 +1,1 @@
+"""Pure rules: loop order, the state machine, intents, staff logic, orientation, theme roles. No pygame."""

@@ -1,0 +1,118 @@
+"""The hidden staff screen: a PIN pad, then status and tools. Pure, like the rest of the state.
+
+Opening it takes a 5-second press in the top-left corner (a patient does not hold a blank corner
+that long) and then the PIN from the local settings file, stored only as a salted PBKDF2 hash.
+Three wrong PINs lock the pad for 30 s, doubling with each further miss up to 15 minutes; the
+lock survives closing the pad and the idle reset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+from dataclasses import dataclass, replace
+
+PIN_ITERATIONS = 200_000
+MAX_DIGITS = 8
+FREE_TRIES = 3
+LOCK_S = 30.0
+MAX_LOCK_S = 900.0
+MAX_MARKS = 20
+HOLD_S = 5.0
+CORNER = 0.08  # share of the short side: the square in the top-left corner that opens the pad
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = PIN_ITERATIONS) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations)
+    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        scheme, iterations, salt, digest = stored.split("$")
+        if scheme != "pbkdf2_sha256":
+            return False
+        candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(iterations))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+@dataclass(frozen=True)
+class PinGuard:
+    failures: int = 0
+    locked_until: float = 0.0
+
+    def locked(self, now: float) -> bool:
+        return now < self.locked_until
+
+    def failed(self, now: float) -> PinGuard:
+        failures = self.failures + 1
+        if failures < FREE_TRIES:
+            return PinGuard(failures, 0.0)
+        lock = min(MAX_LOCK_S, LOCK_S * 2 ** (failures - FREE_TRIES))
+        return PinGuard(failures, now + lock)
+
+
+@dataclass(frozen=True)
+class AdminState:
+    screen: str  # "pin", "main", "touch" or "pattern"
+    digits: str = ""
+    message: str = ""
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+def open_admin(pin_hash: str | None, dev: bool) -> AdminState | None:
+    """What the gesture opens: the PIN pad, the admin screen itself (dev, no PIN), or nothing."""
+    if pin_hash:
+        return AdminState("pin")
+    if dev:
+        return AdminState("main")
+    return None  # no PIN configured: the admin screen is off
+
+
+def admin_action(
+    admin: AdminState, guard: PinGuard, action: str, now: float, pin_hash: str | None
+) -> tuple[AdminState | None, PinGuard]:
+    verb, _, argument = action.partition(":")
+    if verb == "pin" and admin.screen == "pin":
+        if argument.isdigit() and len(argument) == 1:
+            return replace(admin, digits=(admin.digits + argument)[:MAX_DIGITS], message=""), guard
+        if argument == "clear":
+            return replace(admin, digits="", message=""), guard
+        if argument == "ok":
+            if guard.locked(now):
+                return replace(
+                    admin, digits="", message=f"Locked: try again in {math.ceil(guard.locked_until - now)} s"
+                ), guard
+            if pin_hash and verify_pin(admin.digits, pin_hash):
+                return AdminState("main"), PinGuard()
+            guard = guard.failed(now)
+            message = (
+                f"Wrong PIN. Locked for {round(guard.locked_until - now)} s"
+                if guard.locked(now)
+                else "Wrong PIN"
+            )
+            return replace(admin, digits="", message=message), guard
+    if verb == "admin":
+        if argument == "close":
+            return None, guard
+        if argument in ("touch", "pattern") and admin.screen == "main":
+            return AdminState(argument), guard
+        if argument == "back":
+            return (AdminState("main"), guard) if admin.screen in ("touch", "pattern") else (None, guard)
+    return admin, guard
+
+
+def touch_mark(admin: AdminState, x: float, y: float) -> AdminState:
+    if admin.screen != "touch":
+        return admin
+    return replace(admin, marks=(admin.marks + ((round(x), round(y)),))[-MAX_MARKS:])
+
+
+def in_corner(x: float, y: float, width: int, height: int) -> bool:
+    side = min(width, height) * CORNER
+    return x < side and y < side

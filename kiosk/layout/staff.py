@@ -1,0 +1,333 @@
+"""Layouts of the staff screens (PIN pad, status and tools, touch test, test pattern). Pure.
+
+They reuse the layout vocabulary (shapes, text lines, hotspots) so the same painter draws them
+and the same hit-testing reads them. The status comes in as plain data from the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.core.admin import AdminState
+from kiosk.layout.items import (
+    Box,
+    Hotspot,
+    Item,
+    Measure,
+    ScreenLayout,
+    Shape,
+    TextLine,
+)
+from kiosk.layout.text import wrap
+
+
+@dataclass(frozen=True)
+class AdminInfo:
+    name: str = "kiosk"
+    version: str = ""
+    uptime_s: float = 0.0
+    deck: str = ""
+    loaded_at: str = ""
+    slides: int = 0
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    overdue: tuple[str, ...] = ()
+    fps: float = 0.0
+    memory_mb: float = 0.0
+    today: str = ""  # "12 slides shown, 3 topics opened, 2 visitors"
+    display: str = ""  # "1920x1080, rotation 0"
+
+
+def _text(
+    items: list[Item],
+    text: str,
+    x: int,
+    y: int,
+    size: int,
+    *,
+    bold: bool = False,
+    color: str = "ink",
+    measure: Measure,
+    width: int | None = None,
+) -> int:
+    """Place `text` (wrapped to `width` when given) and return the y below it."""
+    lines = wrap(text, width, size, bold, measure) if width else [text]
+    step = round(size * 1.35)
+    for line in lines:
+        w = measure(line, size, bold)
+        items.append(TextLine(line, Box(x, y, w, step), size, bold, color, w))
+        y += step
+    return y
+
+
+def _button(
+    items: list[Item],
+    hotspots: list[Hotspot],
+    label: str,
+    action: str,
+    box: Box,
+    size: int,
+    measure: Measure,
+    *,
+    primary: bool = False,
+) -> None:
+    items.append(
+        Shape(
+            "rect",
+            box,
+            fill="teal" if primary else "card",
+            border="teal",
+            border_px=max(2, box.h // 30),
+            radius_px=box.h // 4,
+        )
+    )
+    w = measure(label, size, True)
+    items.append(
+        TextLine(
+            label,
+            Box(box.x + (box.w - w) // 2, box.y, w, box.h),
+            size,
+            True,
+            "on_teal" if primary else "teal",
+            w,
+        )
+    )
+    hotspots.append(Hotspot(action, box))
+
+
+def arrange_admin(
+    admin: AdminState, info: AdminInfo, width: int, height: int, measure: Measure
+) -> ScreenLayout:
+    short = min(width, height)
+    arrange = {"pin": _pin_pad, "main": _main, "touch": _touch_test, "pattern": _test_pattern}[admin.screen]
+    items, hotspots = arrange(admin, info, width, height, short, measure)
+    return ScreenLayout(width, height, tuple(items), tuple(hotspots))
+
+
+def _pin_pad(
+    admin: AdminState, info: AdminInfo, width: int, height: int, short: int, measure: Measure
+) -> tuple[list[Item], list[Hotspot]]:
+    items: list[Item] = []
+    hotspots: list[Hotspot] = []
+    key = round(short * 0.13)
+    gap = round(key * 0.18)
+    pad_w = 3 * key + 2 * gap
+    x0 = (width - pad_w) // 2
+    y = round(height * 0.06)
+    title = round(short * 0.05)
+    y = _text(items, "Staff PIN", x0, y, title, bold=True, color="teal", measure=measure)
+    # One filled circle per digit typed (the font has no bullet glyph, and shapes are crisper).
+    dot = round(short * 0.03)
+    for i in range(len(admin.digits)):
+        items.append(Shape("circle", Box(x0 + i * round(dot * 1.6), y + dot // 2, dot, dot), fill="teal"))
+    y += dot * 2
+    message = admin.message or " "
+    y = (
+        _text(
+            items,
+            message,
+            x0,
+            y,
+            round(short * 0.03),
+            color="rose" if admin.message else "mute",
+            measure=measure,
+        )
+        + gap
+    )
+    labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]
+    size = round(key * 0.32)
+    for i, label in enumerate(labels):
+        row, col = divmod(i, 3)
+        box = Box(x0 + col * (key + gap), y + row * (key + gap), key, key)
+        action = "pin:clear" if label == "Clear" else "pin:ok" if label == "OK" else f"pin:{label}"
+        _button(
+            items,
+            hotspots,
+            label,
+            action,
+            box,
+            size if len(label) == 1 else round(size * 0.6),
+            measure,
+            primary=label == "OK",
+        )
+    cancel = Box(round(width * 0.04), round(height * 0.05), round(key * 1.6), round(key * 0.7))
+    _button(items, hotspots, "Cancel", "admin:close", cancel, round(size * 0.6), measure)
+    return items, hotspots
+
+
+def _main(
+    admin: AdminState, info: AdminInfo, width: int, height: int, short: int, measure: Measure
+) -> tuple[list[Item], list[Hotspot]]:
+    items: list[Item] = []
+    hotspots: list[Hotspot] = []
+    margin = round(width * 0.04)
+    size = max(14, round(short * 0.024))
+    y = _text(
+        items,
+        f"Kiosk admin · {info.name}",
+        margin,
+        round(height * 0.04),
+        round(short * 0.045),
+        bold=True,
+        color="teal",
+        measure=measure,
+    )
+    hours, rest = divmod(int(info.uptime_s), 3600)
+    facts = [
+        f"Version {info.version} · up {hours} h {rest // 60} min · {info.fps:.1f} frames/s · {info.memory_mb:.0f} MB",
+        f"Deck: {info.deck} ({info.slides} slides), loaded {info.loaded_at}",
+        f"Display: {info.display}",
+        f"Today: {info.today}",
+    ]
+    column = width - 2 * margin
+    for fact in facts:
+        y = _text(items, fact, margin, y, size, measure=measure, width=column)
+    y += size // 2
+    sections = (
+        ("Content errors (the last good deck is showing)", info.errors, "rose"),
+        ("Past their review date", info.overdue, "ink"),
+        ("Warnings", info.warnings, "mute"),
+    )
+    buttons_top = height - round(short * (0.15 if width > height else 0.4))
+    for heading, lines, color in sections:
+        if not lines or y > buttons_top - 3 * size:
+            continue
+        y = _text(items, heading, margin, y, size, bold=True, color="teal", measure=measure)
+        for line in lines[:8]:
+            if y > buttons_top - 2 * size:
+                break
+            y = _text(items, line, margin, y, round(size * 0.85), color=color, measure=measure, width=column)
+        y += size // 2
+    labels = [
+        ("Reload content", "admin:reload"),
+        ("Touch test", "admin:touch"),
+        ("Test pattern", "admin:pattern"),
+        ("Exit kiosk", "admin:exit"),
+        ("Close", "admin:close"),
+    ]
+    gap = round(width * 0.012)
+    per_row = len(labels) if width > height else 2  # portrait: two wide buttons a row
+    rows = -(-len(labels) // per_row)
+    button_w = (column - gap * (per_row - 1)) // per_row
+    button_h = round(short * 0.1)
+    top = height - round(short * 0.04) - rows * button_h - (rows - 1) * gap
+    for i, (label, action) in enumerate(labels):
+        row, col = divmod(i, per_row)
+        box = Box(margin + col * (button_w + gap), top + row * (button_h + gap), button_w, button_h)
+        _button(items, hotspots, label, action, box, size, measure, primary=action == "admin:close")
+    return items, hotspots
+
+
+def _touch_test(
+    admin: AdminState, info: AdminInfo, width: int, height: int, short: int, measure: Measure
+) -> tuple[list[Item], list[Hotspot]]:
+    items: list[Item] = []
+    hotspots: list[Hotspot] = []
+    size = max(14, round(short * 0.028))
+    margin = round(width * 0.04)
+    y = _text(
+        items,
+        "Touch test: touch the screen; each finger leaves a mark and its position.",
+        margin,
+        round(height * 0.04),
+        size,
+        measure=measure,
+        width=width - 2 * margin,
+    )
+    _text(
+        items,
+        f"Screen {width}x{height} (logical, after rotation) · {info.display}",
+        margin,
+        y,
+        round(size * 0.8),
+        color="mute",
+        measure=measure,
+    )
+    radius = round(short * 0.025)
+    for x, y_mark in admin.marks:
+        items.append(
+            Shape(
+                "ring",
+                Box(x - radius, y_mark - radius, 2 * radius, 2 * radius),
+                border="rose",
+                border_px=max(2, radius // 5),
+            )
+        )
+        items.append(Shape("rect", Box(x - 1, y_mark - radius, 2, 2 * radius), fill="rose"))
+        items.append(Shape("rect", Box(x - radius, y_mark - 1, 2 * radius, 2), fill="rose"))
+        label = f"{x}, {y_mark}"
+        w = measure(label, round(size * 0.8), False)
+        lx = min(max(0, x + radius + 4), width - w)
+        items.append(
+            TextLine(label, Box(lx, y_mark - size, w, round(size * 1.3)), round(size * 0.8), False, "ink", w)
+        )
+    back = Box(
+        width - margin - round(short * 0.25),
+        height - round(short * 0.13),
+        round(short * 0.25),
+        round(short * 0.09),
+    )
+    _button(items, hotspots, "Done", "admin:back", back, size, measure, primary=True)
+    return items, hotspots
+
+
+def _test_pattern(
+    admin: AdminState, info: AdminInfo, width: int, height: int, short: int, measure: Measure
+) -> tuple[list[Item], list[Hotspot]]:
+    items: list[Item] = []
+    hotspots: list[Hotspot] = []
+    # The outermost pixel rows and columns, so a panel that crops its picture shows it at once.
+    items.append(Shape("rect", Box(0, 0, width, height), border="#ff0000", border_px=1))
+    items.append(Shape("rect", Box(4, 4, width - 8, height - 8), border="#0000ff", border_px=2))
+    corner = round(short * 0.06)
+    for cx, cy in ((0, 0), (width - corner, 0), (0, height - corner), (width - corner, height - corner)):
+        items.append(Shape("rect", Box(cx, cy, corner, corner), fill="#1d2b33"))
+    # A grey scale in 17 steps: on a good panel every step differs from its neighbours.
+    steps = 17
+    margin = round(width * 0.08)
+    step_w = (width - 2 * margin) // steps
+    top = round(height * 0.12)
+    for i in range(steps):
+        value = min(255, i * 16)
+        items.append(
+            Shape(
+                "rect",
+                Box(margin + i * step_w, top, step_w, round(height * 0.18)),
+                fill=f"#{value:02x}{value:02x}{value:02x}",
+            )
+        )
+        label = str(value)
+        size = max(10, round(short * 0.018))
+        w = measure(label, size, False)
+        items.append(
+            TextLine(
+                label,
+                Box(
+                    margin + i * step_w + (step_w - w) // 2, top + round(height * 0.19), w, round(size * 1.4)
+                ),
+                size,
+                False,
+                "ink",
+                w,
+            )
+        )
+    y = top + round(height * 0.26)
+    for share in (0.023, 0.032, 0.039, 0.072):
+        size = round(short * share)
+        y = _text(
+            items,
+            f"{share * 100:.1f}%: Sclerotherapy · Escleroterapia",
+            margin,
+            y,
+            size,
+            measure=measure,
+            width=width - 2 * margin,
+        )
+    done = Box(
+        width - margin - round(short * 0.24),
+        height - round(short * 0.15),
+        round(short * 0.24),
+        round(short * 0.09),
+    )
+    _button(items, hotspots, "Done", "admin:back", done, max(14, round(short * 0.028)), measure, primary=True)
+    return items, hotspots

@@ -1,0 +1,1 @@
+"""Drawing layouts with pygame: fonts, pictures, the painter, the frame stage and PNG export."""

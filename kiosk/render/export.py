@@ -1,0 +1,121 @@
+"""`kiosk export`: every screen of the deck as a PNG, plus a manifest of its hotspots.
+
+It composes through the same Stage as the live kiosk, so the pictures are what patients see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk.content.deck import Deck
+from kiosk.core.program import Mode, View, build_program
+from kiosk.core.state import initial_state
+from kiosk.core.theme import THEMES
+from kiosk.render.stage import Stage
+
+
+def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
+    """Every slide and detail, in play order, with the file name it is exported under."""
+    views: list[tuple[str, View]] = []
+    for number, slide in enumerate(deck.slides, start=1):
+        views.append((f"{number:02d}-{slide.id}.png", View(number - 1, None, language)))
+        for detail in slide.details:
+            views.append((f"{number:02d}-{slide.id}--{detail.id}.png", View(number - 1, detail.id, language)))
+    return views
+
+
+def export(
+    deck: Deck,
+    out: Path,
+    size: tuple[int, int],
+    *,
+    language: str | None = None,
+    mode: Mode = Mode.TOUCH,
+    theme: str | None = None,
+    large_text: bool = False,
+) -> dict:
+    import pygame
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    pygame.display.init()
+    pygame.font.init()
+    if pygame.display.get_surface() is None:
+        pygame.display.set_mode((1, 1))
+    language = language or deck.default_language
+    program = build_program(deck, mode)
+    stage = Stage(program, THEMES[theme or deck.theme], size)
+    frame = pygame.Surface(size).convert()
+    out.mkdir(parents=True, exist_ok=True)
+    screens = []
+    start = initial_state(program, 0.0, language)
+    for name, view in screen_views(deck, language):
+        index = next(
+            i
+            for i, entry in enumerate(program.entries)
+            if entry.slide == view.slide and (entry.language in (None, language))
+        )
+        state = replace(start, index=index, detail=view.detail, large_text=large_text)
+        stage.compose(state, 0.0, frame)
+        pygame.image.save(frame, str(out / name))
+        layout = stage.layout(state.view)
+        screens.append(
+            {
+                "file": name,
+                "slide": deck.slides[view.slide].id,
+                "detail": view.detail,
+                "hotspots": [
+                    {"action": h.action, "rect": [h.box.x, h.box.y, h.box.w, h.box.h]}
+                    for h in layout.hotspots
+                ],
+                "overflow": list(layout.overflow),
+            }
+        )
+    manifest = {"size": list(size), "language": language, "mode": mode.value, "screens": screens}
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return manifest
+
+
+def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:
+    """The staff screens with sample figures (for the docs and for a look before release)."""
+    import pygame
+
+    from kiosk.core.admin import AdminState
+    from kiosk.layout.staff import AdminInfo
+
+    program = build_program(deck, Mode.TOUCH)
+    stage = Stage(program, THEMES[deck.theme], size)
+    frame = pygame.Surface(size).convert()
+    info = AdminInfo(
+        name="waiting-room-1",
+        version="0.1.0",
+        uptime_s=3 * 86400 + 4 * 3600 + 12 * 60,
+        deck=str(deck.folder),
+        loaded_at="2026-11-25 08:02",
+        slides=len(deck.slides),
+        errors=("benefits.yaml:3:1: unknown key `titel`: did you mean `title`?",),
+        warnings=("what-is-it.yaml:10:14: warning: this slide is waiting for clinical review",),
+        overdue=(),
+        fps=0.9,
+        memory_mb=61,
+        today="214 screens shown, 9 topics opened, 4 visitor sessions",
+        display=f"{size[0]}x{size[1]}, rotation 0, touch mode",
+    )
+    screens = {
+        "admin-pin.png": AdminState("pin", digits="24", message="Wrong PIN"),
+        "admin-main.png": AdminState("main"),
+        "admin-touch.png": AdminState(
+            "touch", marks=((size[0] // 4, size[1] // 2), (size[0] * 3 // 4, size[1] // 3))
+        ),
+        "admin-pattern.png": AdminState("pattern"),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    start = initial_state(program, 0.0)
+    for name, admin in screens.items():
+        stage.compose_admin(replace(start, admin=admin), info, frame)
+        pygame.image.save(frame, str(out / name))
+    return list(screens)

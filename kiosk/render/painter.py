@@ -1,0 +1,286 @@
+"""Painting a layout into pygame surfaces: text, shapes and pictures, each rendered once.
+
+The painter draws exactly the items the layout placed and nothing else. Fonts and pictures are
+cached (pictures per target size), so a screen costs its text rendering once, when it is first
+shown, and never during a transition.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import pygame
+
+from kiosk.content.deck import Image
+from kiosk.content.imagefile import MAX_PNG_PIXELS, png_file_size
+from kiosk.core.theme import Theme
+from kiosk.layout.items import Box, Picture, Qr, ScreenLayout, Shape, TextLine
+from kiosk.resources import FONTS_DIR
+
+log = logging.getLogger(__name__)
+
+FONT_DIR = FONTS_DIR
+REGULAR = FONT_DIR / "AtkinsonHyperlegible-Regular.ttf"
+BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
+MAX_FONTS = 48
+MAX_WIDTHS = 50_000
+MAX_PICTURES = 48
+MAX_PICTURE_BYTES = 16 * 1024 * 1024  # pictures live on in painted screens; this only saves re-decoding
+# A picture that takes longer to decode is shown as a placeholder (the frame loop waits this long
+# at most, once per file). Real illustrations take milliseconds; a 39 KB SVG with one 5,000-point
+# stroked path took 5-7 s, one with 20,000 thick circles 100 s, a 1 MB PNG whose data inflates
+# to 1 GB 7 s: long enough for the systemd watchdog to kill the kiosk, again at every restart.
+DECODE_BUDGET_S = 3.0
+
+
+class Fonts:
+    """Atkinson Hyperlegible at any size, with a bounded cache (layout shrinks sizes in steps)."""
+
+    def __init__(self) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self._cache: OrderedDict[tuple[int, bool], pygame.font.Font] = OrderedDict()
+        self._widths: dict[tuple[str, int, bool], int] = {}
+        self._notdef: bytes | None = None
+        self._covered: set[str] = set()
+
+    def font(self, size_px: int, bold: bool) -> pygame.font.Font:
+        key = (size_px, bold)
+        font = self._cache.get(key)
+        if font is None:
+            font = pygame.font.Font(BOLD if bold else REGULAR, size_px)
+            self._cache[key] = font
+            if len(self._cache) > MAX_FONTS:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return font
+
+    def missing(self, text: str) -> set[str]:
+        """Characters of `text` the font has no glyph for (they would draw as empty boxes).
+
+        pygame's font API cannot ask the font directly, so a character counts as missing when it
+        renders exactly like one the font certainly lacks (a private-use code point)."""
+        font = self.font(24, False)
+        if self._notdef is None:
+            self._notdef = pygame.image.tobytes(
+                font.render("\ue000", False, (0, 0, 0), (255, 255, 255)), "RGB"
+            )
+        missing: set[str] = set()
+        for char in set(text):
+            if char.isspace() or char in self._covered:
+                continue
+            drawn = pygame.image.tobytes(font.render(char, False, (0, 0, 0), (255, 255, 255)), "RGB")
+            if drawn == self._notdef:
+                missing.add(char)
+            else:
+                self._covered.add(char)
+        return missing
+
+    def measure(self, text: str, size_px: int, bold: bool) -> int:
+        # Layout measures the same words over and over while wrapping and shrinking.
+        key = (text, size_px, bold)
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) > MAX_WIDTHS:
+                self._widths.clear()
+            width = self._widths[key] = self.font(size_px, bold).size(text)[0]
+        return width
+
+
+class Pictures:
+    """Decoded, scaled and converted pictures; a broken one becomes a neutral placeholder, logged once."""
+
+    def __init__(self, *, decode_budget_s: float = DECODE_BUDGET_S) -> None:
+        # Keyed by the file's version too, so a picture fixed in place is drawn once it changes.
+        self._cache: OrderedDict[tuple[Path, int, int, int, int], pygame.Surface | None] = OrderedDict()
+        self._failed: set[Path] = set()
+        self.decode_budget_s = decode_budget_s
+        self._too_slow: set[tuple[Path, int, int]] = set()  # (path, mtime, size): never tried again
+
+    def get(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
+        try:
+            info = image.path.stat()
+            version = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            version = (-1, -1)
+        key = (image.path, size[0], size[1], *version)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        surface = self._load(image, size)
+        self._cache[key] = surface
+        # Bounded by bytes as well as count: at 4K one illustration is about 9 MiB.
+        while len(self._cache) > 1 and (len(self._cache) > MAX_PICTURES or self.bytes > MAX_PICTURE_BYTES):
+            self._cache.popitem(last=False)
+        return surface
+
+    @property
+    def bytes(self) -> int:
+        return sum(s.get_width() * s.get_height() * 4 for s in self._cache.values() if s is not None)
+
+    def _load(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
+        try:
+            if image.kind == "png":
+                header = png_file_size(image.path)
+                if header is not None and header[0] * header[1] > MAX_PNG_PIXELS:
+                    raise ValueError(
+                        f"{header[0]}x{header[1]} pixels is more than {MAX_PNG_PIXELS:,} to decode"
+                    )
+            decoded = self._decode(image, size)
+            surface = decoded if image.kind == "svg" else _cover_circle(decoded, size)
+            return surface.convert_alpha() if pygame.display.get_surface() else surface
+        except (pygame.error, OSError, ValueError, MemoryError) as exc:
+            if image.path not in self._failed:
+                self._failed.add(image.path)
+                log.warning("image %s cannot be drawn (%s); showing a placeholder", image.path, exc)
+            return None
+
+    def _decode(self, image: Image, size: tuple[int, int]) -> pygame.Surface:
+        """Decode in a thread (SDL_image lets go of the GIL) and wait at most the budget; a decoder
+        still busy after that is left to finish on its own and its picture is never asked for again."""
+        info = image.path.stat()
+        stamp = (image.path, info.st_mtime_ns, info.st_size)
+        if stamp in self._too_slow:
+            raise TimeoutError(f"it took more than {self.decode_budget_s:g} s to decode before")
+        outcome: list[pygame.Surface | BaseException] = []
+
+        def work() -> None:
+            try:
+                if image.kind == "svg":
+                    outcome.append(pygame.image.load_sized_svg(str(image.path), size))
+                else:
+                    outcome.append(pygame.image.load(str(image.path)))
+            except BaseException as exc:  # handed to the frame loop's thread below
+                outcome.append(exc)
+
+        worker = threading.Thread(target=work, name="kiosk-picture", daemon=True)
+        worker.start()
+        worker.join(self.decode_budget_s)
+        if not outcome:
+            self._too_slow.add(stamp)
+            raise TimeoutError(f"it takes more than {self.decode_budget_s:g} s to decode; simplify it")
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
+
+
+def _cover_circle(picture: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
+    """A photo scaled to cover the circle and cut round, so it sits like the illustrations."""
+    w, h = picture.get_size()
+    scale = max(size[0] / w, size[1] / h)
+    scaled = pygame.transform.smoothscale(
+        picture.convert_alpha() if pygame.display.get_surface() else picture,
+        (max(1, round(w * scale)), max(1, round(h * scale))),
+    )
+    out = pygame.Surface(size, pygame.SRCALPHA)
+    out.blit(scaled, ((size[0] - scaled.get_width()) // 2, (size[1] - scaled.get_height()) // 2))
+    mask = pygame.Surface(size, pygame.SRCALPHA)
+    pygame.draw.circle(mask, (255, 255, 255, 255), (size[0] // 2, size[1] // 2), min(size) // 2)
+    out.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+    return out
+
+
+class Painter:
+    def __init__(self, fonts: Fonts, pictures: Pictures) -> None:
+        self.fonts = fonts
+        self.pictures = pictures
+
+    def paint(self, layout: ScreenLayout, theme: Theme) -> tuple[pygame.Surface, pygame.Surface | None]:
+        """The screen's fixed part, and (when it scrolls) its scrolling content as a tall strip."""
+        base = _surface((layout.width, layout.height))
+        base.fill(theme.rgb("background"))
+        for item in layout.items:
+            self._item(base, item, theme, 0, 0)
+        strip = None
+        if layout.viewport is not None:
+            viewport = layout.viewport
+            strip = _surface((viewport.w, max(viewport.h, layout.content_height_px)))
+            strip.fill(theme.rgb("background"))
+            for item in layout.scroll_items:
+                self._item(strip, item, theme, -viewport.x, -viewport.y)
+        return base, strip
+
+    def _item(self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int) -> None:
+        if isinstance(item, TextLine):
+            font = self.fonts.font(item.size_px, item.bold)
+            if font.size(item.text)[0] == 0:
+                return  # only zero-width characters (U+200B, U+FEFF): SDL_ttf refuses to render them
+            rendered = font.render(item.text, True, theme.rgb(item.color))
+            y = item.box.y + dy + (item.box.h - rendered.get_height()) // 2
+            surface.blit(rendered, (item.box.x + dx, y))
+        elif isinstance(item, Shape):
+            _shape(surface, item, theme, dx, dy)
+        elif isinstance(item, Qr):
+            _qr(surface, item, dx, dy)
+        elif isinstance(item, Picture):
+            box = item.box
+            picture = self.pictures.get(item.image, (box.w, box.h))
+            if picture is not None:
+                surface.blit(picture, (box.x + dx, box.y + dy))
+
+
+def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:
+    """White quiet zone, then each dark module as a whole-pixel square: crisp for a phone camera."""
+    box = qr.box
+    surface.fill((255, 255, 255), pygame.Rect(box.x + dx, box.y + dy, box.w, box.h))
+    quiet = (box.w // qr.module_px - qr.code.size) // 2
+    x0, y0 = box.x + dx + quiet * qr.module_px, box.y + dy + quiet * qr.module_px
+    for row, bits in enumerate(qr.code.rows):
+        for col, bit in enumerate(bits):
+            if bit == "1":
+                surface.fill(
+                    (0, 0, 0),
+                    pygame.Rect(x0 + col * qr.module_px, y0 + row * qr.module_px, qr.module_px, qr.module_px),
+                )
+
+
+def _surface(size: tuple[int, int]) -> pygame.Surface:
+    surface = pygame.Surface(size)
+    return surface.convert() if pygame.display.get_surface() else surface
+
+
+def _rect(box: Box, dx: int, dy: int) -> pygame.Rect:
+    return pygame.Rect(box.x + dx, box.y + dy, box.w, box.h)
+
+
+def _shape(surface: pygame.Surface, shape: Shape, theme: Theme, dx: int, dy: int) -> None:
+    rect = _rect(shape.box, dx, dy)
+    if shape.kind == "rect":
+        if shape.fill:
+            pygame.draw.rect(surface, theme.rgb(shape.fill), rect, border_radius=shape.radius_px)
+        if shape.border and shape.border_px:
+            pygame.draw.rect(
+                surface, theme.rgb(shape.border), rect, width=shape.border_px, border_radius=shape.radius_px
+            )
+    elif shape.kind in ("circle", "ring"):
+        radius = min(rect.w, rect.h) / 2
+        if shape.fill:
+            pygame.draw.aacircle(surface, theme.rgb(shape.fill), rect.center, radius)
+        if shape.border and shape.border_px:
+            pygame.draw.aacircle(surface, theme.rgb(shape.border), rect.center, radius, shape.border_px)
+    elif shape.kind.startswith("chevron") and shape.fill:
+        _chevron(surface, rect, shape.kind.split("-")[1], theme.rgb(shape.fill))
+
+
+def _chevron(surface: pygame.Surface, rect: pygame.Rect, direction: str, color: tuple[int, int, int]) -> None:
+    thickness = max(2, round(min(rect.w, rect.h) * 0.22))
+    left, right, top, bottom = (
+        rect.left + thickness / 2,
+        rect.right - thickness / 2,
+        rect.top + thickness / 2,
+        rect.bottom - thickness / 2,
+    )
+    mid_x, mid_y = rect.centerx, rect.centery
+    if direction == "right":
+        points = [(left + rect.w * 0.15, top), (right - rect.w * 0.1, mid_y), (left + rect.w * 0.15, bottom)]
+    elif direction == "left":
+        points = [(right - rect.w * 0.15, top), (left + rect.w * 0.1, mid_y), (right - rect.w * 0.15, bottom)]
+    else:
+        points = [(left, top + rect.h * 0.2), (mid_x, bottom - rect.h * 0.15), (right, top + rect.h * 0.2)]
+    pygame.draw.lines(surface, color, False, points, thickness)
+    for point in points:
+        pygame.draw.circle(surface, color, point, thickness / 2)

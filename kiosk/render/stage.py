@@ -1,0 +1,220 @@
+"""Composing frames: each screen is painted once into a converted surface, kept in a small
+cache, and a frame is then only blits (a crossfade is two blits, a push two offset blits).
+
+The live kiosk, `kiosk export` and the tests all compose through this class, so an exported
+picture is the live picture.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.core.program import Program, View
+from kiosk.core.state import PRESS_S, State
+from kiosk.core.theme import Theme
+from kiosk.layout.items import ScreenLayout
+from kiosk.layout.screen import arrange
+from kiosk.layout.staff import AdminInfo, arrange_admin
+from kiosk.render.painter import Fonts, Painter, Pictures
+
+log = logging.getLogger(__name__)
+
+# Current, next, previous and an open detail, plus the one a transition is leaving.
+MAX_SCREENS = 5
+MAX_SCREEN_BYTES = 26 * 1024 * 1024  # three 1080p screens (8.3 MB each)
+
+
+@dataclass(frozen=True)
+class Screen:
+    layout: ScreenLayout
+    base: pygame.Surface
+    strip: pygame.Surface | None
+
+
+def _bytes(surface: pygame.Surface) -> int:
+    return surface.get_pitch() * surface.get_height()
+
+
+def ease(t: float) -> float:
+    return t * t * (3 - 2 * t)
+
+
+class Stage:
+    def __init__(self, program: Program, theme: Theme, size: tuple[int, int]) -> None:
+        self.fonts = Fonts()
+        self.painter = Painter(self.fonts, Pictures())
+        self.program = program
+        self.theme = theme
+        self.size = size
+        # During a reload the outgoing deck is still drawn (the crossfade's first half).
+        self._programs: OrderedDict[int, Program] = OrderedDict({program.version: program})
+        self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
+        self._screens: OrderedDict[View, Screen] = OrderedDict()
+        self._failed: set[View] = set()
+        self._deferred: View | None = None  # a screen whose painting waited one frame for a tap's tint
+
+    def remember(self, program: Program) -> None:
+        """A newly loaded deck that a view may name from now on; the oldest are forgotten."""
+        self.program = program
+        self._programs[program.version] = program
+        while len(self._programs) > 2:
+            version, _ = self._programs.popitem(last=False)
+            for cache in (self._layouts, self._screens):
+                for view in [v for v in cache if v.version == version]:
+                    del cache[view]
+
+    def program_for(self, view: View) -> Program:
+        """The deck a view belongs to (during a reload, the outgoing one is still known)."""
+        return self._programs.get(view.version, self.program)
+
+    def reset(self, size: tuple[int, int] | None = None) -> None:
+        """A new screen size: forget every cached layout and surface."""
+        if size is not None:
+            self.size = size
+        self._layouts.clear()
+        self._screens.clear()
+
+    @property
+    def cached_screens(self) -> int:
+        return len(self._screens)
+
+    @property
+    def cached_bytes(self) -> int:
+        return sum(
+            _bytes(s.base) + (_bytes(s.strip) if s.strip is not None else 0) for s in self._screens.values()
+        )
+
+    def layout(self, view: View) -> ScreenLayout:
+        layout = self._layouts.get(view)
+        if layout is None:
+            width, height = self.size
+            program = self.program_for(view)
+            layout = arrange(program.deck, view, width, height, program.mode, self.fonts.measure)
+            self._layouts[view] = layout
+            if len(self._layouts) > 64:
+                self._layouts.popitem(last=False)
+        return layout
+
+    def screen(self, view: View) -> Screen:
+        screen = self._screens.get(view)
+        if screen is None:
+            try:
+                layout = self.layout(view)
+                base, strip = self.painter.paint(layout, self.theme)
+            except Exception:  # a slide that cannot be drawn must not stop the loop
+                if view not in self._failed:
+                    self._failed.add(view)
+                    log.exception("screen %s cannot be drawn; showing a plain placeholder", view)
+                layout = ScreenLayout(self.size[0], self.size[1], (), ())
+                self._layouts[view] = layout
+                base, strip = self.painter.paint(layout, self.theme)
+            screen = Screen(layout, base, strip)
+            self._screens[view] = screen
+            # Bounded by bytes too: a 4K screen is 33 MB. Two always stay (a crossfade needs both).
+            while len(self._screens) > 2 and (
+                len(self._screens) > MAX_SCREENS or self.cached_bytes > MAX_SCREEN_BYTES
+            ):
+                self._screens.popitem(last=False)
+        else:
+            self._screens.move_to_end(view)
+        return screen
+
+    def admin_layout(self, state: State, info: AdminInfo) -> ScreenLayout:
+        assert state.admin is not None
+        return arrange_admin(state.admin, info, self.size[0], self.size[1], self.fonts.measure)
+
+    def layout_for(self, state: State, info: AdminInfo | None = None) -> ScreenLayout:
+        """What a tap hits right now: the staff screen when open, else the visitor's view."""
+        if state.admin is not None:
+            return self.admin_layout(state, info or AdminInfo())
+        return self.layout(state.view)
+
+    def compose_admin(self, state: State, info: AdminInfo, target: pygame.Surface) -> None:
+        # Painted fresh each time: it shows live figures, and staff open it rarely.
+        layout = self.admin_layout(state, info)
+        base, _ = self.painter.paint(layout, self.theme)
+        target.blit(base, (0, 0))
+
+    def compose(
+        self, state: State, now: float, target: pygame.Surface, *, shift: tuple[int, int] = (0, 0)
+    ) -> None:
+        """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface).
+
+        `shift` moves the whole picture a few pixels (burn-in protection); the strip it uncovers
+        is background colour."""
+        if state.dark:
+            target.fill((0, 0, 0))  # outside opening hours: no backlight-burning content
+            return
+        dx, dy = shift
+        if shift != (0, 0):
+            target.fill(self.theme.rgb("background"))
+        transition = state.transition
+        if transition is None or transition.progress(now) >= 1.0:
+            current = self.screen(state.view)
+            self._blit_screen(target, current, state.scroll_px, dx, dy)
+            self._pressed(target, current, state, now, dx, dy)
+            return
+        source = self.screen(transition.source)
+        if (
+            transition.kind == "fade"
+            and state.view not in self._screens
+            and state.pressed is not None
+            and self._deferred != state.view
+        ):
+            self._deferred = state.view
+            # A tap's first answer is the pressed tint on what it touched, this frame; painting
+            # the new screen (tens of ms the first time) waits for the next one.
+            self._blit_screen(target, source, 0, dx, dy)
+            self._pressed(target, source, state, now, dx, dy)
+            return
+        current = self.screen(state.view)
+        t = ease(transition.progress(now))
+        width = target.get_width()
+        if transition.kind == "fade":
+            self._blit_screen(target, source, 0, dx, dy)
+            current.base.set_alpha(round(255 * t))
+            if current.strip is not None:
+                current.strip.set_alpha(round(255 * t))
+            self._blit_screen(target, current, state.scroll_px, dx, dy)
+            current.base.set_alpha(None)
+            if current.strip is not None:
+                current.strip.set_alpha(None)
+            if t < 0.5:
+                self._pressed(target, source, state, now, dx, dy)  # the press stays visible as it fades
+        else:
+            sign = 1 if transition.kind == "push-next" else -1
+            offset = round(width * t) * sign
+            self._blit_screen(target, source, 0, dx - offset, dy)
+            self._blit_screen(target, current, state.scroll_px, dx + sign * width - offset, dy)
+
+    def _blit_screen(
+        self, target: pygame.Surface, screen: Screen, scroll_px: float, dx: int, dy: int
+    ) -> None:
+        target.blit(screen.base, (dx, dy))
+        viewport = screen.layout.viewport
+        if screen.strip is not None and viewport is not None:
+            scroll = round(min(max(0.0, scroll_px), screen.layout.scroll_limit_px))
+            target.blit(
+                screen.strip,
+                (viewport.x + dx, viewport.y + dy),
+                pygame.Rect(0, scroll, viewport.w, viewport.h),
+            )
+
+    def _pressed(
+        self, target: pygame.Surface, screen: Screen, state: State, now: float, dx: int, dy: int
+    ) -> None:
+        if state.pressed is None or now - state.pressed_at >= PRESS_S:
+            return
+        for hotspot in screen.layout.hotspots:
+            if hotspot.action == state.pressed:
+                box = hotspot.box
+                # Multiplying darkens the card and keeps its label readable, with no re-render.
+                target.fill(
+                    self.theme.rgb("pressed"),
+                    pygame.Rect(box.x + dx, box.y + dy, box.w, box.h),
+                    special_flags=pygame.BLEND_RGB_MULT,
+                )

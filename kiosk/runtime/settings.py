@@ -1,0 +1,158 @@
+"""How this kiosk runs: the deck's settings, then the machine's local settings file, then the
+command line, each overriding the one before.
+
+The local file (default `/etc/kiosk/settings.yaml`, or `--settings FILE`) belongs to IT, not to
+content editors: only it may name shell commands (`on_sleep`, `on_wake`), because content is
+synced from elsewhere and must never be able to run anything on the kiosk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kiosk.content.deck import Deck
+from kiosk.content.document import DocumentError, read_document
+from kiosk.content.hours import OpeningHours
+from kiosk.content.problems import ContentError, Problem
+from kiosk.content.schema import HoursText, Weekday
+from kiosk.core.program import Mode
+
+DEFAULT_SETTINGS_FILE = Path("/etc/kiosk/settings.yaml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: Mode = Mode.TOUCH
+    language: str | None = None
+    idle_timeout_s: float | None = None
+    windowed: bool = False
+    size: tuple[int, int] | None = None
+    rotation: int = 0
+    theme: str = "warm"
+    dev: bool = False
+    name: str = "kiosk"
+    opening_hours: OpeningHours | None = None  # None: the deck's
+    on_sleep: str | None = None
+    on_wake: str | None = None
+    command_timeout_s: float = 10.0
+    hide_expired: bool | None = None  # None: the deck's
+    pixel_shift: bool | None = None  # None: the deck's
+    reduced_motion: bool | None = None  # None: the deck's
+    data_dir: Path | None = None
+    admin_pin_hash: str | None = None
+
+
+class LocalSettingsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(
+        default="kiosk",
+        max_length=60,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="This kiosk's name (the only identifier it keeps).",
+    )
+    mode: Literal["touch", "lobby"] | None = None
+    language: str | None = None
+    idle_timeout_s: float | None = Field(default=None, ge=5, le=3600)
+    rotation: Literal[0, 90, 180, 270] | None = None
+    theme: Literal["warm", "high-contrast"] | None = None
+    opening_hours: dict[Weekday, HoursText] | None = None
+    on_sleep: str | None = Field(
+        default=None,
+        max_length=500,
+        description="A command run when the screen goes dark, like: vcgencmd display_power 0",
+    )
+    on_wake: str | None = Field(
+        default=None,
+        max_length=500,
+        description="A command run when the screen wakes, like: vcgencmd display_power 1",
+    )
+    command_timeout_s: float = Field(default=10, ge=1, le=120)
+    hide_expired: bool | None = None
+    pixel_shift: bool | None = None
+    reduced_motion: bool | None = None
+    data_dir: str | None = None
+    admin_pin_hash: str | None = Field(
+        default=None, description="Set with `kiosk set-pin`; never the PIN itself."
+    )
+
+
+def read_local_settings(path: Path) -> LocalSettingsFile:
+    """The local settings, or ContentError with located problems (the kiosk refuses to start)."""
+    try:
+        document = read_document(path)
+    except DocumentError as exc:
+        raise ContentError(exc.problems) from None
+    if not isinstance(document.data, dict):
+        raise ContentError(
+            [Problem(str(path), 1, 1, "the settings file should hold keys like `name: lobby-1`")]
+        )
+    try:
+        return LocalSettingsFile.model_validate(document.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+            mark = document.key_mark(loc) if error["type"] == "extra_forbidden" else document.mark(loc)
+            problems.append(
+                Problem(
+                    str(path),
+                    mark.line,
+                    mark.column,
+                    f"`{'.'.join(map(str, loc)) or 'settings'}`: {error['msg']}",
+                )
+            )
+        raise ContentError(problems) from None
+
+
+def settings_for(
+    deck: Deck,
+    *,
+    local: LocalSettingsFile | None = None,
+    mode: str | None = None,
+    language: str | None = None,
+    idle_timeout_s: float | None = None,
+    windowed: bool = False,
+    size: tuple[int, int] | None = None,
+    rotation: int | None = None,
+    dev: bool = False,
+    data_dir: Path | None = None,
+) -> Settings:
+    settings = Settings(mode=Mode(deck.mode), rotation=deck.rotation, theme=deck.theme)
+    if local is not None:
+        settings = replace(
+            settings,
+            name=local.name,
+            mode=Mode(local.mode) if local.mode else settings.mode,
+            language=local.language,
+            idle_timeout_s=local.idle_timeout_s,
+            rotation=local.rotation if local.rotation is not None else settings.rotation,
+            theme=local.theme or settings.theme,
+            opening_hours=OpeningHours.parse(dict(local.opening_hours))
+            if local.opening_hours is not None
+            else None,
+            on_sleep=local.on_sleep,
+            on_wake=local.on_wake,
+            command_timeout_s=local.command_timeout_s,
+            hide_expired=local.hide_expired,
+            pixel_shift=local.pixel_shift,
+            reduced_motion=local.reduced_motion,
+            data_dir=Path(local.data_dir) if local.data_dir else None,
+            admin_pin_hash=local.admin_pin_hash,
+        )
+    chosen_language = language or settings.language
+    return replace(
+        settings,
+        mode=Mode(mode) if mode else settings.mode,
+        language=chosen_language if chosen_language in deck.languages else None,
+        idle_timeout_s=idle_timeout_s if idle_timeout_s is not None else settings.idle_timeout_s,
+        windowed=windowed,
+        size=size,
+        rotation=rotation if rotation is not None else settings.rotation,
+        dev=dev,
+        data_dir=data_dir or settings.data_dir,
+    )

@@ -1,0 +1,1 @@
+"""Staff and IT tools: preview, new-slide scaffolding and the printable handout."""

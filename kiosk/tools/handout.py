@@ -1,0 +1,532 @@
+"""`kiosk handout`: the deck as a printable take-home leaflet (PDF).
+
+Every slide with its details, illustrations and QR codes, in one language, set in Atkinson
+Hyperlegible as real, selectable text (fpdf2 embeds the TTF subsets and draws the SVGs as
+vectors). Print-friendly: white paper, colour only for titles, bullets and the illustration discs.
+The disclaimer and the page number are in the footer of every page.
+
+Reads the loaded Deck only; never imports pygame, except to rasterise an SVG that fpdf2 cannot
+draw (none of ours: the one gradient renders as a vector).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+
+from kiosk.content.deck import Bullets, Deck, Detail, Image, Paragraph, QrCode, Slide
+from kiosk.content.loader import DEFAULT_ASSETS
+
+log = logging.getLogger(__name__)
+
+FONT_DIR = DEFAULT_ASSETS / "fonts"
+FONT = "Atkinson"
+PAPERS = {"a4": "A4", "letter": "Letter"}
+
+# The kiosk's warm palette, on white paper.
+INK = (0x1D, 0x2B, 0x33)
+TEAL = (0x0D, 0x3B, 0x4C)
+ROSE = (0xB2, 0x3A, 0x5E)
+SAND = (0xE9, 0xDC, 0xCF)
+MUTE = (0x4D, 0x5F, 0x69)
+WHITE = (0xFF, 0xFF, 0xFF)
+
+# Type sizes in points: large, for older readers (body text never below 12 pt).
+COVER_TITLE_PT = 30
+COVER_LINE_PT = 16
+TITLE_PT = 20
+SUMMARY_PT = 14
+HEADING_PT = 15
+BODY_PT = 13
+CAPTION_PT = 12
+SMALL_PT = 11  # header, footer, the printed URL under a QR caption
+LEADING = 1.4  # line height as a multiple of the font size
+PT_MM = 25.4 / 72
+
+MARGIN_MM = 20
+BOTTOM_MM = 26  # room for the footer
+SLIDE_DISC_MM = 34  # the sand disc behind a slide's illustration
+DETAIL_DISC_MM = 28
+STEP_DISC_MM = 26
+QR_MIN_MM = 25  # the symbol itself, quiet zone excluded: scannable from a sheet on a table
+QR_QUIET_MODULES = 4
+
+WORDS = {
+    "en": {
+        "tagline": "A guide to take home and read at your own pace.",
+        "contents": "In this guide",
+        "scan": "Scan to read this at home",
+        "page": "Page {n} of {total}",
+    },
+    "es": {
+        "tagline": "Una guía para llevar a casa y leer con calma.",
+        "contents": "En esta guía",
+        "scan": "Escanee para leerlo en casa",
+        "page": "Página {n} de {total}",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return WORDS.get(language, WORDS["en"])
+
+
+@dataclass(frozen=True)
+class HandoutInfo:
+    pages: int
+    language: str
+    paper: str
+
+
+def build_handout(deck: Deck, *, language: str | None = None, paper: str = "a4") -> tuple[bytes, HandoutInfo]:
+    """The PDF bytes of the leaflet, and what it holds."""
+    language = language or deck.default_language
+    if language not in deck.languages:
+        raise ValueError(f"`{language}` is not one of the deck's languages ({', '.join(deck.languages)})")
+    if paper not in PAPERS:
+        raise ValueError(f"`{paper}` is not a paper size; use {' or '.join(PAPERS)}")
+    # Two passes: the first finds the page each slide starts on, for the contents on the cover,
+    # and the number of pages, for the footers. Nothing they print changes the layout.
+    chatty = logging.getLogger("fontTools")  # its font subsetter logs every glyph at INFO
+    level = chatty.level
+    chatty.setLevel(max(level, logging.WARNING))
+    try:
+        first = _Handout(deck, language, paper, {}, 0)
+        first.render()
+        pdf = _Handout(deck, language, paper, dict(first.slide_pages), first.pages_count)
+        pdf.render()
+        assert pdf.slide_pages == first.slide_pages and pdf.pages_count == first.pages_count
+        data = bytes(pdf.output())
+    finally:
+        chatty.setLevel(level)
+    return data, HandoutInfo(pdf.pages_count, language, paper)
+
+
+def write_handout(deck: Deck, out: Path, *, language: str | None = None, paper: str = "a4") -> HandoutInfo:
+    data, info = build_handout(deck, language=language, paper=paper)
+    out = Path(out)
+    if out.parent != Path(""):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return info
+
+
+def handout_command(args) -> int:
+    """`kiosk handout --out FILE.pdf [--lang es] [--paper a4|letter] [--deck DIR]`."""
+    import sys
+
+    from kiosk.content.loader import check_deck
+
+    report = check_deck(args.deck, assets=DEFAULT_ASSETS)
+    here = Path.cwd()
+    for problem in report.errors:
+        print(problem.format(relative_to=here), file=sys.stderr)
+    deck = report.deck
+    if deck is None:
+        print(
+            f"kiosk: the deck in {args.deck} has {len(report.errors)} error(s); run `kiosk validate {args.deck}` and fix them.",
+            file=sys.stderr,
+        )
+        return 1
+    if args.lang and args.lang not in deck.languages:
+        print(
+            f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(deck.languages)})",
+            file=sys.stderr,
+        )
+        return 2
+    if args.out.suffix.lower() != ".pdf":
+        print(f"kiosk: {args.out} does not end in .pdf; name the handout like handout.pdf", file=sys.stderr)
+        return 2
+    if args.out.is_dir():
+        print(
+            f"kiosk: {args.out} is a folder; give a file name like {args.out / 'handout.pdf'}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        info = write_handout(deck, args.out, language=args.lang, paper=args.paper)
+    except OSError as exc:
+        print(
+            f"kiosk: cannot write {args.out} ({exc.strerror or exc}); check the folder exists and you may write there",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{args.out}: {info.pages} pages ({info.paper}, {info.language})")
+    return 0
+
+
+def _mm(points: float) -> float:
+    return points * PT_MM
+
+
+def _line(points: float) -> float:
+    """The height of one line of text at this size, in mm."""
+    return _mm(points) * LEADING
+
+
+class _Handout(FPDF):
+    def __init__(
+        self, deck: Deck, language: str, paper: str, pages: dict[str, int], total_pages: int
+    ) -> None:
+        super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
+        self.deck = deck
+        self.language = language
+        self.words = words(language)
+        self.known_pages = pages  # slide id -> page, from the first pass
+        self.slide_pages: dict[str, int] = {}
+        self.total_pages = total_pages
+        self.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+        self.set_auto_page_break(True, BOTTOM_MM)
+        self.c_margin = 0
+        for style, suffix in (("", "Regular"), ("B", "Bold"), ("I", "Italic"), ("BI", "BoldItalic")):
+            self.add_font(FONT, style, str(FONT_DIR / f"AtkinsonHyperlegible-{suffix}.ttf"))
+        title = deck.title.get(language)
+        self.set_title(title)
+        self.set_subject(title)
+        self.set_creator("clinic-kiosk: kiosk handout")
+        self.set_lang(language)
+        self.set_display_mode("fullwidth", "continuous")
+
+    # -- page furniture ---------------------------------------------------------------------
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_xy(self.l_margin, 10)
+        self._font(SMALL_PT, "", MUTE)
+        self.cell(
+            self.epw, _line(SMALL_PT), self.deck.title.get(self.language), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self._rule(self.get_y() + 1)
+        self.set_y(MARGIN_MM + 2)
+
+    def footer(self) -> None:
+        top = self.h - BOTTOM_MM + 6
+        self._rule(top)
+        self._font(SMALL_PT, "", MUTE)
+        page_w = self.get_string_width(self.words["page"].format(n=99, total=99)) + 2
+        if self.deck.disclaimer is not None:
+            self.set_xy(self.l_margin, top + 3)
+            self._font(SMALL_PT, "I", INK)
+            self.multi_cell(
+                self.epw - page_w - 6, _line(SMALL_PT), self.deck.disclaimer.get(self.language), align=Align.L
+            )
+        self.set_xy(self.w - self.r_margin - page_w, top + 3)
+        self._font(SMALL_PT, "", MUTE)
+        self.cell(
+            page_w,
+            _line(SMALL_PT),
+            self.words["page"].format(n=self.page_no(), total=self.total_pages),
+            align=Align.R,
+        )
+
+    # -- the document -----------------------------------------------------------------------
+
+    def render(self) -> None:
+        self.add_page()
+        self._cover()
+        for slide in self.deck.slides:
+            self._slide(slide)
+
+    def _cover(self) -> None:
+        deck, language = self.deck, self.language
+        top = self.get_y() + 6
+        disc = 56
+        picture = next((s.image for s in deck.slides if s.image is not None), None)
+        text_w = self.epw - (disc + 10 if picture else 0)
+        self.set_y(top)
+        self._text(deck.title.get(language), COVER_TITLE_PT, "B", TEAL, text_w)
+        self.ln(3)
+        self._text(self.words["tagline"], COVER_LINE_PT, "", INK, text_w)
+        if picture is not None:
+            self._illustration(picture, self.w - self.r_margin - disc, top, disc, None)
+        self.set_y(max(self.get_y(), top + disc) + 14)
+        self._text(self.words["contents"], HEADING_PT, "B", TEAL, self.epw)
+        self.ln(2)
+        row = _line(SUMMARY_PT) + 2.5
+        for number, slide in enumerate(deck.slides, start=1):
+            page = self.known_pages.get(slide.id)
+            link = self.add_link(page=page) if page else ""
+            y = self.get_y()
+            self._font(SUMMARY_PT, "B", ROSE)
+            self.cell(10, row, f"{number}.")
+            self._font(SUMMARY_PT, "", INK)
+            self.cell(self.epw - 30, row, slide.title.get(language), link=link)
+            self.set_xy(self.w - self.r_margin - 20, y)
+            self._font(SUMMARY_PT, "", MUTE)
+            self.cell(20, row, str(page or ""), align=Align.R, link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self._rule(self.get_y(), colour=SAND)
+
+    def _slide(self, slide: Slide) -> None:
+        language = self.language
+        title, summary = slide.title.get(language), slide.summary.get(language)
+        disc = SLIDE_DISC_MM if slide.image is not None else 0
+        text_w = self.epw - (disc + 8 if disc else 0)
+        text_h = (
+            self._height(title, TITLE_PT, "B", text_w) + 2 + self._height(summary, SUMMARY_PT, "", text_w)
+        )
+        # A new slide starts on a new page unless it and its first detail fit well on this one.
+        first_detail = slide.details[0] if slide.details else None
+        lead = (
+            self._keep(first_detail, first_detail.image is not None and first_detail.image != slide.image)
+            if first_detail
+            else 0
+        )
+        qr = self._qr_height(slide.link) + 4 if slide.link is not None else 0
+        if self.page_no() == 1 or not self._fits(12 + max(text_h, disc) + qr + lead):
+            self.add_page()
+        else:
+            self.ln(5)
+            self._rule(self.get_y(), colour=SAND, width=0.6)
+            self.ln(7)
+        self.slide_pages[slide.id] = self.page_no()
+        self.start_section(title)
+        top = self.get_y()
+        self._text(title, TITLE_PT, "B", TEAL, text_w)
+        self.ln(2)
+        self._text(summary, SUMMARY_PT, "", INK, text_w)
+        if slide.image is not None:
+            self._illustration(
+                slide.image,
+                self.w - self.r_margin - disc,
+                top,
+                disc,
+                slide.alt.get(language) if slide.alt else None,
+            )
+        self.set_y(max(self.get_y(), top + disc))
+        if slide.link is not None:
+            self._qr_block(slide.link)
+        shown = {slide.image.path} if slide.image is not None else set()
+        for detail in slide.details:
+            self._detail(detail, shown)
+
+    def _keep(self, detail: Detail, with_image: bool) -> float:
+        """The height that must follow on the page where a detail's heading goes: the whole
+        detail when it is short (it is never split), else its heading and first lines."""
+        width = self.epw - (DETAIL_DISC_MM + 8 if with_image else 0)
+        heading = 6 + self._height(detail.title.get(self.language), HEADING_PT, "B", width) + 2
+        parts: list[tuple[float, float]] = []  # (height, the least of it that may end a page)
+        for block in detail.blocks(self.language):
+            if isinstance(block, Paragraph):
+                height = self._height(block.text, BODY_PT, "", width)
+                parts.append((height + 2, min(height, 3 * _line(BODY_PT))))
+            else:
+                items = [self._height(item, BODY_PT, "", width - 8) + 1.2 for item in block.items]
+                parts.append((sum(items) + 1, items[0]))
+        steps = [
+            self._step_height(step.text.get(self.language), step.image is not None) for step in detail.steps
+        ]
+        if steps:  # a numbered sequence stays together
+            parts.append((sum(steps), sum(steps)))
+        if detail.link is not None:
+            parts.append((self._qr_height(detail.link) + 4, self._qr_height(detail.link)))
+        whole = heading + sum(height for height, _ in parts)
+        lead = heading + (parts[0][1] if parts else 0)
+        if with_image:
+            whole, lead = max(whole, 8 + DETAIL_DISC_MM), max(lead, 6 + DETAIL_DISC_MM)
+        page = self.page_break_trigger - MARGIN_MM
+        return whole if whole <= page * 0.7 else min(lead, page * 0.7)
+
+    def _detail(self, detail: Detail, shown: set[Path]) -> None:
+        language = self.language
+        image = detail.image if detail.image is not None and detail.image.path not in shown else None
+        if image is not None:
+            shown.add(image.path)
+        if not self._fits(self._keep(detail, image is not None)):  # never orphan a heading
+            self.add_page()
+        else:
+            self.ln(6)
+        top = self.get_y()
+        width = self.epw - (DETAIL_DISC_MM + 8 if image is not None else 0)
+        self._text(detail.title.get(language), HEADING_PT, "B", TEAL, width)
+        self.ln(2)
+        if image is not None:
+            self._illustration(
+                image,
+                self.w - self.r_margin - DETAIL_DISC_MM,
+                top,
+                DETAIL_DISC_MM,
+                detail.alt.get(language) if detail.alt else None,
+            )
+        for block in detail.blocks(language):
+            if isinstance(block, Paragraph):
+                self._text(block.text, BODY_PT, "", INK, width)
+                self.ln(2)
+            elif isinstance(block, Bullets):
+                self._bullets(block.items, width)
+        for number, step in enumerate(detail.steps, start=1):
+            self._step(number, step.text.get(language), step.image, shown)
+        if image is not None:
+            self.set_y(max(self.get_y(), top + DETAIL_DISC_MM + 2))
+        if detail.link is not None:
+            self._qr_block(detail.link)
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _bullets(self, items: tuple[str, ...], width: float) -> None:
+        indent = 8
+        line = _line(BODY_PT)
+        for item in items:
+            height = self._height(item, BODY_PT, "", width - indent)
+            if not self._fits(height):
+                self.add_page()
+            y = self.get_y()
+            dot = 2.2
+            self.set_fill_color(*ROSE)
+            self.ellipse(self.l_margin + 1.5, y + line / 2 - dot / 2, dot, dot, style="F")
+            self.set_x(self.l_margin + indent)
+            self._font(BODY_PT, "", INK)
+            self.multi_cell(width - indent, line, item, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.ln(1.2)
+        self.ln(1)
+
+    def _step_height(self, text: str, has_picture: bool) -> float:
+        text_w = self.epw - 12 - (STEP_DISC_MM + 6 if has_picture else 0)
+        return max(self._height(text, BODY_PT, "", text_w), STEP_DISC_MM if has_picture else 9) + 3
+
+    def _step(self, number: int, text: str, picture: Image | None, shown: set[Path]) -> None:
+        height = self._step_height(text, picture is not None)
+        if not self._fits(height):
+            self.add_page()
+        y = self.get_y()
+        badge = 8.5
+        middle = y + (STEP_DISC_MM / 2 if picture is not None else badge / 2)
+        self.set_fill_color(*TEAL)
+        self.ellipse(self.l_margin, middle - badge / 2, badge, badge, style="F")
+        self._font(CAPTION_PT, "B", WHITE)
+        self.set_xy(self.l_margin, middle - badge / 2)
+        self.cell(badge, badge, str(number), align=Align.C)
+        x = self.l_margin + 12
+        if picture is not None:
+            shown.add(picture.path)
+            self._illustration(picture, x, y, STEP_DISC_MM, None)
+            x += STEP_DISC_MM + 6
+        text_w = self.w - self.r_margin - x
+        text_h = self._height(text, BODY_PT, "", text_w)
+        self.set_xy(x, max(y, middle - text_h / 2))  # the text is centred on its picture
+        self._font(BODY_PT, "", INK)
+        self.multi_cell(text_w, _line(BODY_PT), text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_y(y + height)
+
+    def _qr_height(self, code: QrCode) -> float:
+        return (code.size + 2 * QR_QUIET_MODULES) * self._module(code) + 4
+
+    @staticmethod
+    def _module(code: QrCode) -> float:
+        return max(QR_MIN_MM / code.size, 0.5)
+
+    def _qr_block(self, code: QrCode) -> None:
+        """The QR symbol (vector squares, with its white quiet zone) and its caption beside it."""
+        module = self._module(code)
+        side = (code.size + 2 * QR_QUIET_MODULES) * module
+        if not self._fits(side + 4):
+            self.add_page()
+        self.ln(2)
+        x, y = self.l_margin - QR_QUIET_MODULES * module, self.get_y()  # the symbol lines up with the text
+        self.set_fill_color(*WHITE)
+        self.rect(x, y, side, side, style="F")
+        self.set_fill_color(0, 0, 0)
+        origin_x, origin_y = x + QR_QUIET_MODULES * module, y + QR_QUIET_MODULES * module
+        for r, row in enumerate(code.rows):
+            c = 0
+            while c < len(row):
+                if row[c] == "1":
+                    start = c
+                    while c < len(row) and row[c] == "1":
+                        c += 1
+                    self.rect(
+                        origin_x + start * module,
+                        origin_y + r * module,
+                        (c - start) * module,
+                        module,
+                        style="F",
+                    )
+                else:
+                    c += 1
+        text_x = x + side + 2
+        text_w = self.w - self.r_margin - text_x
+        caption_h = self._height(self.words["scan"], CAPTION_PT, "B", text_w) + self._height(
+            code.url, SMALL_PT, "", text_w
+        )
+        self.set_xy(text_x, y + max(0, (side - caption_h) / 2))  # beside the middle of the symbol
+        self._font(CAPTION_PT, "B", TEAL)
+        self.multi_cell(
+            text_w, _line(CAPTION_PT), self.words["scan"], align=Align.L, new_x=XPos.LEFT, new_y=YPos.NEXT
+        )
+        self._font(SMALL_PT, "", MUTE)
+        self.multi_cell(
+            text_w,
+            _line(SMALL_PT),
+            code.url,
+            align=Align.L,
+            link=code.url,
+            wrapmode="CHAR",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.set_y(max(self.get_y(), y + side) + 2)
+
+    def _illustration(self, image: Image, x: float, y: float, disc: float, alt: str | None) -> None:
+        self.set_fill_color(*SAND)
+        self.ellipse(x, y, disc, disc, style="F")
+        inset = disc * 0.12
+        self._draw_image(image, x + inset, y + inset, disc - 2 * inset, disc - 2 * inset, alt)
+
+    def _draw_image(self, image: Image, x: float, y: float, w: float, h: float, alt: str | None) -> None:
+        page_break, self.auto_page_break = self.auto_page_break, False  # a picture never pushes a page
+        try:
+            try:
+                self.image(str(image.path), x=x, y=y, w=w, h=h, keep_aspect_ratio=True, alt_text=alt)
+            except Exception as exc:  # noqa: BLE001 - an SVG feature fpdf2 lacks: rasterise this one
+                if image.kind != "svg":
+                    raise
+                log.warning("fpdf2 cannot draw %s (%s); using a raster copy", image.path, exc)
+                self.image(
+                    _rasterise_svg(image.path, w), x=x, y=y, w=w, h=h, keep_aspect_ratio=True, alt_text=alt
+                )
+        finally:
+            self.auto_page_break = page_break
+
+    # -- text helpers -----------------------------------------------------------------------
+
+    def _font(self, size: float, style: str, colour: tuple[int, int, int]) -> None:
+        self.set_font(FONT, style, size)
+        self.set_text_color(*colour)
+
+    def _text(self, text: str, size: float, style: str, colour: tuple[int, int, int], width: float) -> None:
+        self._font(size, style, colour)
+        self.set_x(self.l_margin)
+        self.multi_cell(width, _line(size), text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def _height(self, text: str, size: float, style: str, width: float) -> float:
+        self.set_font(FONT, style, size)
+        return self.multi_cell(width, _line(size), text, align=Align.L, dry_run=True, output="HEIGHT")
+
+    def _fits(self, height: float) -> bool:
+        at_top = self.get_y() <= MARGIN_MM + 3
+        return at_top or self.get_y() + height <= self.page_break_trigger
+
+    def _rule(self, y: float, colour: tuple[int, int, int] = SAND, width: float = 0.35) -> None:
+        self.set_draw_color(*colour)
+        self.set_line_width(width)
+        self.line(self.l_margin, y, self.w - self.r_margin, y)
+
+
+def _rasterise_svg(path: Path, width_mm: float) -> io.BytesIO:
+    """A PNG of an SVG at 300 dpi, in memory (the fallback for an SVG fpdf2 cannot draw)."""
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+
+    side = max(64, round(width_mm / 25.4 * 300))
+    surface = pygame.image.load_sized_svg(str(path), (side, side))
+    buffer = io.BytesIO()
+    pygame.image.save(surface, buffer, "png")
+    buffer.seek(0)
+    return buffer

@@ -396,7 +396,7 @@ def test_only_the_watchdog_uses_sockets():
     users = sorted(path.name for path in KIOSK.rglob("*.py") if "socket" in imported_modules(path))
     assert users == ["watchdog.py"]
     # ...and only a UNIX datagram socket, to systemd's notify socket.
-    calls = re.findall(r"socket\.socket\(([^)]*)\)", (KIOSK / "watchdog.py").read_text(encoding="utf-8"))
+    calls = re.findall(r"socket\.socket\(([^)]*)\)", (KIOSK / "runtime" / "watchdog.py").read_text(encoding="utf-8"))
     assert calls and all("AF_UNIX" in call for call in calls), calls
 
 

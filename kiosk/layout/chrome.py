@@ -95,6 +95,18 @@ def top_bar(
     )
     pill_w = seg_w * len(languages)
     bottom = y + h
+    pill: Box | None = None
+    if languages:
+        if right - pill_w - (text_size_w + gap if touch else 0) >= left:
+            pill = Box(right - pill_w, y, pill_w, h)
+            right = pill.x - gap
+        else:
+            # A second row, right-aligned under the first; narrower segments if need be.
+            seg_w = max(m.target_px, min(seg_w, (m.width - 2 * m.margin_x) // len(languages)))
+            pill_w = seg_w * len(languages)
+            pill = Box(m.width - m.margin_x - pill_w, y + h + gap // 2, pill_w, h)
+            bottom = pill.bottom
+        items += _language_pill(deck, view, pill, seg_w, size, border, measure, hotspots)
     if touch:
         box = Box(right - text_size_w, y, text_size_w, h)
         items.append(
@@ -124,17 +136,6 @@ def top_bar(
         )
         hotspots.append(Hotspot("text:larger", box))
         right = box.x - gap
-    if languages:
-        if right - pill_w >= left:
-            pill = Box(right - pill_w, y, pill_w, h)
-            right = pill.x - gap
-        else:
-            # A second row, right-aligned under the first; narrower segments if need be.
-            seg_w = max(m.target_px, min(seg_w, (m.width - 2 * m.margin_x) // len(languages)))
-            pill_w = seg_w * len(languages)
-            pill = Box(m.width - m.margin_x - pill_w, y + h + gap // 2, pill_w, h)
-            bottom = pill.bottom
-        items += _language_pill(deck, view, pill, seg_w, size, border, measure, hotspots)
     if not (back and touch):
         name_size = m.chrome_px(DECK_NAME) if touch else m.chrome_px(DECK_NAME / LOBBY_SCALE * 1.15)
         name = deck.title.get(view.language)

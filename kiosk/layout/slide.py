@@ -1,10 +1,10 @@
 """A slide screen: title, summary and the topic cards beside (or under) its picture.
 
 What does not fit adapts, in this order, and never slides under the chrome: text shrinks to its
-floor; the cards take two columns; (landscape) the column widens and the picture gets smaller;
-then, on a touch screen, the column scrolls (cards and their hotspots with it) under a visible
-"more below" cue. A lobby screen, which nobody can scroll, gives up its picture before it reports
-an overflow. A slide without a picture gives its text the full width.
+floor; the cards take two columns; (landscape) the column widens and the picture gets smaller,
+then gives way to the text; then, on a touch screen, the column scrolls (cards and their hotspots
+with it) under a visible "more below" cue. A lobby screen, which nobody can scroll, reports what
+still does not fit. A slide without a picture gives its text the full width.
 """
 
 from __future__ import annotations
@@ -96,19 +96,25 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
         return ScreenLayout(
             layout.width, layout.height, layout.items, layout.hotspots, overflow=(*layout.overflow, report)
         )
-    # Touch: the column scrolls. Of the ways tried, the one with the least to scroll.
-    plan, done = min(tried, key=lambda pair: pair[1].bottom - pair[0].column.y)
+    # Touch: the column scrolls, as one list of cards (easier to follow than a scrolling grid), in
+    # the way that overflows least. In portrait the picture on top scrolls with it.
+    lists = [pair for pair in tried if pair[0].columns == 1] or tried
+    plan, done = min(lists, key=lambda pair: pair[1].bottom - pair[0].limit)
     cue, cue_top = scroll_cue(deck, view, m, measure, plan.column, plan.limit)
+    frame = _frame(image, plan)
+    scrolls_picture = m.portrait and plan.frame is not None
+    top = plan.frame.y if (scrolls_picture and plan.frame is not None) else plan.column.y
     viewport_bottom = cue_top - round(m.height * 0.01)
-    viewport = Box(plan.column.x, plan.column.y, plan.column.w, viewport_bottom - plan.column.y)
-    fixed = items + qr_items + bottom_items + cue + _frame(image, plan)
+    viewport = Box(plan.column.x, top, plan.column.w, viewport_bottom - top)
+    fixed = items + qr_items + bottom_items + cue + ([] if scrolls_picture else frame)
+    moving = (frame if scrolls_picture else []) + done.flow.items + done.cards
     content_h = done.bottom - viewport.y + round(m.height * 0.01)
     return ScreenLayout(
         m.width,
         m.height,
         tuple(fixed),
         tuple(hotspots),
-        scroll_items=tuple(done.flow.items + done.cards),
+        scroll_items=tuple(moving),
         viewport=viewport,
         content_height_px=max(content_h, viewport.h),
         overflow=tuple(done.flow.overflow),
@@ -177,13 +183,13 @@ def _plans(
             plans.append(_Plan(column=column, frame=frame, columns=1, limit=limit))
             if many and column_fits_two(column.w):
                 plans.append(_Plan(column=column, frame=frame, columns=2, limit=limit))
-    # No picture (or, last, a lobby slide that needs the room): the text takes the full width.
+    # No picture, or (last, before scrolling) a slide that needs the room: the text takes the
+    # full width, since the words matter more to a patient than the picture.
     column = Box(m.margin_x, top, full_w, 0)
     limit = (qr_top if column.right > qr_left else bottom_top) - gap
-    if not image or m.mode is Mode.LOBBY:
-        plans.append(_Plan(column=column, frame=None, columns=1, limit=limit))
-        if many and column_fits_two(full_w):
-            plans.append(_Plan(column=column, frame=None, columns=2, limit=limit))
+    plans.append(_Plan(column=column, frame=None, columns=1, limit=limit))
+    if many and column_fits_two(full_w):
+        plans.append(_Plan(column=column, frame=None, columns=2, limit=limit))
     return plans
 
 

@@ -207,13 +207,34 @@ def test_a_slide_without_a_picture_gives_its_text_the_full_width(deck, measure):
 
 
 def test_pictures_of_any_shape_sit_inside_one_frame(deck, measure, tmp_path):
-    hard = hard_deck(deck, tmp_path)
-    for index in (1, 2):  # the 4:1 and the 1:4 picture
+    for image in (_svg(tmp_path / "wide.svg", 400, 100), _svg(tmp_path / "tall.svg", 100, 400)):
+        shaped = replace(deck, slides=(replace(deck.slides[0], image=image), *deck.slides[1:]))
         for width, height in ((1920, 1080), (1080, 1920), (800, 480)):
-            layout = arrange(hard, View(index, None, "de"), width, height, Mode.TOUCH, measure)
+            layout = arrange(shaped, View(0, None, "en"), width, height, Mode.TOUCH, measure)
             frame = next(i for i in layout.items if isinstance(i, Shape) and i.role == "picture-frame")
             picture = next(i for i in layout.items if isinstance(i, Picture))
             assert picture.box.inside(frame.box) and picture.box != frame.box
+
+
+def test_a_wide_picture_is_drawn_whole_inside_its_frame(deck, tmp_path):
+    """Painted, a 4:1 picture is letterboxed: its colour fills a band, the frame's sand shows
+    above and below it, and nothing of it lands outside the frame."""
+    from kiosk.core.theme import THEMES
+    from kiosk.render.painter import Painter, Pictures
+
+    pygame.display.init()
+    image = _svg(tmp_path / "wide.svg", 400, 100)
+    shaped = replace(deck, slides=(replace(deck.slides[0], image=image), *deck.slides[1:]))
+    fonts = Fonts()
+    layout = arrange(shaped, View(0, None, "en"), 1920, 1080, Mode.TOUCH, fonts.measure)
+    base, _ = Painter(fonts, Pictures()).paint(layout, THEMES["warm"])
+    frame = next(i for i in layout.items if isinstance(i, Shape) and i.role == "picture-frame").box
+    cx, cy = frame.x + frame.w // 2, frame.y + frame.h // 2
+    rose, sand = THEMES["warm"].rgb("rose"), THEMES["warm"].rgb("sand")
+    assert tuple(base.get_at((cx, cy)))[:3] == rose
+    assert tuple(base.get_at((cx, frame.y + frame.h // 8)))[:3] == sand
+    assert tuple(base.get_at((cx, frame.bottom - frame.h // 8)))[:3] == sand
+    assert tuple(base.get_at((frame.x - 3, cy)))[:3] == THEMES["warm"].rgb("background")
 
 
 def test_chrome_at_800x480_is_readable_and_tappable(deck, measure):

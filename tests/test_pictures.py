@@ -138,8 +138,10 @@ def test_a_broken_image_shows_the_plain_backdrop_not_a_crash(deck, tmp_path):
     broken.write_text("<svg this is not really")
     slide = replace(deck.slides[0], image=Image(broken, "svg"))
     frame, stage = render(replace(deck, slides=(slide,) + deck.slides[1:]), View(0, None, "en"), (1280, 720))
-    circle = next(i for i in stage.layout(View(0, None, "en")).items if getattr(i, "kind", "") == "circle")
-    centre = (circle.box.x + circle.box.w // 2, circle.box.y + circle.box.h // 2)
+    frame_box = next(
+        i for i in stage.layout(View(0, None, "en")).items if getattr(i, "role", "") == "picture-frame"
+    )
+    centre = (frame_box.box.x + frame_box.box.w // 2, frame_box.box.y + frame_box.box.h // 2)
     assert frame.get_at(centre)[:3] == THEMES["warm"].rgb("sand")
 
 

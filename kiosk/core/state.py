@@ -147,8 +147,7 @@ def step(state: State, intent: Intent, now: float) -> State:
             backwards=intent.direction < 0,
         )
     if isinstance(intent, Scroll):
-        if state.detail is None:
-            return touched
+        # A detail scrolls, and so does a slide whose topic cards do not fit (limit 0 otherwise).
         scroll = min(max(0.0, state.scroll_px - intent.dy_px), max(0.0, intent.limit_px))
         return replace(touched, scroll_px=scroll)
     return state

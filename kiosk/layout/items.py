@@ -117,6 +117,9 @@ class ScreenLayout:
     viewport: Box | None = None
     content_height_px: int = 0
     overflow: tuple[str, ...] = ()  # text that does not fit even at the floor size
+    # Hotspots that scroll with `scroll_items` (content coordinates, like them): a slide whose
+    # topic cards do not fit scrolls them, and a tap must find the card under the finger.
+    scroll_hotspots: tuple[Hotspot, ...] = ()
 
     @property
     def scroll_limit_px(self) -> int:
@@ -124,8 +127,32 @@ class ScreenLayout:
             return 0
         return max(0, self.content_height_px - self.viewport.h)
 
-    def hit(self, x: float, y: float) -> str | None:
+    def scroll_offset(self, scroll_px: float) -> int:
+        """How far the content is scrolled, as drawn: `scroll_px` held within the limit."""
+        return round(min(max(0.0, scroll_px), self.scroll_limit_px))
+
+    def hit(self, x: float, y: float, scroll_px: float = 0.0) -> str | None:
         for hotspot in self.hotspots:
             if hotspot.box.contains(x, y):
                 return hotspot.action
+        if self.viewport is not None and self.viewport.contains(x, y):
+            offset = self.scroll_offset(scroll_px)
+            for hotspot in self.scroll_hotspots:
+                if hotspot.box.contains(x, y + offset):
+                    return hotspot.action
         return None
+
+    def hotspot_boxes(self, action: str, scroll_px: float = 0.0) -> list[Box]:
+        """Where the hotspots for `action` are on screen now (a scrolled one cut to its viewport)."""
+        boxes = [hotspot.box for hotspot in self.hotspots if hotspot.action == action]
+        if self.viewport is not None:
+            offset = self.scroll_offset(scroll_px)
+            view = self.viewport
+            for hotspot in self.scroll_hotspots:
+                if hotspot.action != action:
+                    continue
+                box = hotspot.box
+                top, bottom = max(view.y, box.y - offset), min(view.bottom, box.bottom - offset)
+                if bottom > top:
+                    boxes.append(Box(box.x, top, box.w, bottom - top))
+        return boxes

@@ -130,8 +130,7 @@ class Pictures:
                     raise ValueError(
                         f"{header[0]}x{header[1]} pixels is more than {MAX_PNG_PIXELS:,} to decode"
                     )
-            decoded = self._decode(image, size)
-            surface = decoded if image.kind == "svg" else _cover_circle(decoded, size)
+            surface = _contain(self._decode(image, size), size)
             return surface.convert_alpha() if pygame.display.get_surface() else surface
         except (pygame.error, OSError, ValueError, MemoryError) as exc:
             if image.path not in self._failed:
@@ -168,20 +167,20 @@ class Pictures:
         return outcome[0]
 
 
-def _cover_circle(picture: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
-    """A photo scaled to cover the circle and cut round, so it sits like the illustrations."""
+def _contain(picture: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
+    """A picture scaled to fit inside `size` with its aspect kept (letterboxed, never cropped).
+
+    SVGs are already rendered at their contained size (load_sized_svg keeps the aspect); a PNG is
+    scaled here, so both kinds look the same in their frame."""
     w, h = picture.get_size()
-    scale = max(size[0] / w, size[1] / h)
-    scaled = pygame.transform.smoothscale(
-        picture.convert_alpha() if pygame.display.get_surface() else picture,
-        (max(1, round(w * scale)), max(1, round(h * scale))),
-    )
-    out = pygame.Surface(size, pygame.SRCALPHA)
-    out.blit(scaled, ((size[0] - scaled.get_width()) // 2, (size[1] - scaled.get_height()) // 2))
-    mask = pygame.Surface(size, pygame.SRCALPHA)
-    pygame.draw.circle(mask, (255, 255, 255, 255), (size[0] // 2, size[1] // 2), min(size) // 2)
-    out.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
-    return out
+    if w <= 0 or h <= 0:
+        raise ValueError("the picture is empty")
+    scale = min(size[0] / w, size[1] / h)
+    target = (max(1, min(size[0], round(w * scale))), max(1, min(size[1], round(h * scale))))
+    if target == (w, h):
+        return picture
+    source = picture.convert_alpha() if pygame.display.get_surface() else picture
+    return pygame.transform.smoothscale(source, target)
 
 
 class Painter:
@@ -220,7 +219,13 @@ class Painter:
             box = item.box
             picture = self.pictures.get(item.image, (box.w, box.h))
             if picture is not None:
-                surface.blit(picture, (box.x + dx, box.y + dy))
+                # Centred in its box and clipped to it: a picture never spills out of its frame.
+                x = box.x + dx + (box.w - picture.get_width()) // 2
+                y = box.y + dy + (box.h - picture.get_height()) // 2
+                clip = surface.get_clip()
+                surface.set_clip(_rect(box, dx, dy).clip(clip))
+                surface.blit(picture, (x, y))
+                surface.set_clip(clip)
 
 
 def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:

@@ -154,7 +154,11 @@ class Kiosk:
             return
         layout = self.stage.layout_for(self.state, self.admin_info())
         if isinstance(intent, Activate | Tap) and self.state.admin is not None:
-            action = intent.action if isinstance(intent, Activate) else layout.hit(intent.x, intent.y)
+            action = (
+                intent.action
+                if isinstance(intent, Activate)
+                else layout.hit(intent.x, intent.y, self.state.scroll_px)
+            )
             if action == "admin:reload":
                 self.reload_now()
             elif action == "admin:exit":
@@ -163,9 +167,13 @@ class Kiosk:
         if isinstance(intent, PointerDown):
             # A finger that lands on a dark screen wakes it; its lift must not press what appears.
             self._waking_touch = self.state.dark
-            intent = Press(None if self.state.dark else layout.hit(intent.x, intent.y))
+            intent = Press(None if self.state.dark else layout.hit(intent.x, intent.y, self.state.scroll_px))
         elif isinstance(intent, Tap):
-            action = None if (self.state.dark or self._waking_touch) else layout.hit(intent.x, intent.y)
+            action = (
+                None
+                if (self.state.dark or self._waking_touch)
+                else layout.hit(intent.x, intent.y, self.state.scroll_px)
+            )
             self._waking_touch = False
             # A tap on nothing still counts as a visitor being there (it delays the reset).
             intent = Press(None) if action is None else Activate(action)

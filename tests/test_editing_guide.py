@@ -144,10 +144,15 @@ def workspace(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the real deck, checked as on the guide's "today" (its review dates are relative to it)."""
     shutil.copytree(SLIDES, tmp_path / "slides")
     import kiosk.cli
-    import kiosk.tools.scaffold
+    import kiosk.layout.validation
 
+    # Every command checks through kiosk.layout.validation (the one pipeline) or kiosk.cli.
     monkeypatch.setattr(kiosk.cli, "check_deck", partial(check_deck, today=TODAY))
-    monkeypatch.setattr(kiosk.tools.scaffold, "check_deck", partial(check_deck, today=TODAY))
+    monkeypatch.setattr(
+        kiosk.layout.validation,
+        "check_deck",
+        lambda folder, *, assets, today=None: check_deck(folder, assets=assets, today=today or TODAY),
+    )
     return tmp_path
 
 

@@ -13,6 +13,7 @@ import logging
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.content.deck import Deck
@@ -25,7 +26,7 @@ _DECK_HELP = "the deck folder (default: ./slides if there is one, else the bundl
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own exits 2 too; keep its usage line
+    def error(self, message: str) -> NoReturn:  # argparse's own exits 2 too; keep its usage line
         self.print_usage(sys.stderr)
         self.exit(2, f"kiosk: {message}\n")
 
@@ -358,7 +359,8 @@ def export(args: argparse.Namespace) -> int:
         export_staff(deck, args.out, args.size)
     overflow = [line for screen in manifest["screens"] for line in screen["overflow"]]
     print(
-        f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, {manifest['language']}, {args.mode})"
+        f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, "
+        f"{manifest['language']}, {args.mode})"
     )
     for line in overflow:
         print(f"warning: does not fit: {line}", file=sys.stderr)
@@ -379,13 +381,15 @@ def validate(deck: Path, assets: Path) -> int:
         print(problem.format(relative_to=here), file=sys.stderr if problem in report.errors else sys.stdout)
     if report.errors:
         print(
-            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s): the kiosk will not show this deck until the errors are fixed.",
+            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s): the kiosk will not show "
+            "this deck until the errors are fixed.",
             file=sys.stderr,
         )
         return 1
     assert report.deck is not None
     print(
-        f"OK: {len(report.deck.slides)} slides, {sum(len(s.details) for s in report.deck.slides)} details, languages {', '.join(report.deck.languages)}; {len(report.warnings)} warning(s)."
+        f"OK: {len(report.deck.slides)} slides, {sum(len(s.details) for s in report.deck.slides)} "
+        f"details, languages {', '.join(report.deck.languages)}; {len(report.warnings)} warning(s)."
     )
     return 0
 
@@ -439,7 +443,7 @@ def stats_command(args: argparse.Namespace) -> int:
     for table in (rows, days):
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         for row in table:
-            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         print()
     if summary.language_switches:
         print("language switches: " + ", ".join(f"{code} {n}" for code, n in summary.language_switches))

@@ -159,11 +159,13 @@ def check_id(slide_id: str) -> None:
             else ", like `first-visit`"
         )
         raise ScaffoldError(
-            f"`{slide_id}` is not a valid slide id; use lowercase letters, digits and dashes ({MAX_ID_CHARS} characters at most){like}"
+            f"`{slide_id}` is not a valid slide id; use lowercase letters, digits and dashes "
+            f"({MAX_ID_CHARS} characters at most){like}"
         )
     if slide_id == Path(DECK_FILE).stem:
         raise ScaffoldError(
-            f"`{slide_id}` cannot be a slide id: the file {slide_id}.yaml would be {DECK_FILE}; choose another id"
+            f"`{slide_id}` cannot be a slide id: the file {slide_id}.yaml would be {DECK_FILE}; choose "
+            "another id"
         )
 
 
@@ -177,7 +179,8 @@ def insert_slide_id(text: str, slide_id: str, after: str | None = None, *, file:
         document = parse(file, text)
     except DocumentError as exc:
         raise ScaffoldError(
-            f"{DECK_FILE} has an error, so it cannot be changed safely: {exc.problems[0].format()}; fix it first (`kiosk validate`)",
+            f"{DECK_FILE} has an error, so it cannot be changed safely: {exc.problems[0].format()}; fix "
+            "it first (`kiosk validate`)",
             usage=False,
         ) from None
     data = document.data if isinstance(document.data, dict) else {}
@@ -333,7 +336,8 @@ def new_slide_command(
         return 2 if exc.usage else 1
     except OSError as exc:
         print(
-            f"kiosk: the new slide could not be written ({exc.strerror or exc}); check that you may write to {deck_folder}",
+            f"kiosk: the new slide could not be written ({exc.strerror or exc}); check that you may write "
+            f"to {deck_folder}",
             file=sys.stderr,
         )
         return 1
@@ -341,7 +345,8 @@ def new_slide_command(
     shown = _relative(path, here)
     where = f"after `{after}`" if after else "at the end"
     print(
-        f"created {shown}, and added `{slide_id}` to the slide order in {_relative(Path(deck_folder) / DECK_FILE, here)} ({where})"
+        f"created {shown}, and added `{slide_id}` to the slide order in "
+        f"{_relative(Path(deck_folder) / DECK_FILE, here)} ({where})"
     )
     from kiosk.layout.validation import full_report
     from kiosk.render.painter import Fonts
@@ -356,12 +361,14 @@ def new_slide_command(
             if problem not in mine:
                 print(problem.format(relative_to=here), file=sys.stderr)
         print(
-            f"the deck has {len(errors)} error(s), so the kiosk will not show it until they are fixed (`kiosk validate {deck_folder}`)",
+            f"the deck has {len(errors)} error(s), so the kiosk will not show it until they are fixed "
+            f"(`kiosk validate {deck_folder}`)",
             file=sys.stderr,
         )
         return 1
     print(
-        f"OK: the deck validates. Write the new slide's text in {shown}, and watch it with `kiosk preview {deck_folder}`."
+        f"OK: the deck validates. Write the new slide's text in {shown}, and watch it with `kiosk preview "
+        f"{deck_folder}`."
     )
     return 0
 

@@ -197,12 +197,14 @@ class Preview:
             fw, fh = self.frame.get_size()
             scale = min(area.w / fw, area.h / fh)
             size = (max(1, round(fw * scale)), max(1, round(fh * scale)))
-            if self._scaled is None or self._scaled.get_size() != size:
-                self._scaled = (
+            scaled = self._scaled
+            if scaled is None or scaled.get_size() != size:
+                scaled = (
                     pygame.transform.smoothscale(self.frame, size) if size != (fw, fh) else self.frame.copy()
                 )
-            self.screen_rect = self._scaled.get_rect(center=(area.w // 2, area.h // 2))
-            surface.blit(self._scaled, self.screen_rect)
+                self._scaled = scaled
+            self.screen_rect = scaled.get_rect(center=(area.w // 2, area.h // 2))
+            surface.blit(scaled, self.screen_rect)
         else:
             self.screen_rect = pygame.Rect(area.x, area.y, area.w, area.h)
         problems = [*session.errors] + (
@@ -412,10 +414,16 @@ def run_preview(
                     preview.session.close()
                 elif event.type == pygame.KEYDOWN:
                     preview.key(event.key)
-                elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-                    preview.resize(pygame.display.get_surface())
-                elif event.type in (pygame.WINDOWEXPOSED, pygame.WINDOWRESTORED, pygame.WINDOWSHOWN):
-                    preview.resize(pygame.display.get_surface())
+                elif event.type in (
+                    pygame.VIDEORESIZE,
+                    pygame.WINDOWSIZECHANGED,
+                    pygame.WINDOWEXPOSED,
+                    pygame.WINDOWRESTORED,
+                    pygame.WINDOWSHOWN,
+                ):
+                    resized = pygame.display.get_surface()
+                    if resized is not None:
+                        preview.resize(resized)  # and so drawn again in full
             if preview.tick():
                 pygame.display.flip()
             clock.tick(30)

@@ -1011,7 +1011,14 @@ def test_problem_format():
 @pytest.fixture
 def pinned_today(monkeypatch):
     """`kiosk validate` checks review dates against today; pin it so these tests do not age."""
+    import kiosk.layout.validation
+
     monkeypatch.setattr(kiosk.cli, "check_deck", partial(check_deck, today=TODAY))
+    monkeypatch.setattr(
+        kiosk.layout.validation,
+        "check_deck",
+        lambda folder, *, assets, today=None: check_deck(folder, assets=assets, today=today or TODAY),
+    )
 
 
 def test_cli_real_deck_exits_0_with_only_review_warnings(capsys, pinned_today):

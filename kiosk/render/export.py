@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.content.deck import Deck
-from kiosk.core.program import Mode, View, build_program
-from kiosk.core.state import initial_state
+from kiosk.core.program import Mode, Program, View, build_program
+from kiosk.core.state import State, initial_state
 from kiosk.core.theme import THEMES
 from kiosk.layout.invariant import elements, scroll_elements, violations
 from kiosk.layout.items import Hotspot, ScreenLayout
@@ -29,6 +29,17 @@ def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
         for detail in slide.details:
             views.append((f"{number:02d}-{slide.id}--{detail.id}.png", View(number - 1, detail.id, language)))
     return views
+
+
+def view_state(program: Program, view: View, *, large_text: bool = False) -> State:
+    """The kiosk's state while it shows `view` (export and the preview draw from it)."""
+    index = next(
+        i
+        for i, entry in enumerate(program.entries)
+        if entry.slide == view.slide and entry.language in (None, view.language)
+    )
+    start = initial_state(program, 0.0, view.language)
+    return replace(start, index=index, detail=view.detail, large_text=large_text)
 
 
 def export(
@@ -54,14 +65,8 @@ def export(
     frame = pygame.Surface(size).convert()
     out.mkdir(parents=True, exist_ok=True)
     screens = []
-    start = initial_state(program, 0.0, language)
     for name, view in screen_views(deck, language):
-        index = next(
-            i
-            for i, entry in enumerate(program.entries)
-            if entry.slide == view.slide and (entry.language in (None, language))
-        )
-        state = replace(start, index=index, detail=view.detail, large_text=large_text)
+        state = view_state(program, view, large_text=large_text)
         stage.compose(state, 0.0, frame)
         pygame.image.save(frame, str(out / name))
         layout = stage.layout(state.view)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
 
 import pygame
@@ -17,7 +18,7 @@ import pygame
 from kiosk.content.deck import Image
 from kiosk.content.imagefile import MAX_PNG_PIXELS, png_file_size
 from kiosk.core.theme import Theme
-from kiosk.layout.items import Box, Picture, Qr, ScreenLayout, Shape, TextLine
+from kiosk.layout.items import Box, Item, Picture, Qr, ScreenLayout, Shape, TextLine
 from kiosk.resources import FONTS_DIR
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,13 @@ class Painter:
             for item in layout.scroll_items:
                 self._item(strip, item, theme, -viewport.x, -viewport.y)
         return base, strip
+
+    def draw(
+        self, surface: pygame.Surface, items: Iterable[Item], theme: Theme, *, dx: int = 0, dy: int = 0
+    ) -> None:
+        """Paint layout items onto a surface, shifted by (dx, dy) (the preview's panels, too)."""
+        for item in items:
+            self._item(surface, item, theme, dx, dy)
 
     def _item(self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int) -> None:
         if isinstance(item, TextLine):

@@ -24,7 +24,7 @@ import pygame
 
 from kiosk import __version__
 from kiosk.content.deck import Deck
-from kiosk.content.loader import DEFAULT_ASSETS, check_deck
+from kiosk.content.loader import DEFAULT_ASSETS
 from kiosk.core.admin import HOLD_S, in_corner
 from kiosk.core.intents import (
     Activate,
@@ -49,7 +49,7 @@ from kiosk.core.theme import THEMES
 from kiosk.layout.staff import AdminInfo
 from kiosk.render.stage import Stage
 from kiosk.runtime.input import InputReader
-from kiosk.runtime.reload import Reloader
+from kiosk.runtime.reload import Reloader, content_loader
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
 from kiosk.runtime.stats import Event, StatsStore
 from kiosk.runtime.waiter import Waiter, use_mmap_for_large_buffers
@@ -537,7 +537,7 @@ def run(
     display = open_display(settings)
     folder = deck_folder or deck.folder
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-reload")
-    reloader = Reloader(folder, lambda path: check_deck(path, assets=assets), current=deck, executor=executor)
+    reloader = Reloader(folder, content_loader(assets), current=deck, executor=executor)
     stats = _open_stats(settings)
     kiosk = Kiosk(deck, settings, display, reloader=reloader, stats=stats)
 

@@ -20,11 +20,11 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
 from kiosk.content.deck import Bullets, Deck, Detail, Image, Paragraph, QrCode, Slide
-from kiosk.content.loader import DEFAULT_ASSETS
+from kiosk.resources import FONTS_DIR
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = DEFAULT_ASSETS / "fonts"
+FONT_DIR = FONTS_DIR
 FONT = "Atkinson"
 PAPERS = {"a4": "A4", "letter": "Letter"}
 
@@ -116,23 +116,11 @@ def write_handout(deck: Deck, out: Path, *, language: str | None = None, paper: 
     return info
 
 
-def handout_command(args) -> int:
-    """`kiosk handout --out FILE.pdf [--lang es] [--paper a4|letter] [--deck DIR]`."""
+def handout_command(args, deck: Deck) -> int:
+    """`kiosk handout --out FILE.pdf [--lang es] [--paper a4|letter] [--deck DIR]`, for a deck that
+    loaded (the command line loads it and reports its errors)."""
     import sys
 
-    from kiosk.content.loader import check_deck
-
-    report = check_deck(args.deck, assets=DEFAULT_ASSETS)
-    here = Path.cwd()
-    for problem in report.errors:
-        print(problem.format(relative_to=here), file=sys.stderr)
-    deck = report.deck
-    if deck is None:
-        print(
-            f"kiosk: the deck in {args.deck} has {len(report.errors)} error(s); run `kiosk validate {args.deck}` and fix them.",
-            file=sys.stderr,
-        )
-        return 1
     if args.lang and args.lang not in deck.languages:
         print(
             f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(deck.languages)})",

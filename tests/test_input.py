@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from kiosk.core.actions import Open
 from kiosk.core.intents import Drag, PointerDown, Quit, Swipe, Tap
 from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode
@@ -106,7 +107,7 @@ def test_rotated_screen_a_finger_on_a_card_opens_it_and_the_card_is_drawn_there(
     kiosk = Kiosk(deck, Settings(mode=Mode.TOUCH, rotation=rotation), display, clock=clock)
     kiosk.tick()
     layout = kiosk.stage.layout(kiosk.state.view)
-    card = next(h for h in layout.hotspots if h.action.startswith("open:"))
+    card = next(h for h in layout.hotspots if isinstance(h.action, Open))
     lx, ly = card.box.x + card.box.w * 0.3, card.box.y + card.box.h / 2
     px, py = kiosk.orientation.to_panel(lx, ly)
     # The pixels agree: the card's white face is on the panel where the finger lands.
@@ -114,7 +115,7 @@ def test_rotated_screen_a_finger_on_a_card_opens_it_and_the_card_is_drawn_there(
     for event in (finger(pygame.FINGERDOWN, px, py), finger(pygame.FINGERUP, px, py)):
         clock.now += 0.05
         kiosk.handle_event(event)
-    assert kiosk.state.view.detail == card.action.split(":", 1)[1]
+    assert kiosk.state.view.detail == card.action.detail
 
 
 def test_tap_outside_every_hotspot_does_nothing_but_counts_as_presence(deck, display):

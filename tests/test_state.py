@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.core.actions import Open, SetLanguage
 from kiosk.core.intents import Activate, Back, Press, Scroll, Swipe, Tick
 from kiosk.core.program import Mode, build_program, reading_time_s, visible_words
 from kiosk.core.state import PRESS_S, initial_state, step
@@ -56,7 +57,7 @@ def test_the_loop_wraps_around_after_the_last_slide(program):
 def test_given_a_slide_when_a_card_is_tapped_then_that_detail_opens(deck, program):
     state = initial_state(program, 0.0)
     detail_id = deck.slides[0].details[1].id
-    state = step(state, Activate(f"open:{detail_id}"), 1.0)
+    state = step(state, Activate(Open(detail=detail_id)), 1.0)
     assert state.view.detail == detail_id
     assert state.view.slide == 0
     assert state.last_input_at == 1.0
@@ -64,7 +65,7 @@ def test_given_a_slide_when_a_card_is_tapped_then_that_detail_opens(deck, progra
 
 def test_an_open_detail_stops_auto_advance_and_back_returns_to_the_same_slide(deck, program):
     state = initial_state(program, 0.0)
-    state = step(state, Activate(f"open:{deck.slides[0].details[0].id}"), 1.0)
+    state = step(state, Activate(Open(detail=deck.slides[0].details[0].id)), 1.0)
     state = run_until(state, 40.0, t=1.0)  # well past the slide's time, but within the idle timeout
     assert state.view.detail is not None and state.index == 0
     state = step(state, Back(), 41.0)
@@ -74,7 +75,7 @@ def test_an_open_detail_stops_auto_advance_and_back_returns_to_the_same_slide(de
 
 def test_unknown_detail_action_changes_nothing(program):
     state = initial_state(program, 0.0)
-    assert step(state, Activate("open:no-such-detail"), 1.0).view.detail is None
+    assert step(state, Activate(Open(detail="no-such-detail")), 1.0).view.detail is None
 
 
 def test_swipe_moves_and_pauses_the_loop(program):
@@ -94,9 +95,9 @@ def test_swipe_moves_and_pauses_the_loop(program):
 def test_idle_reset_restores_everything_a_visitor_changed(deck, program):
     state = initial_state(program, 0.0)
     state = step(state, Swipe(1), 1.0)
-    state = step(state, Activate("language:es"), 2.0)
+    state = step(state, Activate(SetLanguage(code="es")), 2.0)
     detail = deck.slides[1].details[0].id
-    state = step(state, Activate(f"open:{detail}"), 3.0)
+    state = step(state, Activate(Open(detail=detail)), 3.0)
     state = step(state, Scroll(-200, 500), 4.0)
     assert (state.language, state.view.detail, state.scroll_px, state.paused) == ("es", detail, 200, True)
     state = run_until(state, 4.0 + program.idle_timeout_s - 0.2, t=4.0)
@@ -110,7 +111,7 @@ def test_idle_reset_restores_everything_a_visitor_changed(deck, program):
 
 def test_idle_timeout_override(deck):
     program = build_program(deck, Mode.TOUCH, idle_timeout_s=5)
-    state = step(initial_state(program, 0.0), Activate("language:es"), 0.0)
+    state = step(initial_state(program, 0.0), Activate(SetLanguage(code="es")), 0.0)
     assert run_until(state, 4.9).language == "es"
     assert run_until(state, 5.1).language == "en"
 
@@ -121,19 +122,19 @@ def test_a_tap_during_a_transition_acts_on_the_incoming_slide(deck, program):
     assert state.transition is not None
     mid = program.durations_s[0] + 0.2
     detail = deck.slides[1].details[0].id
-    state = step(state, Activate(f"open:{detail}"), mid)
+    state = step(state, Activate(Open(detail=detail)), mid)
     assert state.view.slide == 1 and state.view.detail == detail
 
 
 def test_pressed_state_lasts_about_150_ms(program):
-    state = step(initial_state(program, 0.0), Press("open:x"), 1.0)
+    state = step(initial_state(program, 0.0), Press(Open(detail="x")), 1.0)
     assert state.moving(1.0 + PRESS_S / 2)
     state = step(state, Tick(), 1.0 + PRESS_S + 0.01)
     assert state.pressed is None
 
 
 def test_scroll_is_clamped_to_the_content(deck, program):
-    state = step(initial_state(program, 0.0), Activate(f"open:{deck.slides[0].details[0].id}"), 0.0)
+    state = step(initial_state(program, 0.0), Activate(Open(detail=deck.slides[0].details[0].id)), 0.0)
     assert step(state, Scroll(-10_000, 300), 1.0).scroll_px == 300
     assert step(state, Scroll(10_000, 300), 1.0).scroll_px == 0
 
@@ -146,14 +147,14 @@ def test_lobby_mode_ignores_touches_and_plays_details_in_every_language(deck):
     assert program.entries[1].detail == deck.slides[0].details[0].id
     assert {e.language for e in program.entries} == set(deck.languages)
     state = initial_state(program, 0.0)
-    assert step(state, Activate("language:es"), 1.0) == state
+    assert step(state, Activate(SetLanguage(code="es")), 1.0) == state
     assert step(state, Swipe(1), 1.0) == state
 
 
 def test_sleeping_loop_knows_its_next_deadline(program):
     state = initial_state(program, 0.0)
     assert state.next_deadline(0.0) == pytest.approx(program.durations_s[0])
-    state = step(state, Activate("language:es"), 1.0)
+    state = step(state, Activate(SetLanguage(code="es")), 1.0)
     state = step(state, Tick(), 2.0)  # fade over
     assert state.next_deadline(2.0) == pytest.approx(
         min(program.durations_s[0], 1.0 + program.idle_timeout_s)

@@ -170,7 +170,7 @@ def test_opening_hours_put_the_screen_to_sleep_and_a_tap_wakes_it(deck_dir, disp
     assert calls == ["display off"]
     assert kiosk.sleep_s() == 1.0  # sleeping between checks, not spinning
     # A visitor touches the dark screen: it wakes, and that first touch opens nothing.
-    card = next(h for h in kiosk.stage.layout(kiosk.state.view).hotspots if h.action.startswith("open:"))
+    card = next(h for h in kiosk.stage.layout(kiosk.state.view).hotspots if str(h.action).startswith("open:"))
     x, y = card.box.x + 5, card.box.y + 5
     for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
         kiosk.handle_event(pygame.event.Event(kind, pos=(x, y), button=1, touch=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.content.deck import Deck, Image, QrCode
 from kiosk.content.labels import label
+from kiosk.core.actions import GoBack, SetLanguage, ToggleLargeText
 from kiosk.core.program import Mode, View
 from kiosk.layout.items import Box, Hotspot, Item, Measure, Picture, Qr, Shape, TextLine
 from kiosk.layout.metrics import DECK_NAME, HINT, LOBBY_SCALE, QR_QUIET, SMALL, Metrics
@@ -32,7 +33,7 @@ def top_bar(
         )
         text_x = box.x + pad + chevron + round(size * 0.45)
         items.append(TextLine(text, Box(text_x, y, text_w, h), size, True, "on_teal", text_w))
-        hotspots.append(Hotspot("back", box))
+        hotspots.append(Hotspot(GoBack(), box))
         left = box.right + round(h * 0.4)
     if touch and len(deck.languages) > 1:
         size = round(h * 0.34)
@@ -60,7 +61,7 @@ def top_bar(
                     text_w,
                 )
             )
-            hotspots.append(Hotspot(f"language:{code}", seg))
+            hotspots.append(Hotspot(SetLanguage(code=code), seg))
         right = pill.x - round(h * 0.4)
     if touch:
         size = round(h * 0.36)
@@ -93,7 +94,7 @@ def top_bar(
                 text_w,
             )
         )
-        hotspots.append(Hotspot("text:larger", box))
+        hotspots.append(Hotspot(ToggleLargeText(), box))
         right = box.x - round(h * 0.3)
     if not (back and touch):
         size = m.px(DECK_NAME) if m.mode is Mode.TOUCH else m.px(DECK_NAME / LOBBY_SCALE * 1.15)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.content.deck import Image, QrCode
+from kiosk.core.actions import Action
 
 Measure = Callable[[str, int, bool], int]  # (text, size_px, bold) -> width in px
 
@@ -102,7 +103,9 @@ Item = Shape | TextLine | Picture | Qr
 
 @dataclass(frozen=True)
 class Hotspot:
-    action: str
+    """Where a tap does `action`; `str(action)` names it in manifests and messages."""
+
+    action: Action
     box: Box
 
 
@@ -124,7 +127,9 @@ class ScreenLayout:
             return 0
         return max(0, self.content_height_px - self.viewport.h)
 
-    def hit(self, x: float, y: float) -> str | None:
+    def hit(self, x: float, y: float) -> Action | None:
+        """The action of the first hotspot under (x, y). Hotspots never scroll: what scrolls in
+        `viewport` is reading matter, and the fixed hotspots lie outside it."""
         for hotspot in self.hotspots:
             if hotspot.box.contains(x, y):
                 return hotspot.action

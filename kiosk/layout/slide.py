@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.content.deck import Deck, Slide
+from kiosk.core.actions import Open
 from kiosk.core.program import Mode, View
 from kiosk.layout.chrome import bottom_row, illustration, qr_block, top_bar
 from kiosk.layout.items import (
@@ -106,7 +107,7 @@ def _slide_column(
         for detail in slide.details:
             card_items, box = _card(detail.title.get(view.language), flow.y, column, m, measure, shrink, flow)
             cards += card_items
-            spots.append(Hotspot(f"open:{detail.id}", box))
+            spots.append(Hotspot(Open(detail=detail.id), box))
             flow.y = box.bottom + round(m.height * 0.022 if not m.portrait else m.height * 0.016)
     return flow, cards, spots
 

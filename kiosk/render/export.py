@@ -67,7 +67,7 @@ def export(
                 "slide": deck.slides[view.slide].id,
                 "detail": view.detail,
                 "hotspots": [
-                    {"action": h.action, "rect": [h.box.x, h.box.y, h.box.w, h.box.h]}
+                    {"action": str(h.action), "rect": [h.box.x, h.box.y, h.box.w, h.box.h]}
                     for h in layout.hotspots
                 ],
                 "overflow": list(layout.overflow),

@@ -171,10 +171,8 @@ def step(state: State, intent: Intent, now: float) -> State:
     if isinstance(intent, AdminGesture):
         admin = open_admin(state.program.admin_pin_hash, state.program.admin_dev)
         return replace(state, admin=admin, last_input_at=now, pressed=None) if admin else state
-    if state.admin is not None:
-        return _admin_step(state, state.admin, intent, now)
-    if isinstance(intent, RawTouch):
-        return state
+    # A new deck and the schedule are taken even while the staff screen is open (its Reload
+    # button loads a deck); the app sends each only once.
     if isinstance(intent, NewDeck):
         pending = replace(state, pending=intent.program)
         return _adopt(pending, now) if state.dark else pending
@@ -185,6 +183,10 @@ def step(state: State, intent: Intent, now: float) -> State:
         if state.dark and not scheduled.dark:
             return replace(scheduled, shown_at=now)
         return scheduled
+    if state.admin is not None:
+        return _admin_step(state, state.admin, intent, now)
+    if isinstance(intent, RawTouch):
+        return state
     if not state.program.touch:
         return state  # a lobby screen ignores touches: nothing a passer-by does changes it
     if state.dark:

@@ -132,7 +132,7 @@ def settings_for(
             idle_timeout_s=local.idle_timeout_s,
             rotation=local.rotation if local.rotation is not None else settings.rotation,
             theme=local.theme or settings.theme,
-            opening_hours=OpeningHours.parse(dict(local.opening_hours))
+            opening_hours=OpeningHours.parse({str(day): hours for day, hours in local.opening_hours.items()})
             if local.opening_hours is not None
             else None,
             on_sleep=local.on_sleep,

@@ -27,7 +27,7 @@ from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS, check_deck
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
-from kiosk.core.program import Program, build_program
+from kiosk.core.program import Program
 from kiosk.core.schedule import hides_expired, schedule_at
 from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_state, step_with_effects
 from kiosk.core.theme import THEMES
@@ -93,22 +93,12 @@ class Kiosk:
         self._schedule: Schedule | None = None
         self._scheduled_at = float("-inf")
         self._errors_logged_at: dict[str, float] = {}
-        self._log_expired(deck)
+        log_expired(deck, self.settings, wall_clock().date())
         self._update_schedule(now, force=True)
 
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
-        settings = self.settings
-        reduced = settings.reduced_motion if settings.reduced_motion is not None else deck.reduced_motion
-        return build_program(
-            deck,
-            settings.mode,
-            idle_timeout_s=settings.idle_timeout_s,
-            version=self.versions,
-            reduced_motion=reduced,
-            admin_pin_hash=settings.admin_pin_hash,
-            admin_dev=settings.dev,
-        )
+        return self.settings.program(deck, version=self.versions)
 
     def _logical_surface(self) -> pygame.Surface:
         if self.orientation.rotation == 0:
@@ -181,17 +171,8 @@ class Kiosk:
         self.program = program
         self.status.loaded_at = self.wall_clock()
         self._step(NewDeck(program), now)
-        self._log_expired(deck)
+        log_expired(deck, self.settings, self.wall_clock().date())
         self._update_schedule(now, force=True)
-
-    def _log_expired(self, deck: Deck) -> None:
-        today = self.wall_clock().date()
-        hidden = " and is left out of the loop" if hides_expired(self.settings, deck) else ""
-        for slide in deck.slides:
-            if slide.review.overdue(today):
-                log.warning(
-                    "slide %s is past its review date %s%s", slide.id, slide.review.review_due, hidden
-                )
 
     def schedule_now(self) -> Schedule:
         return schedule_at(self.state.program, self.settings, self.wall_clock(), pending=self.state.pending)
@@ -308,6 +289,13 @@ class Kiosk:
                 event = waiter.wait(wait_ms / 1000)
                 if event.type != pygame.NOEVENT:
                     pending.append(event)
+
+
+def log_expired(deck: Deck, settings: Settings, today: datetime.date) -> None:
+    hidden = " and is left out of the loop" if hides_expired(settings, deck) else ""
+    for slide in deck.slides:
+        if slide.review.overdue(today):
+            log.warning("slide %s is past its review date %s%s", slide.id, slide.review.review_due, hidden)
 
 
 def _run_in_background(command: str, timeout_s: float) -> None:

@@ -128,8 +128,8 @@ class ScreenLayout:
         return max(0, self.content_height_px - self.viewport.h)
 
     def hit(self, x: float, y: float) -> Action | None:
-        """The action of the first hotspot under (x, y). Hotspots never scroll: what scrolls in
-        `viewport` is reading matter, and the fixed hotspots lie outside it."""
+        """The action of the first hotspot under (x, y). Hotspots do not scroll (what scrolls in
+        `viewport` is reading matter), so screen coordinates are tested as they are."""
         for hotspot in self.hotspots:
             if hotspot.box.contains(x, y):
                 return hotspot.action

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from kiosk.content.deck import Deck, Image, QrCode
 from kiosk.content.labels import label as builtin_label
+from kiosk.core.actions import GoBack, SetLanguage, ToggleLargeText
 from kiosk.core.program import Mode, View
 from kiosk.layout.items import Box, Hotspot, Item, Measure, Picture, Qr, Shape, TextLine
 from kiosk.layout.metrics import (
@@ -80,7 +81,7 @@ def top_bar(
         items.append(
             TextLine(text, Box(text_x, y, text_w, h), size, True, "on_teal", text_w, "button", "back")
         )
-        hotspots.append(Hotspot("back", box))
+        hotspots.append(Hotspot(GoBack(), box))
         left = box.right + gap
     text_size_w = max(round(h * 1.3), measure("A+", size, True) + round(h * 0.6)) if touch else 0
     languages = deck.languages if touch and len(deck.languages) > 1 else ()
@@ -134,7 +135,7 @@ def top_bar(
                 "text-size",
             )
         )
-        hotspots.append(Hotspot("text:larger", box))
+        hotspots.append(Hotspot(ToggleLargeText(), box))
         right = box.x - gap
     if not (back and touch):
         name_size = m.chrome_px(DECK_NAME) if touch else m.chrome_px(DECK_NAME / LOBBY_SCALE * 1.15)
@@ -203,7 +204,7 @@ def _language_pill(
                 f"language-{code}",
             )
         )
-        hotspots.append(Hotspot(f"language:{code}", seg))
+        hotspots.append(Hotspot(SetLanguage(code=code), seg))
     return items
 
 

@@ -186,7 +186,7 @@ def _conflict(a: Item, b: Item) -> str | None:
 def _hotspots(layout: ScreenLayout, screen: Box) -> list[Violation]:
     found = []
     for i, hotspot in enumerate(layout.hotspots):
-        name = f"hotspot {hotspot.action!r} {_rect(hotspot.box)}"
+        name = f"hotspot '{hotspot.action}' {_rect(hotspot.box)}"
         if not hotspot.box.inside(screen):
             found.append(Violation(rule="hotspot", message=f"{name} is not fully on screen"))
         if hotspot.box.w < MIN_HOTSPOT_PX or hotspot.box.h < MIN_HOTSPOT_PX:
@@ -203,7 +203,7 @@ def _hotspots(layout: ScreenLayout, screen: Box) -> list[Violation]:
             found.append(Violation(rule="hotspot", message=f"{name} is half under the scrolling area"))
         for other in layout.hotspots[i + 1 :]:
             if hotspot.box.overlaps(other.box):
-                found.append(Violation(rule="hotspot", message=f"{name} overlaps hotspot {other.action!r}"))
+                found.append(Violation(rule="hotspot", message=f"{name} overlaps hotspot '{other.action}'"))
     found += _scroll_hotspots(layout)
     return found
 
@@ -219,7 +219,7 @@ def _scroll_hotspots(layout: ScreenLayout) -> list[Violation]:
     content = Box(view.x, view.y, view.w, max(view.h, layout.content_height_px))
     found = []
     for i, hotspot in enumerate(layout.scroll_hotspots):
-        name = f"scrolling hotspot {hotspot.action!r} {_rect(hotspot.box)}"
+        name = f"scrolling hotspot '{hotspot.action}' {_rect(hotspot.box)}"
         if not hotspot.box.inside(content):
             found.append(
                 Violation(rule="hotspot", message=f"{name} cannot be scrolled into view {_rect(view)}")
@@ -234,11 +234,11 @@ def _scroll_hotspots(layout: ScreenLayout) -> list[Violation]:
             )
         for other in layout.scroll_hotspots[i + 1 :]:
             if hotspot.box.overlaps(other.box):
-                found.append(Violation(rule="hotspot", message=f"{name} overlaps hotspot {other.action!r}"))
+                found.append(Violation(rule="hotspot", message=f"{name} overlaps hotspot '{other.action}'"))
     for fixed in layout.hotspots:
         if fixed.box.overlaps(view):
             found.append(
-                Violation(rule="hotspot", message=f"hotspot {fixed.action!r} lies over the scrolling cards")
+                Violation(rule="hotspot", message=f"hotspot '{fixed.action}' lies over the scrolling cards")
             )
     return found
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.content.deck import Image, QrCode
+from kiosk.core.actions import Action
 
 Measure = Callable[[str, int, bool], int]  # (text, size_px, bold) -> width in px
 
@@ -102,7 +103,7 @@ Item = Shape | TextLine | Picture | Qr
 
 @dataclass(frozen=True)
 class Hotspot:
-    action: str
+    action: Action
     box: Box
 
 
@@ -131,7 +132,7 @@ class ScreenLayout:
         """How far the content is scrolled, as drawn: `scroll_px` held within the limit."""
         return round(min(max(0.0, scroll_px), self.scroll_limit_px))
 
-    def hit(self, x: float, y: float, scroll_px: float = 0.0) -> str | None:
+    def hit(self, x: float, y: float, scroll_px: float = 0.0) -> Action | None:
         for hotspot in self.hotspots:
             if hotspot.box.contains(x, y):
                 return hotspot.action
@@ -142,7 +143,7 @@ class ScreenLayout:
                     return hotspot.action
         return None
 
-    def hotspot_boxes(self, action: str, scroll_px: float = 0.0) -> list[Box]:
+    def hotspot_boxes(self, action: Action, scroll_px: float = 0.0) -> list[Box]:
         """Where the hotspots for `action` are on screen now (a scrolled one cut to its viewport)."""
         boxes = [hotspot.box for hotspot in self.hotspots if hotspot.action == action]
         if self.viewport is not None:

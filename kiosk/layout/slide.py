@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.content.deck import Deck, Image, Slide
+from kiosk.core.actions import Open
 from kiosk.core.program import Mode, View
 from kiosk.layout.chrome import bottom_row, picture_frame, place_qr, scroll_cue, top_bar
 from kiosk.layout.items import Box, Hotspot, Item, Measure, ScreenLayout, Shape, TextLine
@@ -241,7 +242,7 @@ def _slide_column(
             for i, detail in enumerate(row_details):
                 box = Box(column.x + i * (card_w + gap_x), y, card_w, h)
                 cards += _card(detail.id, labels[row + i], box, size, m, measure, flow)
-                spots.append(Hotspot(f"open:{detail.id}", box))
+                spots.append(Hotspot(Open(detail=detail.id), box))
             bottom = y + h + round(m.short * CARD_SHADOW)
             y += h + gap_y
         flow.y = y

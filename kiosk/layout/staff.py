@@ -8,6 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.core.actions import (
+    Action,
+    AdminBack,
+    AdminClose,
+    AdminExit,
+    AdminReload,
+    AdminTestPattern,
+    AdminTouchTest,
+    PinClear,
+    PinKey,
+    PinOk,
+)
 from kiosk.core.admin import AdminState
 from kiosk.layout.items import (
     Box,
@@ -64,7 +76,7 @@ def _button(
     items: list[Item],
     hotspots: list[Hotspot],
     label: str,
-    action: str,
+    action: Action,
     box: Box,
     size: int,
     measure: Measure,
@@ -139,7 +151,7 @@ def _pin_pad(
     for i, label in enumerate(labels):
         row, col = divmod(i, 3)
         box = Box(x0 + col * (key + gap), y + row * (key + gap), key, key)
-        action = "pin:clear" if label == "Clear" else "pin:ok" if label == "OK" else f"pin:{label}"
+        action = PinClear() if label == "Clear" else PinOk() if label == "OK" else PinKey(key=label)
         _button(
             items,
             hotspots,
@@ -151,7 +163,7 @@ def _pin_pad(
             primary=label == "OK",
         )
     cancel = Box(round(width * 0.04), round(height * 0.05), round(key * 1.6), round(key * 0.7))
-    _button(items, hotspots, "Cancel", "admin:close", cancel, round(size * 0.6), measure)
+    _button(items, hotspots, "Cancel", AdminClose(), cancel, round(size * 0.6), measure)
     return items, hotspots
 
 
@@ -198,12 +210,12 @@ def _main(
                 break
             y = _text(items, line, margin, y, round(size * 0.85), color=color, measure=measure, width=column)
         y += size // 2
-    labels = [
-        ("Reload content", "admin:reload"),
-        ("Touch test", "admin:touch"),
-        ("Test pattern", "admin:pattern"),
-        ("Exit kiosk", "admin:exit"),
-        ("Close", "admin:close"),
+    labels: list[tuple[str, Action]] = [
+        ("Reload content", AdminReload()),
+        ("Touch test", AdminTouchTest()),
+        ("Test pattern", AdminTestPattern()),
+        ("Exit kiosk", AdminExit()),
+        ("Close", AdminClose()),
     ]
     gap = round(width * 0.012)
     per_row = len(labels) if width > height else 2  # portrait: two wide buttons a row
@@ -214,7 +226,7 @@ def _main(
     for i, (label, action) in enumerate(labels):
         row, col = divmod(i, per_row)
         box = Box(margin + col * (button_w + gap), top + row * (button_h + gap), button_w, button_h)
-        _button(items, hotspots, label, action, box, size, measure, primary=action == "admin:close")
+        _button(items, hotspots, label, action, box, size, measure, primary=isinstance(action, AdminClose))
     return items, hotspots
 
 
@@ -267,7 +279,7 @@ def _touch_test(
         round(short * 0.25),
         round(short * 0.09),
     )
-    _button(items, hotspots, "Done", "admin:back", back, size, measure, primary=True)
+    _button(items, hotspots, "Done", AdminBack(), back, size, measure, primary=True)
     return items, hotspots
 
 
@@ -329,5 +341,5 @@ def _test_pattern(
         round(short * 0.24),
         round(short * 0.09),
     )
-    _button(items, hotspots, "Done", "admin:back", done, max(14, round(short * 0.028)), measure, primary=True)
+    _button(items, hotspots, "Done", AdminBack(), done, max(14, round(short * 0.028)), measure, primary=True)
     return items, hotspots

@@ -109,7 +109,7 @@ def _screen_entry(name: str, slide: str, detail: str | None, layout: ScreenLayou
 
 def _hotspot(hotspot: Hotspot) -> dict:
     box = hotspot.box
-    return {"action": hotspot.action, "rect": [box.x, box.y, box.w, box.h]}
+    return {"action": str(hotspot.action), "rect": [box.x, box.y, box.w, box.h]}
 
 
 def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:

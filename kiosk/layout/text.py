@@ -28,8 +28,8 @@ GLUE = "\u00a0"  # what joins a number to its unit while wrapping; drawn as a pl
 # A long word is hyphenated onto a line that would otherwise end this ragged (fraction left empty)...
 RAGGED = 0.3
 LONG_WORD = 8  # ...when it has at least this many letters.
-# Hyphenation points this close to either end of a word are not used to even out a ragged line
-# (they are when the word is wider than the line).
+# Hyphenation points this close to either end of a word are not used to even out a ragged line,
+# and used only when nothing else fits for a word wider than the line.
 RAGGED_MIN_LETTERS = 3
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -313,15 +313,19 @@ class _Setter:
         """The line with a hyphenated start of `word`, and the rest: when the word is wider than
         a whole line, or it is long and the line would be left very short."""
         too_wide = not self.fits(word)
-        letters = sum(len(m.group()) for m in _LETTERS.finditer(word.text))
-        ragged = self.even and letters >= LONG_WORD and self.w(line) < self.width * (1 - RAGGED)
+        ragged = self.even and self.w(line) < self.width * (1 - RAGGED)
         if not (too_wide or ragged):
             return None
-        cuts = self._breaks(word, 0 if too_wide else RAGGED_MIN_LETTERS)
-        cut = self._latest(cuts, lambda cut: _join(line, self._head(word, cut)))
-        if cut is None:
-            return None
-        return _join(line, self._head(word, cut)), word[cut.at + cut.skip :]
+        choices = (
+            [self._breaks(word, RAGGED_MIN_LETTERS), self._breaks(word, 0)]
+            if too_wide
+            else [self._breaks(word, RAGGED_MIN_LETTERS, LONG_WORD)]
+        )
+        for cuts in choices:
+            cut = self._latest(cuts, lambda cut: _join(line, self._head(word, cut)))
+            if cut is not None:
+                return _join(line, self._head(word, cut)), word[cut.at + cut.skip :]
+        return None
 
     def _split(self, word: _Styled) -> tuple[_Styled, _Styled]:
         """A word wider than the line, cut at the best point where its start fits: a hyphen or
@@ -337,7 +341,8 @@ class _Setter:
             for i in range(1, len(text))
             if text[i - 1] not in NO_BREAK and text[i] not in NO_BREAK
         ]
-        for cuts in (self._breaks(word, 0), spaces, chars):
+        # Points that leave three letters on each side read best; then any the dictionary allows.
+        for cuts in (self._breaks(word, RAGGED_MIN_LETTERS), self._breaks(word, 0), spaces, chars):
             cut = self._latest(cuts, lambda cut: self._head(word, cut))
             if cut is not None:
                 return self._head(word, cut), word[cut.at + cut.skip :]
@@ -360,9 +365,10 @@ class _Setter:
         head = word[: cut.at]
         return head.then(HYPHEN) if cut.hyphen else head
 
-    def _breaks(self, word: _Styled, margin: int) -> list[_Break]:
+    def _breaks(self, word: _Styled, margin: int, longer: int = 0) -> list[_Break]:
         """Where `word` may break well, in word order: after a hyphen (or a dash between letters)
-        it has, or at a hyphenation point at least `margin` letters from either end."""
+        it has, or at a hyphenation point at least `margin` letters from either end of a stretch
+        of at least `longer` letters."""
         text = word.text
         found: dict[int, _Break] = {}
         for i in range(2, len(text) - 1):
@@ -374,6 +380,8 @@ class _Setter:
         if self.dictionary is not None:
             for match in _LETTERS.finditer(text):
                 letters = match.group()
+                if len(letters) < longer:
+                    continue
                 for position in self.dictionary.positions(letters):
                     if max(margin, 1) <= position <= len(letters) - max(margin, 1):
                         at = match.start() + position

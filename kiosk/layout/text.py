@@ -208,26 +208,39 @@ def wrap_runs(
     would leave behind is very short. No-break spaces come out as plain spaces, and every line is
     measured as drawn, so a line is never wider than `width` unless one character is.
     """
+    return list(_wrapped(runs, width, size_px, measure, language, even_ragged))
+
+
+# Fitting a screen sets the same texts at the same sizes again and again (touch and lobby, each
+# text size step, `kiosk validate` over every screen size), so finished wraps are kept.
+@functools.lru_cache(maxsize=2048)
+def _wrapped(
+    runs: tuple[Run, ...], width: int, size_px: int, measure: Measure, language: str, even: bool
+) -> tuple[tuple[Run, ...], ...]:
     text = "".join(run.text for run in runs)
     weights = "".join(("b" if run.bold else "r") * len(run.text) for run in runs)
-    setter = _Setter(width, size_px, measure, _dictionary(language), even_ragged)
+    setter = _Setter(width, size_px, measure, _dictionary(language), even)
     lines: list[tuple[Run, ...]] = []
     start = 0
     for part in text.split("\n"):
         lines += setter.lines(_Styled(part, weights[start : start + len(part)]))
         start += len(part) + 1
-    return [line for line in lines if line] or [()]
+    return tuple(line for line in lines if line) or ((),)
 
 
 # -- internals ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class _Styled:
-    """Text with one weight letter per character ("r" regular, "b" bold)."""
+    """Text with one weight letter per character ("r" regular, "b" bold). Immutable by use; a
+    plain class because wrapping makes hundreds of thousands of them while a deck is checked,
+    and a frozen dataclass is several times slower to create."""
 
-    text: str
-    weights: str
+    __slots__ = ("text", "weights")
+
+    def __init__(self, text: str, weights: str) -> None:
+        self.text = text
+        self.weights = weights
 
     def __add__(self, other: _Styled) -> _Styled:
         return _Styled(self.text + other.text, self.weights + other.weights)
@@ -240,13 +253,12 @@ class _Styled:
 
     def runs(self) -> tuple[Run, ...]:
         shown = self.text.translate(_AS_SPACE)
-        out: list[Run] = []
-        start = 0
-        for i in range(1, len(shown) + 1):
-            if i == len(shown) or self.weights[i] != self.weights[start]:
-                out.append(Run(text=shown[start:i], bold=self.weights[start] == "b"))
-                start = i
-        return tuple(out)
+        if "b" not in self.weights or "r" not in self.weights:  # one weight: most text
+            return (Run(text=shown, bold=self.weights[:1] == "b"),) if shown else ()
+        return tuple(
+            Run(text=shown[m.start() : m.end()], bold=m.group()[0] == "b")
+            for m in _SAME_WEIGHT.finditer(self.weights)
+        )
 
     def then(self, char: str) -> _Styled:
         """This text with one more character, in the weight of its last one."""
@@ -254,6 +266,9 @@ class _Styled:
 
 
 _AS_SPACE = str.maketrans({char: " " for char in NO_BREAK})
+_SAME_WEIGHT = re.compile(r"b+|r+")
+# A word runs to the next space a line may break at: any white space but the no-break ones.
+_WORD = re.compile(r"(?:[^\s]|[\u00a0\u202f\u2007])+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,15 +295,23 @@ class _Setter:
         self.even = even
 
     def w(self, text: _Styled) -> int:
+        if "b" not in text.weights:  # the common case, without building runs
+            return self.measure(text.text.translate(_AS_SPACE), self.size_px, False)
         return runs_width(text.runs(), self.size_px, self.measure)
 
     def fits(self, text: _Styled) -> bool:
         return self.w(text) <= self.width
 
     def lines(self, part: _Styled) -> list[tuple[Run, ...]]:
+        words = _words(part)
+        if not words:
+            return []
+        whole = functools.reduce(_join, words)
+        if self.fits(whole):  # most labels and many lines: one measurement
+            return [whole.runs()]
         out: list[tuple[Run, ...]] = []
         line: _Styled | None = None
-        for word in _words(part):
+        for word in words:
             candidate = word if line is None else _join(line, word)
             if self.fits(candidate):
                 line = candidate
@@ -392,19 +415,13 @@ class _Setter:
 def _words(part: _Styled) -> list[_Styled]:
     """The words of one line of text; a number and the unit after it make one word."""
     words: list[_Styled] = []
-    start: int | None = None
-    text = part.text
-    for i, char in enumerate(text + " "):
-        breakable = char.isspace() and char not in NO_BREAK
-        if breakable and start is not None:
-            word = part[start:i]
-            if words and _is_unit_after(words[-1].text, word.text):
-                words[-1] = words[-1] + _Styled(GLUE, part.weights[start - 1]) + word
-            else:
-                words.append(word)
-            start = None
-        elif not breakable and start is None:
-            start = i
+    for match in _WORD.finditer(part.text):
+        start = match.start()
+        word = part[start : match.end()]
+        if words and _is_unit_after(words[-1].text, word.text):
+            words[-1] = words[-1] + _Styled(GLUE, part.weights[start - 1]) + word
+        else:
+            words.append(word)
     return words
 
 
@@ -415,8 +432,8 @@ def _is_unit_after(before: str, word: str) -> bool:
 
 def _join(line: _Styled, word: _Styled) -> _Styled:
     # The space takes the weight of the text around it only when both sides are bold.
-    bold = line.weights[-1:] == "b" and word.weights[:1] == "b"
-    return line + _Styled(" ", "b" if bold else "r") + word
+    space = "b" if line.weights[-1:] == "b" and word.weights[:1] == "b" else "r"
+    return _Styled(f"{line.text} {word.text}", line.weights + space + word.weights)
 
 
 def ellipsize(text: str, width: int, size_px: int, measure: Measure) -> str:

@@ -103,7 +103,7 @@ class Flow:
             measured = runs_width(line, size_px, self.measure)
             if measured > width:
                 self.overflow.append(text)
-            bold = bool(line) and all(run.bold for run in line)
+            bold = all(run.bold for run in line) if line else any(run.bold for run in runs)
             mixed = len({run.bold for run in line}) > 1
             placed.append(
                 TextLine(

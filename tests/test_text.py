@@ -351,3 +351,14 @@ def test_the_handout_shows_numbers_bullets_and_bold():
     bold = {t.strip() for t, font in shown if "Bold" in font}
     assert {"all", "your card", "1.", "2."} <= bold
     assert "Stop" not in bold
+
+
+def test_numbered_items_and_bold_count_towards_the_reading_time():
+    from kiosk.core.program import Mode, visible_words
+
+    deck = load_deck(SLIDES)
+    slide = deck.slides[0]
+    body = parse_body("**Before** you come:\n\n1. Stop eating.\n2) Drink **two** glasses.")
+    detail = dataclasses.replace(slide.details[0], body=(("en", body),), steps=())
+    title_words = len(detail.title.get("en").split())
+    assert visible_words(slide, "en", Mode.TOUCH, detail) == title_words + 3 + 2 + 3

@@ -33,56 +33,129 @@ class Text:
         return tuple(code for code, _ in self.by_language)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Run:
+    """A stretch of text in one weight: a body's `**bold**` spans become bold runs."""
+
+    text: str
+    bold: bool = False
+
+
+# `**` opens a bold span only before a visible character and closes it only after one, so a lone
+# `*`, `2 ** 3` or `** note` stay as typed. A span may not be empty and does not nest.
+_BOLD = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*", re.DOTALL)
+
+
+def inline(text: str) -> tuple[Run, ...]:
+    """The runs of one paragraph or list item: `**bold**` spans, everything else literal."""
+    runs: list[Run] = []
+    end = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > end:
+            runs.append(Run(text=text[end : match.start()]))
+        runs.append(Run(text=match.group(1), bold=True))
+        end = match.end()
+    if end < len(text) or not runs:
+        runs.append(Run(text=text[end:]))
+    return tuple(runs)
+
+
+def plain(text: str) -> str:
+    """The text as shown: bold markers removed (for word counts, search and glyph checks)."""
+    return "".join(run.text for run in inline(text))
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    text: str
+    text: str  # as written: `**bold**` spans kept, "\n" where the author started a new line
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        return inline(self.text)
+
+    @property
+    def plain(self) -> str:
+        return plain(self.text)
 
 
 @dataclass(frozen=True)
 class Bullets:
-    items: tuple[str, ...]
+    items: tuple[str, ...]  # each as written, `**bold**` spans kept
 
 
-Block = Paragraph | Bullets
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Numbered:
+    """A numbered list, shown with the numbers the author wrote ("1.", "2)"...)."""
+
+    items: tuple[str, ...]  # each as written, `**bold**` spans kept
+    numbers: tuple[str, ...] = ()  # one per item; empty: "1.", "2.", ...
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        if len(self.numbers) == len(self.items):
+            return self.numbers
+        return tuple(f"{n}." for n in range(1, len(self.items) + 1))
+
+
+Block = Paragraph | Bullets | Numbered
 
 _BULLET = re.compile(r"^\s*[-*\u2022]\s+")
+# At most three digits, so a year ("2024. was...") is not taken for a list number.
+_NUMBER = re.compile(r"^\s*(\d{1,3}[.)])\s+")
 
 
 def parse_body(text: str) -> tuple[Block, ...]:
-    """Split a body into paragraphs and bullet lists.
+    """Split a body into paragraphs, bullet lists and numbered lists.
 
-    Staff write plain lines: a blank line starts a new paragraph, a line starting with "- " is a
-    bullet, and an indented line after a bullet continues it (editors wrap long lines).
+    Staff write plain lines. A blank line ends a paragraph or list. A line starting with "- ",
+    "* " or "• " is a bullet; one starting with "1. " or "1) " is a numbered item. Inside a
+    paragraph a new line is kept as a line break, except that an indented line continues the line
+    before it (editors wrap long lines); the same holds for list items, so an indented line after
+    a bullet joins that bullet. `**bold**` spans stay in the text (`inline`).
     """
     blocks: list[Block] = []
-    paragraph: list[str] = []
-    bullets: list[str] = []
+    lines: list[str] = []  # the open paragraph's lines
+    kind = ""  # the open list: "bullets" or "numbered"
+    items: list[str] = []
+    numbers: list[str] = []
 
-    def flush_paragraph() -> None:
-        if paragraph:
-            blocks.append(Paragraph(" ".join(paragraph)))
-            paragraph.clear()
-
-    def flush_bullets() -> None:
-        if bullets:
-            blocks.append(Bullets(tuple(bullets)))
-            bullets.clear()
+    def flush() -> None:
+        nonlocal kind
+        if lines:
+            blocks.append(Paragraph("\n".join(lines)))
+            lines.clear()
+        if kind == "bullets":
+            blocks.append(Bullets(tuple(items)))
+        elif kind == "numbered":
+            blocks.append(Numbered(items=tuple(items), numbers=tuple(numbers)))
+        kind = ""
+        items.clear()
+        numbers.clear()
 
     for raw in text.splitlines():
         line = raw.strip()
+        bullet = _BULLET.match(raw)
+        number = _NUMBER.match(raw) if bullet is None else None
         if not line:
-            flush_paragraph()
-            flush_bullets()
-        elif _BULLET.match(raw):
-            flush_paragraph()
-            bullets.append(_BULLET.sub("", raw).strip())
-        elif bullets and raw[:1].isspace():
-            bullets[-1] = bullets[-1] + " " + line
+            flush()
+        elif (marker := bullet or number) is not None:
+            new_kind = "bullets" if bullet is not None else "numbered"
+            if lines or kind != new_kind:
+                flush()
+            kind = new_kind
+            items.append(raw[marker.end() :].strip())
+            if number is not None:
+                numbers.append(number.group(1))
+        elif raw[:1].isspace() and (items or lines):
+            if items:
+                items[-1] = f"{items[-1]} {line}"
+            else:
+                lines[-1] = f"{lines[-1]} {line}"
         else:
-            flush_bullets()
-            paragraph.append(line)
-    flush_paragraph()
-    flush_bullets()
+            if kind:
+                flush()
+            lines.append(line)
+    flush()
     return tuple(blocks)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.content.deck import Image, QrCode
+from kiosk.content.deck import Run as Run  # a TextLine's runs, defined with the body markup
 from kiosk.core.actions import Action
 
 Measure = Callable[[str, int, bool], int]  # (text, size_px, bold) -> width in px
@@ -79,6 +80,9 @@ class TextLine:
     measured_w: int
     role: str = ""  # what it is, for the manifest: "title", "summary", "body", "disclaimer", ...
     block: str = ""  # shared by the lines of one paragraph or label, for the manifest
+    # A line that mixes weights (a body's **bold**): its text run by run, drawn left to right, each
+    # in its own weight; `text` is their concatenation and `measured_w` the sum of their widths.
+    runs: tuple[Run, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pygame
 from kiosk.content.deck import Image
 from kiosk.content.imagefile import MAX_PNG_PIXELS, png_file_size
 from kiosk.core.theme import Theme
-from kiosk.layout.items import Box, Item, Picture, Qr, ScreenLayout, Shape, TextLine
+from kiosk.layout.items import Box, Item, Picture, Qr, Run, ScreenLayout, Shape, TextLine
 from kiosk.resources import FONTS_DIR
 
 log = logging.getLogger(__name__)
@@ -213,12 +213,7 @@ class Painter:
 
     def _item(self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int) -> None:
         if isinstance(item, TextLine):
-            font = self.fonts.font(item.size_px, item.bold)
-            if font.size(item.text)[0] == 0:
-                return  # only zero-width characters (U+200B, U+FEFF): SDL_ttf refuses to render them
-            rendered = font.render(item.text, True, theme.rgb(item.color))
-            y = item.box.y + dy + (item.box.h - rendered.get_height()) // 2
-            surface.blit(rendered, (item.box.x + dx, y))
+            self._text(surface, item, theme, dx, dy)
         elif isinstance(item, Shape):
             _shape(surface, item, theme, dx, dy)
         elif isinstance(item, Qr):
@@ -234,6 +229,28 @@ class Painter:
                 surface.set_clip(_rect(box, dx, dy).clip(clip))
                 surface.blit(picture, (x, y))
                 surface.set_clip(clip)
+
+    def _text(self, surface: pygame.Surface, line: TextLine, theme: Theme, dx: int, dy: int) -> None:
+        """A line, run by run when it mixes weights, on one baseline; each run starts where the
+        one before ends, so the line is as wide as the layout measured it."""
+        runs = line.runs or (Run(text=line.text, bold=line.bold),)
+        own = self.fonts.font(line.size_px, line.bold)
+        top = line.box.y + dy + (line.box.h - own.get_height()) // 2
+        baseline = top + own.get_ascent()
+        x = line.box.x + dx
+        color = theme.rgb(line.color)
+        for run in runs:
+            font = self.fonts.font(line.size_px, run.bold)
+            text = run.text.translate(_AS_SPACE)
+            width = font.size(text)[0]
+            if width == 0:
+                continue  # only zero-width characters (U+200B, U+FEFF): SDL_ttf refuses to render them
+            surface.blit(font.render(text, True, color), (x, baseline - font.get_ascent()))
+            x += width
+
+
+# No-break spaces keep words together while wrapping; on screen they are ordinary spaces.
+_AS_SPACE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
 
 def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:

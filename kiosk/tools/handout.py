@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from kiosk.content.deck import Bullets, Deck, Detail, Image, Paragraph, QrCode, Slide
+from kiosk.content.deck import Bullets, Deck, Detail, Image, Numbered, Paragraph, QrCode, Run, Slide, inline
+from kiosk.layout.text import wrap_runs
 from kiosk.resources import FONTS_DIR
 
 log = logging.getLogger(__name__)
@@ -155,6 +157,11 @@ def _mm(points: float) -> float:
 def _line(points: float) -> float:
     """The height of one line of text at this size, in mm."""
     return _mm(points) * LEADING
+
+
+def _baseline(top: float, points: float = BODY_PT) -> float:
+    """Where fpdf2's cells put the baseline of a line of body text that starts at `top`."""
+    return top + _line(points) / 2 + 0.3 * _mm(points)
 
 
 class _Handout(FPDF):
@@ -301,10 +308,11 @@ class _Handout(FPDF):
         parts: list[tuple[float, float]] = []  # (height, the least of it that may end a page)
         for block in detail.blocks(self.language):
             if isinstance(block, Paragraph):
-                height = self._height(block.text, BODY_PT, "", width)
+                height = self._body_height(block.text, width)
                 parts.append((height + 2, min(height, 3 * _line(BODY_PT))))
-            else:
-                items = [self._height(item, BODY_PT, "", width - 8) + 1.2 for item in block.items]
+            elif block.items:
+                indent = self._list_indent(block)
+                items = [self._body_height(item, width - indent) + 1.2 for item in block.items]
                 parts.append((sum(items) + 1, items[0]))
         steps = [
             self._step_height(step.text.get(self.language), step.image is not None) for step in detail.steps
@@ -343,10 +351,10 @@ class _Handout(FPDF):
             )
         for block in detail.blocks(language):
             if isinstance(block, Paragraph):
-                self._text(block.text, BODY_PT, "", INK, width)
+                self._body(block.text, self.l_margin, width)
                 self.ln(2)
-            elif isinstance(block, Bullets):
-                self._bullets(block.items, width)
+            else:
+                self._list(block, width)
         for number, step in enumerate(detail.steps, start=1):
             self._step(number, step.text.get(language), step.image, shown)
         if image is not None:
@@ -356,22 +364,61 @@ class _Handout(FPDF):
 
     # -- pieces -----------------------------------------------------------------------------
 
-    def _bullets(self, items: tuple[str, ...], width: float) -> None:
-        indent = 8
+    def _list_indent(self, block: Bullets | Numbered) -> float:
+        """Bullets hang 8 mm in; numbers sit right-aligned in a gutter as wide as the widest."""
+        if isinstance(block, Bullets):
+            return 8
+        self.set_font(FONT, "B", BODY_PT)
+        return max(8, max(self.get_string_width(label) for label in block.labels) + 3)
+
+    def _list(self, block: Bullets | Numbered, width: float) -> None:
+        indent = self._list_indent(block)
         line = _line(BODY_PT)
-        for item in items:
-            height = self._height(item, BODY_PT, "", width - indent)
-            if not self._fits(height):
+        labels = block.labels if isinstance(block, Numbered) else ("",) * len(block.items)
+        for item, label in zip(block.items, labels, strict=True):
+            if not self._fits(self._body_height(item, width - indent)):
                 self.add_page()
             y = self.get_y()
-            dot = 2.2
-            self.set_fill_color(*ROSE)
-            self.ellipse(self.l_margin + 1.5, y + line / 2 - dot / 2, dot, dot, style="F")
-            self.set_x(self.l_margin + indent)
-            self._font(BODY_PT, "", INK)
-            self.multi_cell(width - indent, line, item, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if isinstance(block, Bullets):
+                dot = 2.2
+                self.set_fill_color(*ROSE)
+                self.ellipse(self.l_margin + 1.5, y + line / 2 - dot / 2, dot, dot, style="F")
+            else:
+                self._font(BODY_PT, "B", TEAL)
+                label_w = self.get_string_width(label)
+                self.text(self.l_margin + indent - 2 - label_w, _baseline(y), label)
+            self._body(item, self.l_margin + indent, width - indent)
             self.ln(1.2)
         self.ln(1)
+
+    def _body_lines(self, markup: str, width: float) -> list[tuple[Run, ...]]:
+        """A body paragraph or item set as on screen (the same wrap, kept line breaks and bold),
+        in thousandths of a millimetre. Paper lines are long, so only a word wider than the whole
+        line is hyphenated."""
+
+        def measure(text: str, size: int, bold: bool) -> int:
+            self.set_font(FONT, "B" if bold else "", size)
+            return math.ceil(self.get_string_width(text) * 1000)
+
+        inner = round((width - 2 * self.c_margin) * 1000)
+        return wrap_runs(inline(markup), inner, BODY_PT, measure, self.language, even_ragged=False)
+
+    def _body_height(self, markup: str, width: float) -> float:
+        return len(self._body_lines(markup, width)) * _line(BODY_PT)
+
+    def _body(self, markup: str, x: float, width: float) -> None:
+        """Body text line by line, run by run (bold in bold), breaking the page between lines."""
+        line_h = _line(BODY_PT)
+        for runs in self._body_lines(markup, width):
+            if self.get_y() + line_h > self.page_break_trigger:
+                self.add_page()
+            left = x + self.c_margin
+            for run in runs:
+                self._font(BODY_PT, "B" if run.bold else "", INK)
+                self.text(left, _baseline(self.get_y()), run.text)
+                left += self.get_string_width(run.text)
+            self.set_y(self.get_y() + line_h)
+        self.set_x(self.l_margin)
 
     def _step_height(self, text: str, has_picture: bool) -> float:
         text_w = self.epw - 12 - (STEP_DISC_MM + 6 if has_picture else 0)

@@ -39,7 +39,6 @@ from kiosk.content.imagefile import (
     png_file_size,
     resolve_image,
 )
-from kiosk.content.labels import KEYS as LABEL_KEYS
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
 from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value

@@ -116,6 +116,7 @@ ImagePath = Annotated[
 ]
 
 
+_IMAGE_NAME_PATTERN = r"\.([sS][vV][gG]|[pP][nN][gG])$"  # JSON Schema regexes have no (?i)
 MAX_DETAILS = 6
 MAX_STEPS = 10
 
@@ -181,7 +182,7 @@ PerLanguageImage = Annotated[
     AfterValidator(_per_language(image_value, "an .svg or .png file", "de: illustrations/leg-de.svg")),
     WithJsonSchema(
         _per_language_schema(
-            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\.([sS][vV][gG]|[pP][nN][gG])$"},
+            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": _IMAGE_NAME_PATTERN},
             "An SVG or PNG, relative to the deck folder or to assets/, like illustrations/leg.svg;"
             " or one per language (en: leg.svg, de: leg-de.svg). A missing language shows the"
             " default language's picture.",

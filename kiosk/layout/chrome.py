@@ -21,7 +21,7 @@ def top_bar(
     left = m.margin_x
     if back and touch:
         size = round(h * 0.36)
-        text = label("back", view.language)
+        text = deck.label("back", view.language)
         text_w = measure(text, size, True)
         chevron = round(size * 0.55)
         pad = round(h * 0.42)
@@ -133,7 +133,7 @@ def bottom_row(
     count = len(deck.slides)
     dots_w = count * dot + (count - 1) * gap + dot * 2  # the current dot is a wider pill
     ring = round(hint_size * 1.35)
-    hint_text = label("hint", view.language) if hint else None
+    hint_text = deck.label("hint", view.language) if hint else None
     hint_w = ring + ring // 3 + measure(hint_text, hint_size, False) if hint_text else 0
     disclaimer_w = measure(disclaimer, small, False) if disclaimer else 0
     clearance = dot * 2
@@ -204,6 +204,7 @@ def qr_block(
     bottom: int,
     *,
     left: int | None = None,
+    deck: Deck | None = None,
 ) -> tuple[list[Item], Box]:
     """A QR code with its caption beside it, anchored at its bottom-right (or bottom-left)."""
     modules = code.size + 2 * QR_QUIET
@@ -212,7 +213,7 @@ def qr_block(
     side = modules * module_px
     size = max(m.px(SMALL), round(m.short * 0.024))
     caption_w = max(round(m.width * (0.4 if m.portrait else 0.14)), side)
-    lines = wrap(label("scan", view.language), caption_w, size, False, measure)
+    lines = wrap((deck.label if deck else label)("scan", view.language), caption_w, size, False, measure)
     step = round(size * 1.3)
     text_w = max(measure(line, size, False) for line in lines)
     gap = round(side * 0.08)

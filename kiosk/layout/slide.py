@@ -34,18 +34,35 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
         deck, view, m, measure, hint=touch and bool(slide.details), dots=True, medical=True
     )
     qr_top = bottom_top
-    if slide.link is not None:
+    if slide.link_for(view.language) is not None:
         gap = round(m.height * 0.02)
         if m.portrait:
-            qr_items, qr_box = qr_block(slide.link, view, m, measure, 0, bottom_top - gap, left=m.margin_x)
+            qr_items, qr_box = qr_block(
+                slide.link_for(view.language),
+                view,
+                m,
+                measure,
+                0,
+                bottom_top - gap,
+                left=m.margin_x,
+                deck=deck,
+            )
         else:
-            qr_items, qr_box = qr_block(slide.link, view, m, measure, m.width - m.margin_x, bottom_top - gap)
+            qr_items, qr_box = qr_block(
+                slide.link_for(view.language),
+                view,
+                m,
+                measure,
+                m.width - m.margin_x,
+                bottom_top - gap,
+                deck=deck,
+            )
         items += qr_items
         qr_top = qr_box.y - gap
     if m.portrait:
         radius = round(min(m.width * 0.32, m.height * 0.15) * (0.7 if m.scale > 1 else 1.0))
         cy = bar_bottom + round(m.height * 0.012) + radius
-        items += illustration(slide.image, m.width // 2, cy, radius)
+        items += illustration(slide.image_for(view.language), m.width // 2, cy, radius)
         column = Box(m.margin_x, cy + radius + round(m.height * 0.03), m.width - 2 * m.margin_x, 0)
     else:
         # Large text takes room from the illustration rather than shrinking back down.
@@ -56,7 +73,10 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
         region_h = qr_top - bar_bottom - round(m.height * 0.04)
         radius = round(min(region_w, region_h) / 2)
         items += illustration(
-            slide.image, region_x + region_w // 2, bar_bottom + round(m.height * 0.02) + region_h // 2, radius
+            slide.image_for(view.language),
+            region_x + region_w // 2,
+            bar_bottom + round(m.height * 0.02) + region_h // 2,
+            radius,
         )
     limit = (qr_top if m.portrait else bottom_top) - round(m.height * 0.025)
     floor = m.min_shrink(SUMMARY)

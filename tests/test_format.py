@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.content.deck import Image, QrCode
 from kiosk.content.loader import DEFAULT_ASSETS, check_deck
 from kiosk.content.problems import Severity
 from kiosk.content.schema import MAX_DETAILS, MAX_STEPS, json_schemas
@@ -27,6 +28,21 @@ def make(tmp_path: Path, one: str, deck: str = DECK_YAML) -> Path:
     (folder / "deck.yaml").write_text(deck, encoding="utf-8")
     (folder / "one.yaml").write_text(one, encoding="utf-8")
     return folder
+
+
+def name(image: Image | None) -> str:
+    assert image is not None
+    return image.path.name
+
+
+def url(code: QrCode | None) -> str:
+    assert code is not None
+    return code.url
+
+
+def rows(code: QrCode | None) -> tuple[str, ...]:
+    assert code is not None
+    return code.rows
 
 
 def lines(folder: Path, problems) -> list[str]:
@@ -109,15 +125,15 @@ def test_per_language_picture_and_link_resolve_per_language(tmp_path):
     assert report.problems == ()
     assert report.deck is not None
     slide = report.deck.slides[0]
-    assert slide.image_for("en").path.name == "benefits.svg"
-    assert slide.image_for("de").path.name == "session.svg"
+    assert name(slide.image_for("en")) == "benefits.svg"
+    assert name(slide.image_for("de")) == "session.svg"
     assert slide.image == slide.image_for("en")  # the default language's, for older readers of `image`
-    assert slide.link_for("de").url == "https://example-clinic.com/de/vorbereitung"
-    assert slide.link_for("en").url == "https://example-clinic.com/en/prep"
-    assert slide.link_for("de").rows != slide.link_for("en").rows  # a QR code made per language
+    assert url(slide.link_for("de")) == "https://example-clinic.com/de/vorbereitung"
+    assert url(slide.link_for("en")) == "https://example-clinic.com/en/prep"
+    assert rows(slide.link_for("de")) != rows(slide.link_for("en"))  # a QR code made per language
     detail = slide.details[0]
-    assert detail.image_for("de").path.name == "aftercare.svg"
-    assert detail.image_for("en").path.name == "ask-us.svg"
+    assert name(detail.image_for("de")) == "aftercare.svg"
+    assert name(detail.image_for("en")) == "ask-us.svg"
     assert detail.link_for("de") is detail.link_for("en")  # the same page: one QR matrix
     names = {image.path.name for image in slide.all_images()}
     assert names == {"benefits.svg", "session.svg", "aftercare.svg", "ask-us.svg"}
@@ -147,7 +163,7 @@ def test_missing_language_falls_back_to_the_default_with_a_warning(tmp_path):
         " `fr: ...` below `image` (it may repeat the `en` one)"
     ]
     assert report.deck is not None
-    assert report.deck.slides[0].image_for("fr").path.name == "benefits.svg"
+    assert name(report.deck.slides[0].image_for("fr")) == "benefits.svg"
 
 
 def test_default_language_follows_default_language_setting(tmp_path):

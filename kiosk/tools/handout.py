@@ -222,7 +222,9 @@ class _Handout(FPDF):
         deck, language = self.deck, self.language
         top = self.get_y() + 6
         disc = 56
-        picture = next((s.image for s in deck.slides if s.image is not None), None)
+        picture = next(
+            (s.image_for(language) for s in deck.slides if s.image_for(language) is not None), None
+        )
         text_w = self.epw - (disc + 10 if picture else 0)
         self.set_y(top)
         self._text(deck.title.get(language), COVER_TITLE_PT, "B", self.teal, text_w)
@@ -250,7 +252,7 @@ class _Handout(FPDF):
     def _slide(self, slide: Slide) -> None:
         language = self.language
         title, summary = slide.title.get(language), slide.summary.get(language)
-        disc = SLIDE_DISC_MM if slide.image is not None else 0
+        disc = SLIDE_DISC_MM if slide.image_for(language) is not None else 0
         text_w = self.epw - (disc + 8 if disc else 0)
         text_h = (
             self._height(title, TITLE_PT, "B", text_w) + 2 + self._height(summary, SUMMARY_PT, "", text_w)
@@ -258,11 +260,15 @@ class _Handout(FPDF):
         # A new slide starts on a new page unless it and its first detail fit well on this one.
         first_detail = slide.details[0] if slide.details else None
         lead = (
-            self._keep(first_detail, first_detail.image is not None and first_detail.image != slide.image)
+            self._keep(
+                first_detail,
+                first_detail.image_for(language) is not None
+                and first_detail.image_for(language) != slide.image_for(language),
+            )
             if first_detail
             else 0
         )
-        qr = self._qr_height(slide.link) + 4 if slide.link is not None else 0
+        qr = self._qr_height(slide.link_for(language)) + 4 if slide.link_for(language) is not None else 0
         if self.page_no() == 1 or not self._fits(12 + max(text_h, disc) + qr + lead):
             self.add_page()
         else:
@@ -275,26 +281,27 @@ class _Handout(FPDF):
         self._text(title, TITLE_PT, "B", self.teal, text_w)
         self.ln(2)
         self._text(summary, SUMMARY_PT, "", self.ink, text_w)
-        if slide.image is not None:
+        if slide.image_for(language) is not None:
             self._illustration(
-                slide.image,
+                slide.image_for(language),
                 self.w - self.r_margin - disc,
                 top,
                 disc,
                 slide.alt.get(language) if slide.alt else None,
             )
         self.set_y(max(self.get_y(), top + disc))
-        if slide.link is not None:
-            self._qr_block(slide.link)
-        shown = {slide.image.path} if slide.image is not None else set()
+        if slide.link_for(language) is not None:
+            self._qr_block(slide.link_for(language))
+        shown = {slide.image_for(language).path} if slide.image_for(language) is not None else set()
         for detail in slide.details:
             self._detail(detail, shown)
 
     def _keep(self, detail: Detail, with_image: bool) -> float:
         """The height that must follow on the page where a detail's heading goes: the whole
         detail when it is short (it is never split), else its heading and first lines."""
+        language = self.language
         width = self.epw - (DETAIL_DISC_MM + 8 if with_image else 0)
-        heading = 6 + self._height(detail.title.get(self.language), HEADING_PT, "B", width) + 2
+        heading = 6 + self._height(detail.title.get(language), HEADING_PT, "B", width) + 2
         parts: list[tuple[float, float]] = []  # (height, the least of it that may end a page)
         for block in detail.blocks(self.language):
             if isinstance(block, Paragraph):
@@ -308,8 +315,10 @@ class _Handout(FPDF):
         ]
         if steps:  # a numbered sequence stays together
             parts.append((sum(steps), sum(steps)))
-        if detail.link is not None:
-            parts.append((self._qr_height(detail.link) + 4, self._qr_height(detail.link)))
+        if detail.link_for(language) is not None:
+            parts.append(
+                (self._qr_height(detail.link_for(language)) + 4, self._qr_height(detail.link_for(language)))
+            )
         whole = heading + sum(height for height, _ in parts)
         lead = heading + (parts[0][1] if parts else 0)
         if with_image:
@@ -319,7 +328,11 @@ class _Handout(FPDF):
 
     def _detail(self, detail: Detail, shown: set[Path]) -> None:
         language = self.language
-        image = detail.image if detail.image is not None and detail.image.path not in shown else None
+        image = (
+            detail.image_for(language)
+            if detail.image_for(language) is not None and detail.image_for(language).path not in shown
+            else None
+        )
         if image is not None:
             shown.add(image.path)
         if not self._fits(self._keep(detail, image is not None)):  # never orphan a heading
@@ -348,8 +361,8 @@ class _Handout(FPDF):
             self._step(number, step.text.get(language), step.image, shown)
         if image is not None:
             self.set_y(max(self.get_y(), top + DETAIL_DISC_MM + 2))
-        if detail.link is not None:
-            self._qr_block(detail.link)
+        if detail.link_for(language) is not None:
+            self._qr_block(detail.link_for(language))
 
     # -- pieces -----------------------------------------------------------------------------
 

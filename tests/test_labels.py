@@ -186,8 +186,9 @@ def test_braces_in_a_plain_label_are_refused(tmp_path):
 def test_too_long_label_is_refused(tmp_path):
     deck_yaml = f"title: Guide\nlanguages: [en]\nlabels:\n  en:\n    back: {'x' * 25}\nslides:\n  - one\n"
     folder = deck_folder(tmp_path, deck_yaml)
-    errors = shown(folder, report(folder).errors)
-    assert len(errors) == 1 and errors[0].startswith("deck.yaml:5:11: `back`") and "24" in errors[0]
+    assert shown(folder, report(folder).errors) == [
+        "deck.yaml:5:11: `back`: the text is 25 characters long; at most 24 fit where it is shown. Shorten it"
+    ]
 
 
 def test_labels_are_in_the_json_schema():
@@ -198,3 +199,31 @@ def test_labels_are_in_the_json_schema():
     assert "labels" in deck["properties"]
     hint = deck["$defs"]["LabelsFile"]["properties"]["hint"]
     assert "Tap a topic to learn more" in hint["description"]
+    assert hint["maxLength"] == SPECS["hint"].max_chars
+
+
+# -- the PIN pad a visitor may open ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_pin_pad_speaks_the_visitors_language_and_words_stay_in_their_keys(tmp_path, language):
+    from conftest import fake_measure
+
+    from kiosk.core.admin import AdminState
+    from kiosk.layout.items import TextLine
+    from kiosk.layout.staff import AdminInfo, arrange_admin
+
+    titles = "".join(f"  {code}: G\n" for code in SHIPPED)
+    deck_yaml = f"title:\n{titles}languages: [{', '.join(SHIPPED)}]\nslides:\n  - one\n"
+    deck = load_deck(deck_folder(tmp_path, deck_yaml, SHIPPED), assets=DEFAULT_ASSETS)
+    for width, height in ((800, 480), (1920, 1080), (480, 800)):
+        layout = arrange_admin(
+            AdminState("pin"), AdminInfo(), width, height, fake_measure, deck=deck, language=language
+        )
+        texts = {item.text: item for item in layout.items if isinstance(item, TextLine)}
+        for key in ("staff_pin", "clear", "cancel"):
+            assert BUILT_IN[language][key] in texts, (language, key)
+        for action, key in (("pin:clear", "clear"), ("admin:close", "cancel")):
+            box = next(h.box for h in layout.hotspots if h.action == action)
+            line = texts[BUILT_IN[language][key]]
+            assert box.x <= line.box.x and line.box.x + line.measured_w <= box.x + box.w, (language, key)

@@ -209,6 +209,13 @@ def _label_text(key: str):
             return None
         if not value.strip():
             raise PydanticCustomError("label", "the text is empty; write the words or remove the line")
+        limit = SPECS[key].max_chars
+        if len(value) > limit:
+            raise PydanticCustomError(
+                "label",
+                "the text is {length} characters long; at most {limit} fit where it is shown. Shorten it",
+                {"length": len(value), "limit": limit},
+            )
         problem = placeholder_problem(key, value)
         if problem is not None:
             raise PydanticCustomError("label", "{problem}", {"problem": problem})
@@ -223,8 +230,7 @@ def _label_field(key: str) -> Any:
         str | None,
         Field(
             default=None,
-            min_length=1,
-            max_length=spec.max_chars,
+            json_schema_extra={"minLength": 1, "maxLength": spec.max_chars},
             description=f'{spec.purpose} In English: "{BUILT_IN["en"][key]}".',
         ),
         AfterValidator(_label_text(key)),

@@ -227,3 +227,24 @@ def test_pin_pad_speaks_the_visitors_language_and_words_stay_in_their_keys(tmp_p
             box = next(h.box for h in layout.hotspots if h.action == action)
             line = texts[BUILT_IN[language][key]]
             assert box.x <= line.box.x and line.box.x + line.measured_w <= box.x + box.w, (language, key)
+
+
+# -- the guide -------------------------------------------------------------------------------------
+
+
+def test_the_format_guide_lists_every_label_and_its_dutch_example_is_complete():
+    import re
+
+    import yaml
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "content.md").read_text(encoding="utf-8")
+    for key in KEYS:
+        assert f"| `{key}` |" in guide, key
+    blocks = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", guide, re.S)]
+    dutch = next(b["labels"]["nl"] for b in blocks if "nl" in (b.get("labels") or {}))
+    assert set(dutch) == set(KEYS)
+    from kiosk.content.schema import LabelsFile
+
+    LabelsFile.model_validate(dutch)  # every example text passes the checks
+    german = next(b["labels"]["de"] for b in blocks if "de" in (b.get("labels") or {}))
+    assert LabelsFile.model_validate(german).page == "Seite {n} / {total}"

@@ -248,3 +248,29 @@ def test_the_format_guide_lists_every_label_and_its_dutch_example_is_complete():
     LabelsFile.model_validate(dutch)  # every example text passes the checks
     german = next(b["labels"]["de"] for b in blocks if "de" in (b.get("labels") or {}))
     assert LabelsFile.model_validate(german).page == "Seite {n} / {total}"
+
+
+# -- the handout -----------------------------------------------------------------------------------
+
+
+def test_handout_prints_the_kiosks_words_in_the_decks_language_with_overrides(tmp_path):
+    import io
+    import re
+
+    pypdf = pytest.importorskip("pypdf", reason="pypdf (test extra) reads the text of the handout")
+    from kiosk.tools.handout import build_handout
+
+    deck_yaml = (
+        "title: {de: Leitfaden, en: Guide}\nlanguages: [de, en]\n"
+        "labels:\n  de:\n    contents: Themen dieses Hefts\nslides:\n  - one\n"
+    )
+    folder = deck_folder(tmp_path, deck_yaml, ("de", "en"))
+    with (folder / "one.yaml").open("a", encoding="utf-8") as one:
+        one.write("link: https://example-clinic.com/de\n")
+    deck = load_deck(folder, assets=DEFAULT_ASSETS)
+    data, info = build_handout(deck, language="de")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
+    assert "Themen dieses Hefts" in text  # the deck's override
+    assert BUILT_IN["de"]["tagline"] in text and BUILT_IN["de"]["scan"] in text  # built-in German
+    assert f"Seite 1 von {info.pages}" in text
+    assert "In this guide" not in text and "Page 1" not in text

@@ -34,11 +34,12 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
         deck, view, m, measure, hint=touch and bool(slide.details), dots=True, medical=True
     )
     qr_top = bottom_top
-    if slide.link_for(view.language) is not None:
+    link = slide.link_for(view.language)
+    if link is not None:
         gap = round(m.height * 0.02)
         if m.portrait:
             qr_items, qr_box = qr_block(
-                slide.link_for(view.language),
+                link,
                 view,
                 m,
                 measure,
@@ -49,7 +50,7 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
             )
         else:
             qr_items, qr_box = qr_block(
-                slide.link_for(view.language),
+                link,
                 view,
                 m,
                 measure,

@@ -9,8 +9,12 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+from kiosk.content import labels
 from kiosk.content.hours import OpeningHours, ShowWindow
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,9 @@ class Detail:
     image: Image | None
     alt: Text | None
     link: QrCode | None = None
+    # Set only when the file gives one per language; `image`/`link` hold the default language's.
+    images: tuple[tuple[str, Image], ...] = ()
+    links: tuple[tuple[str, QrCode], ...] = ()
 
     def blocks(self, language: str) -> tuple[Block, ...]:
         for code, blocks in self.body:
@@ -202,12 +209,17 @@ class Detail:
         return self.body[0][1] if self.body else ()
 
     def image_for(self, language: str) -> Image | None:
-        """The detail's own picture in `language` (a deck may give one per language)."""
-        return self.image
+        """The detail's own picture in `language`, else the default language's."""
+        return _for_language(self.images, language, self.image)
 
     def link_for(self, language: str) -> QrCode | None:
-        """The detail's own take-home link in `language` (a deck may give one per language)."""
-        return self.link
+        """The detail's own take-home link in `language`, else the default language's."""
+        return _for_language(self.links, language, self.link)
+
+    def all_images(self) -> tuple[Image, ...]:
+        """Every picture the detail may show, in any language (steps included)."""
+        found = [self.image, *(image for _, image in self.images), *(step.image for step in self.steps)]
+        return _unique(found)
 
 
 @dataclass(frozen=True)
@@ -237,17 +249,34 @@ class Slide:
     source: str  # the file it came from, for messages
     show: ShowWindow | None = None
     link: QrCode | None = None
+    # Set only when the file gives one per language; `image`/`link` hold the default language's.
+    images: tuple[tuple[str, Image], ...] = ()
+    links: tuple[tuple[str, QrCode], ...] = ()
 
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)
 
     def image_for(self, language: str) -> Image | None:
-        """The picture shown with this slide in `language` (a deck may give one per language)."""
-        return self.image
+        """The picture shown with this slide in `language`, else the default language's."""
+        return _for_language(self.images, language, self.image)
 
     def link_for(self, language: str) -> QrCode | None:
-        """The take-home link in `language` (a deck may give one per language)."""
-        return self.link
+        """The take-home link in `language`, else the default language's."""
+        return _for_language(self.links, language, self.link)
+
+    def all_images(self) -> tuple[Image, ...]:
+        """Every picture the slide and its details may show, in any language."""
+        found = [self.image, *(image for _, image in self.images)]
+        found += [image for detail in self.details for image in detail.all_images()]
+        return _unique(found)
+
+
+def _for_language(values: tuple[tuple[str, _T], ...], language: str, default: _T | None) -> _T | None:
+    return next((value for code, value in values if code == language), default)
+
+
+def _unique(images: list[Image | None]) -> tuple[Image, ...]:
+    return tuple(dict.fromkeys(image for image in images if image is not None))
 
 
 @dataclass(frozen=True)
@@ -274,12 +303,18 @@ class Deck:
     hide_expired: bool = False
     pixel_shift: bool = False
     reduced_motion: bool = False
+    # The deck's own wording for the kiosk's words: (language, ((key, text), ...)), from `labels:`.
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def slide(self, slide_id: str) -> Slide | None:
         return next((s for s in self.slides if s.id == slide_id), None)
 
     def label(self, key: str, language: str) -> str:
-        """One of the kiosk's own words ("back", "hint", ...) in `language`; a deck may override it."""
-        from kiosk.content.labels import label
-
-        return label(key, language)
+        """One of the kiosk's own words ("back", "hint", ...) in `language`: the deck's override,
+        else the built-in translation, else English."""
+        for code, words in self.labels:
+            if code == language:
+                text = next((text for name, text in words if name == key), None)
+                if text is not None:
+                    return text
+        return labels.label(key, language)

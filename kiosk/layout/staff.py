@@ -2,12 +2,18 @@
 
 They reuse the layout vocabulary (shapes, text lines, hotspots) so the same painter draws them
 and the same hit-testing reads them. The status comes in as plain data from the app.
+
+The PIN pad is the one staff screen a visitor can reach (by holding the corner), so its words are
+the deck's labels in the visitor's language. Everything behind the PIN is for staff and in English.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.content.deck import Deck
+from kiosk.content.labels import label as built_in_label
 from kiosk.core.actions import (
     Action,
     AdminBack,
@@ -108,16 +114,30 @@ def _button(
 
 
 def arrange_admin(
-    admin: AdminState, info: AdminInfo, width: int, height: int, measure: Measure
+    admin: AdminState,
+    info: AdminInfo,
+    width: int,
+    height: int,
+    measure: Measure,
+    *,
+    deck: Deck | None = None,
+    language: str = "en",
 ) -> ScreenLayout:
+    """The staff screen; `deck` and `language` give the PIN pad's words (a visitor may see it)."""
     short = min(width, height)
-    arrange = {"pin": _pin_pad, "main": _main, "touch": _touch_test, "pattern": _test_pattern}[admin.screen]
-    items, hotspots = arrange(admin, info, width, height, short, measure)
+    if admin.screen == "pin":
+        words: Callable[[str], str] = (
+            (lambda key: deck.label(key, language)) if deck else (lambda key: built_in_label(key, language))
+        )
+        items, hotspots = _pin_pad(admin, width, height, short, measure, words)
+    else:
+        arrange = {"main": _main, "touch": _touch_test, "pattern": _test_pattern}[admin.screen]
+        items, hotspots = arrange(admin, info, width, height, short, measure)
     return ScreenLayout(width, height, tuple(items), tuple(hotspots))
 
 
 def _pin_pad(
-    admin: AdminState, info: AdminInfo, width: int, height: int, short: int, measure: Measure
+    admin: AdminState, width: int, height: int, short: int, measure: Measure, words: Callable[[str], str]
 ) -> tuple[list[Item], list[Hotspot]]:
     items: list[Item] = []
     hotspots: list[Hotspot] = []
@@ -127,7 +147,7 @@ def _pin_pad(
     x0 = (width - pad_w) // 2
     y = round(height * 0.06)
     title = round(short * 0.05)
-    y = _text(items, "Staff PIN", x0, y, title, bold=True, color="teal", measure=measure)
+    y = _text(items, words("staff_pin"), x0, y, title, bold=True, color="teal", measure=measure)
     # One filled circle per digit typed (the font has no bullet glyph, and shapes are crisper).
     dot = round(short * 0.03)
     for i in range(len(admin.digits)):
@@ -146,25 +166,34 @@ def _pin_pad(
         )
         + gap
     )
-    labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]
+    keys: list[tuple[str, Action]] = [(digit, PinKey(key=digit)) for digit in "123456789"]
+    keys += [
+        (words("clear"), PinClear()),
+        ("0", PinKey(key="0")),
+        ("OK", PinOk()),
+    ]  # "OK" reads in any language
     size = round(key * 0.32)
-    for i, label in enumerate(labels):
+    for i, (label, action) in enumerate(keys):
         row, col = divmod(i, 3)
         box = Box(x0 + col * (key + gap), y + row * (key + gap), key, key)
-        action = PinClear() if label == "Clear" else PinOk() if label == "OK" else PinKey(key=label)
-        _button(
-            items,
-            hotspots,
-            label,
-            action,
-            box,
-            size if len(label) == 1 else round(size * 0.6),
-            measure,
-            primary=label == "OK",
+        # A word shrinks until it fits inside its key (a long translation must not spill over).
+        fitted = (
+            size if len(label) == 1 else _fitting(label, round(size * 0.6), key - 2 * (key // 10), measure)
         )
-    cancel = Box(round(width * 0.04), round(height * 0.05), round(key * 1.6), round(key * 0.7))
-    _button(items, hotspots, "Cancel", AdminClose(), cancel, round(size * 0.6), measure)
+        _button(items, hotspots, label, action, box, fitted, measure, primary=isinstance(action, PinOk))
+    cancel_size = round(size * 0.6)
+    cancel_text = words("cancel")
+    cancel_w = max(round(key * 1.6), measure(cancel_text, cancel_size, True) + round(key * 0.5))
+    cancel = Box(round(width * 0.04), round(height * 0.05), cancel_w, round(key * 0.7))
+    _button(items, hotspots, cancel_text, AdminClose(), cancel, cancel_size, measure)
     return items, hotspots
+
+
+def _fitting(text: str, size: int, width: int, measure: Measure) -> int:
+    """The largest size up to `size` at which bold `text` is at most `width` wide."""
+    while size > 10 and measure(text, size, True) > width:
+        size -= 1
+    return size
 
 
 def _main(

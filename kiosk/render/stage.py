@@ -125,7 +125,9 @@ class Stage:
 
     def admin_layout(self, state: State, info: AdminInfo) -> ScreenLayout:
         assert state.admin is not None
-        return arrange_admin(state.admin, info, self.size[0], self.size[1], self.fonts.measure)
+        return arrange_admin(
+            state.admin, info, *self.size, self.fonts.measure, deck=self.program.deck, language=state.language
+        )
 
     def layout_for(self, state: State, info: AdminInfo | None = None) -> ScreenLayout:
         """What a tap hits right now: the staff screen when open, else the visitor's view."""

@@ -67,11 +67,7 @@ def _stamp(path: str) -> FileStamp:
 
 
 def deck_images(deck: Deck) -> tuple[Path, ...]:
-    paths = {slide.image.path for slide in deck.slides if slide.image}
-    for slide in deck.slides:
-        for detail in slide.details:
-            paths |= {detail.image.path} if detail.image else set()
-            paths |= {step.image.path for step in detail.steps if step.image}
+    paths = {image.path for slide in deck.slides for image in slide.all_images()}  # every language's
     return tuple(sorted(paths))
 
 

@@ -139,7 +139,7 @@ def test_generated_decks_reach_the_limits() -> None:
 
     seen = {"slides": 0, "details": 0, "steps": 0, "word": 0, "title": 0, "aspects": set()}
 
-    @settings(max_examples=150, derandomize=True, database=None, deadline=None)
+    @settings(max_examples=100, derandomize=True, database=None, deadline=None)
     @given(spec=decks())
     def look(spec: DeckSpec) -> None:
         seen["slides"] = max(seen["slides"], len(spec.slides))

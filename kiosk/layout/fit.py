@@ -263,6 +263,13 @@ def _attribute(
                 (f for f, n in zip(fields, normals, strict=True) if _normal(violation.message) in n), main
             )
         px = _overflow_px(violation, involved, layout)
+        lines = lines_of.get(culprit, []) if culprit is not None else []
+        if lines and violation.rule in ("overlap", "outside"):
+            # What must go is everything of this text below the obstacle's top (or the screen's end).
+            top = min(line.box.y for line in lines)
+            bottom = max(line.box.bottom for line in lines)
+            below = [item.box.y for item in involved if item.box.y > top and item not in lines]
+            px = max(px, bottom - layout.height, *(bottom - y for y in below))
         if culprit is None:
             out.append((None, Miss(condition=condition, rule=violation.rule, overflow_px=px, cut_words=0)))
             continue

@@ -113,15 +113,31 @@ class DeckSpec:
 # -- words and texts ------------------------------------------------------------------------------
 
 
-def words(language: str) -> st.SearchStrategy[str]:
-    made = st.text(ALPHABET, min_size=1, max_size=MAX_WORD)
-    long = st.text(ALPHABET, min_size=MAX_WORD - 6, max_size=MAX_WORD)
-    return st.one_of(
-        st.sampled_from(("die", "de", "ja", "and", "ist", "het", "on", "ml", "(250", "ml)", "1.")),
-        made,
-        long,
-        st.sampled_from(COMPOUNDS[language]),
-    )
+def _vocabulary(language: str) -> tuple[str, ...]:
+    """Short and long words of the language: its compounds, and made-up ones up to 40 letters."""
+    compounds = COMPOUNDS[language]
+    joined = "".join(word.lower() for word in compounds)
+    made = tuple(joined[i : i + n] for i, n in ((0, MAX_WORD), (7, 37), (3, 31), (11, 24), (5, 17)))
+    short = ("die", "de", "ja", "and", "ist", "het", "on", "of", "a", "in", "zu", "mit", "ei", "tai")
+    units = ("(250 ml)", "500 ml", "15 min", "1.", "2.", "9 Uhr", "06:30")
+    medium = ("before", "morgens", "aamulla", "vandaag", "Termin", "lääkäri", "huisarts", "drink")
+    return (*short, *short, *medium, *units, *compounds, *made)
+
+
+VOCABULARY = {language: _vocabulary(language) for language in LANGUAGES}
+
+
+def _render(ids: list[int], language: str, max_chars: int, at_limit: bool) -> str:
+    vocabulary = VOCABULARY[language]
+    parts = [vocabulary[i % len(vocabulary)] for i in ids]
+    if not at_limit:
+        return _fit(parts, max_chars)
+    # Words repeated, then cut inside a word at exactly the limit: no word grows past 40.
+    filled = " ".join(parts)
+    while len(filled) < max_chars:
+        filled += " " + " ".join(parts)
+    filled = filled[:max_chars]
+    return filled if not filled.endswith(" ") else filled[:-2] + " x"
 
 
 def _fit(parts: list[str], max_chars: int) -> str:
@@ -135,23 +151,9 @@ def _fit(parts: list[str], max_chars: int) -> str:
     return text or parts[0][:max_chars]
 
 
-def text(
-    language: str, max_chars: int, *, max_words: int = 60, at_limit: bool = False
-) -> st.SearchStrategy[str]:
-    """A text of real-looking words; `at_limit` fills it to exactly `max_chars`."""
-    parts = st.lists(words(language), min_size=1, max_size=max_words)
-    if not at_limit:
-        return parts.map(lambda p: _fit(p, max_chars))
-
-    def fill(p: list[str]) -> str:
-        # Words repeated, then cut inside a word at exactly the limit: no word grows past 40.
-        filled = " ".join(p)
-        while len(filled) < max_chars:
-            filled += " " + " ".join(p)
-        filled = filled[:max_chars]
-        return filled if not filled.endswith(" ") else filled[:-2] + " x"
-
-    return parts.map(fill)
+def _ids(max_words: int) -> st.SearchStrategy[list[int]]:
+    # Word numbers, drawn once for all languages: small inputs keep Hypothesis fast and thorough.
+    return st.lists(st.integers(0, 255), min_size=1, max_size=max_words)
 
 
 @st.composite
@@ -163,18 +165,29 @@ def texts(
     max_words: int = 60,
     limit_share: float = 0.3,
 ) -> dict[str, str]:
+    """One text per language, the same words in each language's vocabulary; some fill the limit."""
     at_limit = draw(st.floats(0, 1)) < limit_share
-    return {lang: draw(text(lang, max_chars, max_words=max_words, at_limit=at_limit)) for lang in languages}
+    ids = draw(_ids(max_words))
+    return {lang: _render(ids, lang, max_chars, at_limit) for lang in languages}
 
 
-def _body(language: str) -> st.SearchStrategy[str]:
-    paragraph = text(language, 400, max_words=50)
-    bullets = st.lists(text(language, 120, max_words=14), min_size=1, max_size=6).map(
-        lambda items: "\n".join(f"- {item}" for item in items)
-    )
-    return st.lists(st.one_of(paragraph, bullets), min_size=1, max_size=5).map(
-        lambda blocks: "\n\n".join(blocks)[:BODY_CHARS].strip() or "x"
-    )
+@st.composite
+def _bodies(draw: st.DrawFn, languages: tuple[str, ...]) -> dict[str, str]:
+    """Paragraphs and bullet lists, the same shape in every language."""
+    blocks: list[tuple[str, list[list[int]]]] = []
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            blocks.append(("p", [draw(_ids(45))]))
+        else:
+            blocks.append(("-", draw(st.lists(_ids(12), min_size=1, max_size=6))))
+    out = {}
+    for lang in languages:
+        parts = []
+        for kind, items in blocks:
+            rendered = [_render(ids, lang, 400, False) for ids in items]
+            parts.append(rendered[0] if kind == "p" else "\n".join(f"- {item}" for item in rendered))
+        out[lang] = _trim("\n\n".join(parts), BODY_CHARS)
+    return out
 
 
 @st.composite
@@ -183,7 +196,7 @@ def details(draw: st.DrawFn, languages: tuple[str, ...], index: int) -> DetailSp
     has_body = steps == 0 or draw(st.booleans())
     body = None
     if has_body:
-        body = {lang: _trim(draw(_body(lang)), BODY_CHARS) for lang in languages}
+        body = draw(_bodies(languages))
     return DetailSpec(
         id=f"detail-{index}",
         title=draw(texts(languages, DETAIL_TITLE_CHARS, max_words=10)),

@@ -94,8 +94,24 @@ def fit_problems(
 ) -> list[Problem]:
     """Every text that breaks a screen somewhere in the matrix, once each, plus missing glyphs."""
     return _glyph_problems(deck, fonts) + layout_problems(
-        deck, fonts.measure, modes=modes, sizes=sizes, text_sizes=text_sizes
+        deck, _Widths(fonts.measure), modes=modes, sizes=sizes, text_sizes=text_sizes
     )
+
+
+class _Widths:
+    """Measured widths kept for one check: the matrix measures a few hundred thousand line
+    candidates, more than the font's own bounded cache holds, so it would clear and re-measure."""
+
+    def __init__(self, measure: Measure) -> None:
+        self._measure = measure
+        self._widths: dict[tuple[str, int, bool], int] = {}
+
+    def __call__(self, text: str, size_px: int, bold: bool) -> int:
+        key = (text, size_px, bold)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self._measure(text, size_px, bold)
+        return width
 
 
 def layout_problems(

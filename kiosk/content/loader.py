@@ -737,3 +737,49 @@ def _model_in(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+# -- where each text stands -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextSource:
+    """Where one text of a slide file stands, for messages about that text (not the loaded deck)."""
+
+    file: str
+    line: int  # from 1
+    column: int  # from 1
+
+
+def text_source(file: str, path: Path_, language: str) -> TextSource:
+    """The `file:line:column` of the text at `path` (like ("details", 0, "body")) in `language`.
+
+    A text given per language points at that language's line; a plain text at its own line. The
+    file is read again (the deck keeps no positions); unreadable files point at 1:1."""
+    marks = _value_marks(file)
+    for key in (path + (language,), path):
+        mark = marks.get(key)
+        if mark is not None:
+            return TextSource(file=file, line=mark.line, column=mark.column)
+    return TextSource(file=file, line=1, column=1)
+
+
+def _value_marks(file: str) -> dict[Path_, Any]:
+    try:
+        info = Path(file).stat()
+    except OSError:
+        return {}
+    key = (file, info.st_mtime_ns, info.st_size)
+    marks = _MARKS.get(key)
+    if marks is None:
+        try:
+            marks = dict(read_document(Path(file)).value_marks)
+        except DocumentError:
+            marks = {}
+        if len(_MARKS) > 256:
+            _MARKS.clear()
+        _MARKS[key] = marks
+    return marks
+
+
+_MARKS: dict[tuple[str, int, int], dict[Path_, Any]] = {}

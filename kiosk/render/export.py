@@ -11,9 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.content.deck import Deck
-from kiosk.core.program import Mode, View, build_program
+from kiosk.core.program import Mode, Program, View, build_program
 from kiosk.core.state import initial_state
 from kiosk.core.theme import THEMES
+from kiosk.layout.detail import lobby_pages
+from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage
 
 
@@ -25,6 +27,21 @@ def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
         for detail in slide.details:
             views.append((f"{number:02d}-{slide.id}--{detail.id}.png", View(number - 1, detail.id, language)))
     return views
+
+
+def _lobby_entries(program: Program, language: str) -> list[tuple[str, int]]:
+    """Each lobby screen in `language`, in play order, with its file name and program index; a
+    detail split into pages exports every page (`03-benefits--symptoms-p2.png`)."""
+    deck = program.deck
+    out: list[tuple[str, int]] = []
+    for index, entry in enumerate(program.entries):
+        if entry.language != language:
+            continue
+        name = f"{entry.slide + 1:02d}-{deck.slides[entry.slide].id}"
+        if entry.detail is not None:
+            name += f"--{entry.detail}" + (f"-p{entry.page + 1}" if entry.page else "")
+        out.append((f"{name}.png", index))
+    return out
 
 
 def export(
@@ -45,27 +62,31 @@ def export(
     if pygame.display.get_surface() is None:
         pygame.display.set_mode((1, 1))
     language = language or deck.default_language
-    program = build_program(deck, mode)
+    program = build_program(deck, mode, pages=lobby_pages(deck, *size, Fonts().measure, large=large_text))
     stage = Stage(program, THEMES[theme or deck.theme], size)
     frame = pygame.Surface(size).convert()
     out.mkdir(parents=True, exist_ok=True)
     screens = []
     start = initial_state(program, 0.0, language)
-    for name, view in screen_views(deck, language):
-        index = next(
-            i
-            for i, entry in enumerate(program.entries)
-            if entry.slide == view.slide and (entry.language in (None, language))
-        )
-        state = replace(start, index=index, detail=view.detail, large_text=large_text)
+    states = []
+    if mode is Mode.LOBBY:
+        for name, index in _lobby_entries(program, language):
+            states.append((name, replace(start, index=index, large_text=large_text)))
+    else:
+        for name, view in screen_views(deck, language):
+            index = next(i for i, entry in enumerate(program.entries) if entry.slide == view.slide)
+            states.append((name, replace(start, index=index, detail=view.detail, large_text=large_text)))
+    for name, state in states:
         stage.compose(state, 0.0, frame)
         pygame.image.save(frame, str(out / name))
-        layout = stage.layout(state.view)
+        view = state.view
+        layout = stage.layout(view)
         screens.append(
             {
                 "file": name,
                 "slide": deck.slides[view.slide].id,
                 "detail": view.detail,
+                **({"page": view.page + 1} if view.page else {}),
                 "hotspots": [
                     {"action": h.action, "rect": [h.box.x, h.box.y, h.box.w, h.box.h]}
                     for h in layout.hotspots

@@ -46,7 +46,9 @@ from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode, Program, View, build_program
 from kiosk.core.state import State, initial_state, step
 from kiosk.core.theme import THEMES
+from kiosk.layout.detail import lobby_pages
 from kiosk.layout.staff import AdminInfo
+from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage
 from kiosk.runtime.input import InputReader
 from kiosk.runtime.reload import Reloader
@@ -126,6 +128,8 @@ class Kiosk:
             reduced_motion=reduced,
             admin_pin_hash=self.settings.admin_pin_hash,
             admin_dev=self.settings.dev,
+            # A lobby detail too long for this screen plays as pages, one after the other.
+            pages=lobby_pages(deck, *self.orientation.logical_size, Fonts().measure),
         )
 
     def _logical_surface(self) -> pygame.Surface:
@@ -193,6 +197,12 @@ class Kiosk:
         self._frame = self._logical_surface()
         self._drawn = None
         log.info("display is now %dx%d; laid out again", width, height)
+        if self.settings.mode is Mode.LOBBY:
+            # Lobby details are split into pages that fit the screen: split them again.
+            program = self._program(self.state.program.deck)
+            self.stage.remember(program)
+            self.program = program
+            self.state = step(self.state, NewDeck(program), self.clock())
 
     # -- content and schedule ---------------------------------------------------------------
 

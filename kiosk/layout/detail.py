@@ -31,6 +31,8 @@ from kiosk.layout.text import Flow
 # Text lines that count as read for a lobby page's reading time (as `visible_words` counts them):
 # the heading and the body, not the kicker, the page marker or the step numbers.
 READ_ROLES = frozenset({"title", "body", "step"})
+# A detail's heading and body set in its column, and the spans of the body's rows of two steps.
+_Column = tuple[Flow, Flow, tuple[tuple[int, int], ...]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +97,11 @@ def _compose(
     side = image is not None and not m.portrait and not detail.steps
     column_w = round(m.width * 0.52) if side else m.width - 2 * m.margin_x
     column_top = bar_bottom + round(m.height * (0.03 if m.portrait else 0.045))
+    if qr_box is not None and not m.portrait and not side:
+        # Beside the QR block rather than above it, while the column stays wide enough to read:
+        # the text then keeps the screen's full height.
+        beside = qr_box.x - 2 * gap - m.margin_x
+        column_w = beside if beside >= column_w * 0.6 else column_w
     column = Box(m.margin_x, column_top, column_w, 0)
     disc: list[Item] = []
     if image is not None and side:
@@ -110,19 +117,26 @@ def _compose(
         disc = _picture(image, m.width // 2, cy, radius)
         column = replace(column, y=cy + radius + round(m.height * 0.03))
     limit = _clear_of(qr_box, column, bottom_top) - gap
-    floor = m.min_shrink(BODY)
     # A tall portrait screen has room to spare below a short detail: start larger and shrink.
-    shrink = title_shrink = PORTRAIT_DETAIL_GROW if m.portrait else 1.0
-    while True:
-        head, body = _column(slide, detail, view, m, measure, column, shrink, title_shrink, marker=False)
-        if body.y <= limit or title_shrink <= TITLE_FLOOR:
-            break
-        # Body text gives way first, down to its floor; then the heading, which has room to spare.
-        if shrink > floor:
-            shrink = max(floor, shrink - SHRINK_STEP)
-            title_shrink = shrink
+    start = PORTRAIT_DETAIL_GROW if m.portrait else 1.0
+    sizes = _shrink_steps(start, m.min_shrink(BODY))
+    # Fitting is monotone in the sizes, so the largest that fits is found by bisection.
+    tried: dict[int, _Column] = {}
+
+    def attempt(index: int) -> _Column:
+        if index not in tried:
+            tried[index] = _column(slide, detail, view, m, measure, column, *sizes[index], marker=False)
+        return tried[index]
+
+    low, high = 0, len(sizes) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if attempt(middle)[1].y <= limit:
+            high = middle
         else:
-            title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
+            low = middle + 1
+    shrink, title_shrink = sizes[low]
+    head, body, _ = attempt(low)
     overflow = head.overflow + body.overflow
     if body.y <= limit:
         page = head.items + body.items
@@ -131,11 +145,15 @@ def _compose(
     if touch:
         return _scrolling(m, items, hotspots, overflow, disc, head, body, column, limit), ()
     # Lobby: the same sizes, with room kept beside the kicker for the page marker.
-    head, body = _column(slide, detail, view, m, measure, column, shrink, title_shrink, marker=True)
-    overflow = head.overflow + body.overflow
+    sized = (slide, detail, view, m, measure, column, shrink, title_shrink)
+    head, body, rows = _column(*sized, marker=True)
     # Later pages have no picture above the heading (in portrait), so their text starts higher.
     later_top = column_top if m.portrait else column.y
-    pages = _paginate(_units(body.items), head.items, head.y, later_top - column.y, limit, overflow)
+    if any(bottom - top > limit - (head.y + later_top - column.y) for top, bottom in rows):
+        # A row of two steps taller than a page: list the steps in one column, read in order.
+        head, body, rows = _column(*sized, marker=True, single=True)
+    overflow = head.overflow + body.overflow
+    pages = _paginate(_units(body.items, rows), head.items, head.y, later_top - column.y, limit, overflow)
     number = min(max(0, view.page), len(pages) - 1)
     marker = _marker(head, number, len(pages), column, m, measure, shrink)
     if number > 0:
@@ -143,6 +161,21 @@ def _compose(
         marker = [_shift(item, later_top - column.y) for item in marker]
     shown = items + disc + list(pages[number].items) + marker
     return _layout(m, shown, hotspots, overflow), tuple(page.words for page in pages)
+
+
+def _shrink_steps(start: float, floor: float) -> list[tuple[float, float]]:
+    """(body, heading) shrink factors from the largest to the smallest: body text gives way first,
+    down to its floor, with the heading alongside; then the heading alone, which has room to spare."""
+    shrink = title_shrink = start
+    steps = [(shrink, title_shrink)]
+    while title_shrink > TITLE_FLOOR:
+        if shrink > floor:
+            shrink = max(floor, shrink - SHRINK_STEP)
+            title_shrink = shrink
+        else:
+            title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
+        steps.append((shrink, title_shrink))
+    return steps
 
 
 def _layout(m: Metrics, items: list[Item], hotspots: Sequence[Hotspot], overflow: list[str]) -> ScreenLayout:
@@ -229,18 +262,29 @@ def _scrolling(
     )
 
 
-def _units(body: list[Item]) -> list[_Unit]:
+def _units(body: list[Item], rows: Sequence[tuple[int, int]]) -> list[_Unit]:
     """The body cut into the rows a page may end between: items whose heights overlap (a line and
-    its bullet, a step's badge and picture and the lines beside it) stay together."""
-    units: list[_Unit] = []
+    its bullet, a step's badge and picture and the lines beside it) stay together, and so do the
+    lines of a row of two steps (`rows`), so that each step reads on in its own column."""
+    lines: list[_Unit] = []
     for item in sorted(body, key=lambda item: (item.box.y, item.box.x)):
-        if units and item.box.y < units[-1].bottom:
-            last = units[-1]
-            units[-1] = _Unit(
+        if lines and item.box.y < lines[-1].bottom:
+            last = lines[-1]
+            lines[-1] = _Unit(
                 top=last.top, bottom=max(last.bottom, item.box.bottom), items=(*last.items, item)
             )
         else:
-            units.append(_Unit(top=item.box.y, bottom=item.box.bottom, items=(item,)))
+            lines.append(_Unit(top=item.box.y, bottom=item.box.bottom, items=(item,)))
+    units: list[_Unit] = []
+    for unit in lines:
+        row = next(((top, bottom) for top, bottom in rows if top <= unit.top < bottom), None)
+        if units and row is not None and row[0] <= units[-1].top < row[1]:
+            last = units[-1]
+            units[-1] = _Unit(
+                top=last.top, bottom=max(last.bottom, unit.bottom), items=(*last.items, *unit.items)
+            )
+        else:
+            units.append(unit)
     return units
 
 
@@ -295,7 +339,8 @@ def _column(
     title_shrink: float,
     *,
     marker: bool,
-) -> tuple[Flow, Flow]:
+    single: bool = False,
+) -> _Column:
     language = view.language
     head = Flow(measure, column.x, column.w, column.y, language=language)
     kicker_size = m.px(KICKER, shrink)
@@ -317,17 +362,20 @@ def _column(
     body = Flow(measure, column.x, column.w, head.y, language=language)
     size = m.px(BODY, shrink)
     body.blocks(detail.blocks(language), size)
-    if detail.steps:
-        _steps(detail, view, m, body, size, shrink)
-    return head, body
+    rows = _steps(detail, view, m, body, size, shrink, single=single) if detail.steps else ()
+    return head, body, rows
 
 
-def _steps(detail: Detail, view: View, m: Metrics, flow: Flow, size: int, shrink: float) -> None:
+def _steps(
+    detail: Detail, view: View, m: Metrics, flow: Flow, size: int, shrink: float, *, single: bool
+) -> tuple[tuple[int, int], ...]:
     """Numbered steps: a list in portrait, two columns in landscape where a column stays wide
-    enough to read. A row is as tall as its text, or its picture when it has one."""
+    enough to read. A row is as tall as its text, or its picture when it has one.
+
+    Returns the spans (top, bottom) of rows of two steps, which a lobby page keeps together."""
     gap = round(m.width * 0.03)
     columns = 1
-    if not m.portrait and len(detail.steps) >= 3 and (flow.width - gap) // 2 >= size * 14:
+    if not (m.portrait or single) and len(detail.steps) >= 3 and (flow.width - gap) // 2 >= size * 14:
         columns = 2
     cell_w = (flow.width - gap * (columns - 1)) // columns
     with_pictures = any(step.image for step in detail.steps)
@@ -337,6 +385,7 @@ def _steps(detail: Detail, view: View, m: Metrics, flow: Flow, size: int, shrink
     badge = round(size * 1.4)
     row_gap = round(size * 0.6)
     y = flow.y
+    rows: list[tuple[int, int]] = []
     for start in range(0, len(detail.steps), columns):
         row_bottom = y
         for col, step in enumerate(detail.steps[start : start + columns]):
@@ -373,8 +422,11 @@ def _steps(detail: Detail, view: View, m: Metrics, flow: Flow, size: int, shrink
             flow.items.extend(items + sub.items)
             flow.overflow.extend(sub.overflow)
             row_bottom = max(row_bottom, sub.y, badge_y + badge)
+        if columns > 1:
+            rows.append((y, row_bottom))
         y = row_bottom + row_gap
-    flow.y = y - row_gap if detail.steps else y
+    flow.y = y - row_gap
+    return tuple(rows)
 
 
 def _words(items: Sequence[Item]) -> int:

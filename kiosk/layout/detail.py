@@ -147,20 +147,33 @@ def _compose(
     # Lobby: the same sizes, with room kept beside the kicker for the page marker.
     sized = (slide, detail, view, m, measure, column, shrink, title_shrink)
     head, body, rows = _column(*sized, marker=True)
-    # Later pages have no picture above the heading (in portrait), so their text starts higher.
-    later_top = column_top if m.portrait else column.y
-    if any(bottom - top > limit - (head.y + later_top - column.y) for top, bottom in rows):
+    # Later pages repeat the heading compactly, in one kicker-sized line where it fits, and have
+    # no picture above it (in portrait): their text starts higher and they hold more.
+    later = _later_head(detail, view, m, measure, column_top if m.portrait else column.y, column, shrink)
+    if any(bottom - top > limit - later.y for top, bottom in rows):
         # A row of two steps taller than a page: list the steps in one column, read in order.
         head, body, rows = _column(*sized, marker=True, single=True)
-    overflow = head.overflow + body.overflow
-    pages = _paginate(_units(body.items, rows), head.items, head.y, later_top - column.y, limit, overflow)
+    overflow = head.overflow + body.overflow + later.overflow
+    pages = _paginate(_units(body.items, rows), (head.items, head.y), (later.items, later.y), limit, overflow)
     number = min(max(0, view.page), len(pages) - 1)
-    marker = _marker(head, number, len(pages), column, m, measure, shrink)
-    if number > 0:
-        disc = disc if not m.portrait else []
-        marker = [_shift(item, later_top - column.y) for item in marker]
+    marker = _marker(head if number == 0 else later, number, len(pages), column, measure)
+    if number > 0 and m.portrait:
+        disc = []
     shown = items + disc + list(pages[number].items) + marker
     return _layout(m, shown, hotspots, overflow), tuple(page.words for page in pages)
+
+
+def _later_head(
+    detail: Detail, view: View, m: Metrics, measure: Measure, top: int, column: Box, shrink: float
+) -> Flow:
+    size = m.px(KICKER, shrink)
+    head = Flow(
+        measure, column.x, max(1, column.w - _marker_room(size, measure)), top, language=view.language
+    )
+    head.text(detail.title.get(view.language), size, bold=True, color="teal", role="title")
+    head.width = column.w
+    head.gap(m.u * 0.02 * shrink)
+    return head
 
 
 def _shrink_steps(start: float, floor: float) -> list[tuple[float, float]]:
@@ -289,20 +302,22 @@ def _units(body: list[Item], rows: Sequence[tuple[int, int]]) -> list[_Unit]:
 
 
 def _paginate(
-    units: list[_Unit], head: list[Item], first_top: int, later_shift: int, limit: int, overflow: list[str]
+    units: list[_Unit],
+    first: tuple[list[Item], int],
+    later: tuple[list[Item], int],
+    limit: int,
+    overflow: list[str],
 ) -> list[_Page]:
-    """Fill pages top-down with whole units; each later page repeats the heading, moved by
-    `later_shift` (up, in portrait, where the first page's picture is not repeated)."""
+    """Fill pages top-down with whole units. `first` and `later` are the heading of the first
+    page and of the pages after it, each with the row where the text under it starts."""
     pages: list[_Page] = []
-    page: list[Item] = list(head)
-    top = first_top
+    page, top = list(first[0]), first[1]
     offset = 0  # how far this page's units move up from where the single long column put them
     started = False
     for unit in units:
         if started and unit.bottom - offset > limit:
             pages.append(_Page(items=tuple(page), words=_words(page)))
-            page = [_shift(item, later_shift) for item in head]
-            top = first_top + later_shift
+            page, top = list(later[0]), later[1]
             started = False
         if not started:
             offset = unit.top - top
@@ -314,17 +329,21 @@ def _paginate(
     return pages
 
 
-def _marker(
-    head: Flow, number: int, count: int, column: Box, m: Metrics, measure: Measure, shrink: float
-) -> list[Item]:
-    """ "2/3" at the right end of the kicker's first line, in the room `_column` kept for it."""
+def _marker_room(size: int, measure: Measure) -> int:
+    """Room kept at the end of a heading's first line for the widest marker ("10/10")."""
+    return measure("10/10", size, True) + round(size * 0.8)
+
+
+def _marker(head: Flow, number: int, count: int, column: Box, measure: Measure) -> list[Item]:
+    """ "2/3" at the right end of the heading's first line, in the room kept for it."""
     if count < 2 or not head.items:
         return []
-    size = m.px(KICKER, shrink)
+    first = head.items[0]
+    assert isinstance(first, TextLine)
+    size = first.size_px
     text = f"{number + 1}/{count}"
     width = measure(text, size, True)
-    first = head.items[0].box
-    box = Box(column.x + column.w - width, first.y, width, max(first.h, size))
+    box = Box(column.x + column.w - width, first.box.y, width, max(first.box.h, size))
     return [TextLine(text, box, size, True, "teal", width, role="page", block="page")]
 
 
@@ -345,9 +364,7 @@ def _column(
     head = Flow(measure, column.x, column.w, column.y, language=language)
     kicker_size = m.px(KICKER, shrink)
     if marker:
-        # Room for the widest marker a detail can need ("10/10").
-        reserve = measure("10/10", kicker_size, True) + round(kicker_size * 0.8)
-        head.width = max(1, column.w - reserve)
+        head.width = max(1, column.w - _marker_room(kicker_size, measure))
     head.text(slide.title.get(language), kicker_size, color="mute", role="kicker")
     head.width = column.w
     head.text(

@@ -314,7 +314,19 @@ def _paginate(
     page, top = list(first[0]), first[1]
     offset = 0  # how far this page's units move up from where the single long column put them
     started = False
-    for unit in units:
+    for index, unit in enumerate(units):
+        if started and _starts_block(units, index):
+            # A paragraph, bullet or step that would break across pages but fits a page of its
+            # own starts a new page, unless that leaves this one more than half empty.
+            block_bottom = _block_bottom(units, index)
+            if (
+                block_bottom - offset > limit
+                and block_bottom - unit.top <= limit - later[1]
+                and (unit.top - offset - top) * 2 >= limit - top
+            ):
+                pages.append(_Page(items=tuple(page), words=_words(page)))
+                page, top = list(later[0]), later[1]
+                started = False
         if started and unit.bottom - offset > limit:
             pages.append(_Page(items=tuple(page), words=_words(page)))
             page, top = list(later[0]), later[1]
@@ -327,6 +339,25 @@ def _paginate(
         page += [_shift(item, -offset) for item in unit.items]
     pages.append(_Page(items=tuple(page), words=_words(page)))
     return pages
+
+
+def _block(unit: _Unit) -> str:
+    return next((item.block for item in unit.items if isinstance(item, TextLine) and item.block), "")
+
+
+def _starts_block(units: list[_Unit], index: int) -> bool:
+    return index == 0 or _block(units[index]) != _block(units[index - 1])
+
+
+def _block_bottom(units: list[_Unit], index: int) -> int:
+    """The bottom of the paragraph, bullet or step that starts with `units[index]`."""
+    key = _block(units[index])
+    bottom = units[index].bottom
+    for unit in units[index + 1 :]:
+        if _block(unit) != key:
+            break
+        bottom = unit.bottom
+    return bottom
 
 
 def _marker_room(size: int, measure: Measure) -> int:
@@ -397,7 +428,6 @@ def _steps(
     cell_w = (flow.width - gap * (columns - 1)) // columns
     with_pictures = any(step.image for step in detail.steps)
     picture = round(min(m.short * (0.17 if columns == 2 else 0.22), cell_w * 0.3) * shrink)
-    # Text lines up after the pictures' column when any step has one, so the numbers align.
     text_dx = picture + round(gap * 0.6) if with_pictures else 0
     badge = round(size * 1.4)
     row_gap = round(size * 0.6)
@@ -411,7 +441,9 @@ def _steps(
             if step.image is not None:
                 items += _picture(step.image, cell_x + picture // 2, y + picture // 2, picture // 2)
                 row_bottom = max(row_bottom, y + picture)
-            text_x = cell_x + text_dx
+            # In a list the numbers line up after the pictures' column; in a grid a step without
+            # a picture uses its whole cell.
+            text_x = cell_x + (text_dx if columns == 1 or step.image is not None else 0)
             # The number sits beside the first line of text, not above it: a row saved per step.
             sub = Flow(flow.measure, text_x, cell_x + cell_w - text_x, y, language=view.language)
             lines = sub.text(

@@ -135,6 +135,9 @@ def _compose(
             high = middle
         else:
             low = middle + 1
+    if attempt(low)[1].y > limit:
+        # It scrolls or goes on more pages anyway: the heading need not shrink below the body's.
+        low = next(i for i, (shrink, _) in enumerate(sizes) if shrink == sizes[-1][0])
     shrink, title_shrink = sizes[low]
     head, body, _ = attempt(low)
     overflow = head.overflow + body.overflow

@@ -397,3 +397,32 @@ def test_landscape_steps_use_two_columns_where_they_fit(deck, measure):
         if isinstance(i, TextLine) and i.role == "step-number"
     ]
     assert sorted(numbers, key=int) == [str(n) for n in range(1, 11)]
+
+
+def test_a_lobby_kiosk_plays_each_page_and_splits_again_for_a_new_screen(deck):
+    import pygame
+
+    from kiosk.runtime.app import Kiosk
+    from kiosk.runtime.settings import Settings
+
+    class Clock:
+        now = 0.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    pygame.display.init()
+    pygame.font.init()
+    display = pygame.display.set_mode((800, 480))
+    hard = hard_deck(deck)
+    kiosk = Kiosk(hard, Settings(mode=Mode.LOBBY), display, clock=Clock())
+    pages = [e.page for e in kiosk.program.entries if e.detail == "long-plain" and e.language == "de"]
+    assert pages == list(range(len(pages))) and len(pages) >= 3
+    small = len(kiosk.program.entries)
+    display = pygame.display.set_mode((1920, 1080))
+    kiosk.resize(1920, 1080)
+    # The new split waits for the next slide boundary, like a reloaded deck.
+    program = kiosk.state.pending or kiosk.state.program
+    assert len(program.entries) < small
+    layout = kiosk.stage.layout(program.view(1, "de"))
+    assert (layout.width, layout.height) == (1920, 1080)

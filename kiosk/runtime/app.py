@@ -199,7 +199,7 @@ class Kiosk:
         log.info("display is now %dx%d; laid out again", width, height)
         if self.settings.mode is Mode.LOBBY:
             # Lobby details are split into pages that fit the screen: split them again.
-            program = self._program(self.state.program.deck)
+            program = self._program((self.state.pending or self.state.program).deck)
             self.stage.remember(program)
             self.program = program
             self.state = step(self.state, NewDeck(program), self.clock())

@@ -24,8 +24,11 @@ from kiosk.layout.items import Item, ScreenLayout, Shape, TextLine
 from kiosk.layout.screen import arrange
 
 # What detail.py draws itself; everything else on a detail screen is the shared chrome.
+# ("picture-frame", "scroll-cue" and "scroll-hint" are the names chrome.py gives the shared
+# picture frame and scroll cue once detail.py uses them.)
 DETAIL_ROLES = frozenset(
     {"kicker", "title", "body", "bullet", "step", "step-number", "badge", "disc", "picture", "more", "page"}
+    | {"picture-frame", "scroll-cue", "scroll-hint"}
 )
 # The hard decks run here at the smallest screens, 16:10 and both portrait ratios; the long run
 # (KIOSK_LONG=1) takes every supported size.

@@ -271,10 +271,10 @@ def _scrolling(
         m.height,
         tuple(items + disc + fixed + [chevron]),
         tuple(hotspots),
-        tuple(moving),
-        viewport,
-        content_h,
-        tuple(overflow),
+        scroll_items=tuple(moving),
+        viewport=viewport,
+        content_height_px=content_h,
+        overflow=tuple(overflow),
     )
 
 

@@ -27,12 +27,14 @@ from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
-from kiosk.core.program import Program
+from kiosk.core.program import Mode, Program
 from kiosk.core.schedule import hides_expired, schedule_at
 from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_state, step_with_effects
 from kiosk.core.theme import THEMES
+from kiosk.layout.detail import lobby_pages
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
+from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.reload import Reloader, content_loader
@@ -98,7 +100,9 @@ class Kiosk:
 
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
-        return self.settings.program(deck, version=self.versions)
+        # A lobby detail too long for this screen plays as pages, one after the other.
+        pages = lobby_pages(deck, *self.orientation.logical_size, Fonts().measure)
+        return self.settings.program(deck, version=self.versions, pages=pages)
 
     def _logical_surface(self) -> pygame.Surface:
         if self.orientation.rotation == 0:
@@ -166,6 +170,12 @@ class Kiosk:
         self._frame = self._logical_surface()
         self._drawn = None
         log.info("display is now %dx%d; laid out again", width, height)
+        if self.settings.mode is Mode.LOBBY:
+            # Lobby details are split into pages that fit the screen: split them again.
+            program = self._program((self.state.pending or self.state.program).deck)
+            self.stage.remember(program)
+            self.program = program
+            self._step(NewDeck(program), self.clock())
 
     # -- content and schedule ---------------------------------------------------------------
 

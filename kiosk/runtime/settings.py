@@ -19,7 +19,7 @@ from kiosk.content.document import DocumentError, read_document
 from kiosk.content.hours import OpeningHours
 from kiosk.content.problems import ContentError, Problem
 from kiosk.content.schema import HoursText, Weekday
-from kiosk.core.program import Mode, Program, build_program
+from kiosk.core.program import Mode, Pages, Program, build_program
 
 DEFAULT_SETTINGS_FILE = Path("/etc/kiosk/settings.yaml")
 
@@ -45,7 +45,7 @@ class Settings:
     data_dir: Path | None = None
     admin_pin_hash: str | None = None
 
-    def program(self, deck: Deck, *, version: int) -> Program:
+    def program(self, deck: Deck, *, version: int, pages: Pages | None = None) -> Program:
         """What this kiosk plays from `deck` (the settings' mode, idle timeout and staff access)."""
         reduced = self.reduced_motion if self.reduced_motion is not None else deck.reduced_motion
         return build_program(
@@ -56,6 +56,7 @@ class Settings:
             reduced_motion=reduced,
             admin_pin_hash=self.admin_pin_hash,
             admin_dev=self.dev,
+            pages=pages,
         )
 
 

@@ -584,10 +584,10 @@ class _Builder:
                 )
             return None
         if isinstance(node, MappingNode):
-            self.written[path] = "{" if node.flow_style else ":"
+            self.written[path] = self._source(node) if node.flow_style else ":"
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
-            self.written[path] = "[" if node.flow_style else "-"
+            self.written[path] = self._source(node) if node.flow_style else "-"
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         value = self._scalar(node)
         if isinstance(value, str):
@@ -596,6 +596,10 @@ class _Builder:
         else:
             self.written[path] = node.value
         return value
+
+    def _source(self, node: Node) -> str:
+        """A value as it is written in the file (for a `[...]` or `{...}` on one line)."""
+        return self.text[node.start_mark.pointer : node.end_mark.pointer]
 
     def _doubt(self, node: ScalarNode, path: Path_) -> None:
         """Remember how an unquoted text may have lost words (see Document.doubts)."""
@@ -625,10 +629,13 @@ class _Builder:
                 return
         glued = re.match(r"([a-z]{2}(?:-[A-Za-z]{2,4})?):(?=\S)", node.value)
         if glued is not None and isinstance(path[-1], str):
+            rest = node.value[glued.end() :]
             self.doubts[path] = Problem(
                 *where,
                 f"there is no space after the colon of `{glued[1]}:`, so YAML does not read it as a"
-                f" label; type a space after the colon: `{glued[1]}: ...`",
+                f" label; type a space after the colon: `{glued[1]}: "
+                + (rest if len(rest) <= _MAX_EXAMPLE_CHARS else "...")
+                + "`",
             )
             return
         line = self.lines[end.line] if end.line < len(self.lines) else ""
@@ -658,7 +665,8 @@ class _Builder:
                 end.line + 1,
                 column,
                 f"the text is cut at ` #`: YAML reads `#{words}` as a note for people and drops it;"
-                f" put the whole text in double quotes{curly}{_like(str(path[-1]), node.value + ' #' + words)}",
+                f" put the whole text in double quotes{curly}"
+                + _like(str(path[-1]), f"{node.value} #{words}".strip(_CURLY_QUOTES)),
             )
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:

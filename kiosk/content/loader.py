@@ -534,11 +534,16 @@ class _DeckLoader:
         """Check one text field against the deck's languages; fall back where that is harmless."""
         if value is None:
             return None
+        doubted = False
         for where, text in (
             [(path, value)]
             if isinstance(value, str)
             else [(path + (code,), text) for code, text in value.items()]
         ):
+            doubt = document.doubts.get(where)
+            if doubt is not None:  # words that YAML dropped or joined (see Document.doubts)
+                self.problems.append(doubt)
+                doubted = True
             bad = _NOT_PRINTABLE.search(text)
             if bad is not None:
                 self.problems.append(
@@ -558,7 +563,7 @@ class _DeckLoader:
         languages = self.languages
         severity = Severity.ERROR if required else Severity.WARNING
         if isinstance(value, str):
-            if len(languages) > 1:
+            if len(languages) > 1 and not doubted:
                 example = " and ".join(f"`{code}: ...`" for code in languages)
                 self.problems.append(
                     document.problem(
@@ -675,6 +680,14 @@ def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> P
         else:
             limit = f"at most {ctx.get('max_length')} {'is' if ctx.get('max_length') == 1 else 'are'} allowed"
         return document.problem(loc, f"`{name}` has {count} item{'' if count == 1 else 's'}; {limit}")
+    if kind == "text":
+        value = _value_at(document, loc)
+        if isinstance(value, dict):
+            for code, text in value.items():
+                if not isinstance(text, str):
+                    return document.problem(loc + (code,), _not_text(document, loc + (code,), text))
+        elif not isinstance(value, str):
+            return document.problem(loc, _not_text(document, loc, value))
     if kind.startswith("date"):
         return document.problem(loc, f"`{name}` should be a date written as YYYY-MM-DD, like 2027-05-31")
     message = str(error["msg"])
@@ -684,6 +697,40 @@ def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> P
         message = message[len("Value error, ") :]
     separator = " " if message.startswith("should") else ": "
     return document.problem(loc, f"`{name}`{separator}{message}")
+
+
+# YAML 1.1 reads these words as yes or no when they stand alone, not as text.
+_YES_NO = "yes, no, on, off, true and false"
+
+
+def _not_text(document: Document, path: Path_, value: Any) -> str:
+    """Why a value where a text belongs was not read as text, and how to write it instead."""
+    name = str(path[-1]) if isinstance(path[-1], str) else "text"
+    written = document.written.get(path, "")
+    if isinstance(value, (bool, int, float, datetime.date)):
+        if isinstance(value, bool):
+            kind = f"yes/no, not as words (YAML reads {_YES_NO} that way)"
+        else:
+            kind = "a date" if isinstance(value, datetime.date) else "a number"
+            kind += ", not as words"
+        return f'`{written}` was read as {kind}; put it in double quotes, like: {name}: "{written}"'
+    if value is None:
+        return f"the `{name}` text is empty; write the text after `{name}: `, or remove the line"
+    if written == "-":
+        return (
+            f"the lines below `{name}:` start with `- `, so YAML reads them as a list, but a text is"
+            f" expected here; for bullet points write `{name}: |` and put the lines below it, two"
+            " spaces further in"
+        )
+    if written[:1] in ("[", "{"):
+        return (
+            f"a text that starts with {written[0]} is read as a list; put the whole text in double"
+            f" quotes, like: {name}: " + (f'"{written}"' if len(written) <= 50 else f'"{written[0]}..."')
+        )
+    return (
+        f"`{name}` should be a text, but it holds labels (a word and a colon); if the text contains"
+        ' a colon followed by a space, put the whole text in double quotes, like: "Before: after"'
+    )
 
 
 def _value_at(document: Document, loc: Path_) -> Any:

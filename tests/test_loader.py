@@ -673,7 +673,7 @@ def test_single_value_at_top_level(tmp_path):
         ),
         (
             "alt: [en, es\n",
-            "9:6: a bracket ([ or {) opened here is not closed, or items in it are not separated by commas; add the missing ] or }",
+            "9:6: a bracket ([ or {) opened here is not closed, or items in it are not separated by commas; add the missing ] or } (or, if this is a text, put the whole text in double quotes)",
         ),
         (
             "alt: *nowhere\n",

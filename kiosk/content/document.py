@@ -520,10 +520,7 @@ def _yaml_problem(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Probl
         )
         line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
     elif "while scanning a quoted scalar" in context:
-        message = (
-            "the quote that starts this text is never closed; add the same quote (\" or ') at the end"
-            " of the text"
-        )
+        message = "a quoted text is not closed; add the missing closing quote (\" or ')"
         if exc.context_mark is not None:
             line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
     else:

@@ -12,7 +12,7 @@ import difflib
 import re
 import typing
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,10 @@ DECK_FILE = "deck.yaml"
 # What YAML refuses in a file; a double-quoted escape (\0, \x07, \ud800) still puts it into a text.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_SUMMARY_WORDS = 30
+# Where review reminders stand in a report (Problem.rank): overdue ones first, then the line that
+# names the slides waiting for review, then everything else in file order.
+OVERDUE_RANK = -2
+PENDING_RANK = -1
 DEFAULT_ASSETS = ASSETS_DIR
 
 
@@ -96,6 +100,7 @@ class _DeckLoader:
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ()
         self.default_language = ""
+        self.pending_reviews: list[tuple[str, bool]] = []  # slide id, and whether it says `pending`
 
     # -- files ------------------------------------------------------------------------------
 
@@ -272,6 +277,9 @@ class _DeckLoader:
             slide = self._load_slide(file, slide_id)
             if slide is not None:
                 slides.append(slide)
+        summary = self._review_summary(document)
+        if summary is not None:
+            self.problems.append(summary)
         for extra in sorted(self.folder.glob("*.y*ml")):
             if (
                 extra.name != DECK_FILE
@@ -288,6 +296,25 @@ class _DeckLoader:
                     )
                 )
         return slides
+
+    def _review_summary(self, document: Document) -> Problem | None:
+        """One warning naming every slide that waits for clinical review: nine identical lines
+        on every run would teach staff to skip warnings (overdue reviews stay one a slide)."""
+        if not self.pending_reviews:
+            return None
+        names = ", ".join(slide_id for slide_id, _ in self.pending_reviews)
+        count = len(self.pending_reviews)
+        waiting = "1 slide is" if count == 1 else f"{count} slides are"
+        unsigned = not all(said_pending for _, said_pending in self.pending_reviews)
+        problem = document.problem(
+            ("slides",),
+            f"{waiting} waiting for clinical review: {names}; when a clinician has checked a slide,"
+            " they replace `pending` with their name in its `reviewed_by`"
+            + (" (or add that line)" if unsigned else ""),
+            at_key=True,
+            severity=Severity.WARNING,
+        )
+        return replace(problem, rank=PENDING_RANK)
 
     def _link_problem(self, file: Path) -> Problem | None:
         """Content is confined to the deck folder: a deck or slide file may be a link only to a
@@ -356,30 +383,16 @@ class _DeckLoader:
                     )
                 )
         review = Review(model.reviewed_by, model.reviewed_on, model.review_due)
-        if review.pending and model.reviewed_by:
-            self.problems.append(
-                document.problem(
-                    ("reviewed_by",),
-                    "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`",
-                    severity=Severity.WARNING,
-                )
-            )
-        elif review.pending:
-            self.problems.append(
-                document.problem(
-                    ("id",),
-                    "this slide has not had a clinical review; when a clinician has checked it, add a line `reviewed_by: ` with their name",
-                    severity=Severity.WARNING,
-                )
-            )
+        if review.pending:  # named in one line for the whole deck (see _review_summary)
+            self.pending_reviews.append((slide_id, bool(model.reviewed_by)))
         if review.overdue(self.today):
-            self.problems.append(
-                document.problem(
-                    ("review_due",),
-                    f"the review date {model.review_due} has passed; ask a clinician to check the slide and set a new `review_due`",
-                    severity=Severity.WARNING,
-                )
+            overdue = document.problem(
+                ("review_due",),
+                f"the review date {model.review_due} has passed; ask a clinician to check the slide and"
+                " set a new `review_due`",
+                severity=Severity.WARNING,
             )
+            self.problems.append(replace(overdue, rank=OVERDUE_RANK))
         image, images = self._images(document, ("image",), model.image)
         link, links = self._links(document, ("link",), model.link)
         return Slide(

@@ -614,7 +614,8 @@ class _Builder:
                 return
             glued = re.match(r"([a-z]{2}(?:-[A-Za-z]{2,4})?):(?=\S)", line)
             if glued is not None:
-                column = len(self.lines[number]) - len(self.lines[number].lstrip()) + 1
+                indent = len(self.lines[number]) - len(self.lines[number].lstrip())
+                column = indent + len(glued[1]) + 1  # the colon, from 1
                 self.doubts[path] = Problem(
                     self.file,
                     number + 1,
@@ -628,7 +629,9 @@ class _Builder:
         if glued is not None and isinstance(path[-1], str):
             rest = node.value[glued.end() :]
             self.doubts[path] = Problem(
-                *where,
+                self.file,
+                start.line + 1,
+                start.column + len(glued[1]) + 1,  # the colon, from 1
                 f"there is no space after the colon of `{glued[1]}:`, so YAML does not read it as a"
                 f" label; type a space after the colon: `{glued[1]}: "
                 + (rest if len(rest) <= _MAX_EXAMPLE_CHARS else "...")

@@ -14,7 +14,8 @@ With `append`, the block is added at the end of the file instead.
 `kiosk validate slides` then runs in a folder holding that copy. The text block must equal, line for
 line, what it prints about that file. The line naming the slides "waiting for clinical review"
 (in deck.yaml) is left out of the comparison (it stands until a clinician signs every slide off),
-unless the marker says `strict`. An example with no text block must produce no error and no warning for the file.
+unless the marker says `strict`. An example with no text block must produce no error and no
+warning for the file.
 The deck is checked as on 2 June 2025, the "today" of the guide's examples about review dates.
 
     <!-- command -->                          then a ```sh block with one `kiosk ...` line, then ```text

@@ -186,7 +186,8 @@ def test_real_deck_has_no_errors_and_only_review_pending_warnings():
             "deck.yaml",
             "9 slides are waiting for clinical review: "
             + ", ".join(slide.id for slide in report.deck.slides)
-            + "; when a clinician has checked a slide, they replace `pending` with their name in its `reviewed_by`",
+            + "; when a clinician has checked a slide, they replace `pending` with their name in its"
+            " `reviewed_by`",
         )
     ]
 
@@ -674,7 +675,8 @@ def test_single_value_at_top_level(tmp_path):
         ),
         (
             "alt: [en, es\n",
-            "9:6: a bracket ([ or {) opened here is not closed, or items in it are not separated by commas; add the missing ] or } (or, if this is a text, put the whole text in double quotes)",
+            "9:6: a bracket ([ or {) opened here is not closed, or items in it are not separated by commas;"
+            " add the missing ] or } (or, if this is a text, put the whole text in double quotes)",
         ),
         (
             "alt: *nowhere\n",
@@ -899,14 +901,16 @@ def test_review_pending_is_a_warning(tmp_path):
     report = check(folder)
     assert report.deck is not None
     assert shown(folder, report.problems) == [
-        "deck.yaml:5:1: warning: 1 slide is waiting for clinical review: one; when a clinician has checked a slide, they replace `pending` with their name in its `reviewed_by`"
+        "deck.yaml:5:1: warning: 1 slide is waiting for clinical review: one; when a clinician has"
+        " checked a slide, they replace `pending` with their name in its `reviewed_by`"
     ]
 
 
 def test_no_reviewer_at_all_is_a_warning(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.replace("reviewed_by: Dr. Lee\n", ""))
     assert problems(folder) == [
-        "deck.yaml:5:1: warning: 1 slide is waiting for clinical review: one; when a clinician has checked a slide, they replace `pending` with their name in its `reviewed_by` (or add that line)"
+        "deck.yaml:5:1: warning: 1 slide is waiting for clinical review: one; when a clinician has"
+        " checked a slide, they replace `pending` with their name in its `reviewed_by` (or add that line)"
     ]
 
 
@@ -1051,7 +1055,8 @@ def test_cli_errors_exit_1_and_go_to_stderr(tmp_path, capsys, monkeypatch, pinne
     assert main(["validate", "."]) == 1
     out, err = capsys.readouterr()
     assert out.splitlines() == [
-        "deck.yaml:5:1: warning: 1 slide is waiting for clinical review: two; when a clinician has checked a slide, they replace `pending` with their name in its `reviewed_by`"
+        "deck.yaml:5:1: warning: 1 slide is waiting for clinical review: two; when a clinician has"
+        " checked a slide, they replace `pending` with their name in its `reviewed_by`"
     ]
     assert err.splitlines() == [
         "one.yaml:9:1: unknown key `titel`: did you mean `title`?",

@@ -86,7 +86,8 @@ def test_a_text_starting_with_a_bracket_is_told_to_use_quotes(deck: Path, openin
 def test_a_text_that_is_only_a_bracketed_word_is_told_to_use_quotes(deck: Path):
     edit(deck, TITLE_EN, "  en: [New]")
     assert about(deck) == [
-        '4:7: a text that starts with [ is read as a list; put the whole text in double quotes, like: en: "[New]"'
+        "4:7: a text that starts with [ is read as a list; put the whole text in double quotes,"
+        ' like: en: "[New]"'
     ]
 
 
@@ -149,7 +150,9 @@ def test_yes_and_no_words_are_explained(deck: Path, word: str):
 
 def test_a_number_where_a_text_belongs_is_explained(deck: Path):
     edit(deck, TITLE_ES, "  es: 10")
-    assert about(deck) == ['5:7: `10` was read as a number, not as words; put it in double quotes, like: es: "10"']
+    assert about(deck) == [
+        '5:7: `10` was read as a number, not as words; put it in double quotes, like: es: "10"'
+    ]
 
 
 # -- 11: text that YAML would lose silently ------------------------------------------------------

@@ -52,7 +52,9 @@ def test_the_new_slide_validates_with_only_the_expected_warnings(folder: Path):
     mine = [p for p in report.warnings if Path(p.file) == path]
     assert mine == []  # the review reminder is one line for the deck, naming the new slide:
     assert any(
-        p.file.endswith("deck.yaml") and "waiting for clinical review: " in p.message and "first-visit" in p.message
+        p.file.endswith("deck.yaml")
+        and "waiting for clinical review: " in p.message
+        and "first-visit" in p.message
         for p in report.warnings
     )
     assert [
@@ -182,9 +184,7 @@ def test_the_template_validates_in_any_languages(tmp_path: Path, languages: list
     report = check_deck(deck, today=TODAY)
     assert report.errors == ()
     assert [s.id for s in report.deck.slides] == ["intro", "second"]
-    assert all(
-        "waiting for clinical review" in p.message and "second" in p.message for p in report.warnings
-    )
+    assert all("waiting for clinical review" in p.message and "second" in p.message for p in report.warnings)
 
 
 def test_an_existing_id_is_refused_and_nothing_changes(folder: Path, monkeypatch, capsys):

@@ -586,6 +586,7 @@ class _Builder:
         if isinstance(node, SequenceNode):
             self.written[path] = self._source(node) if node.flow_style else "-"
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)  # a composed node is a mapping, a sequence or a scalar
         value = self._scalar(node)
         if isinstance(value, str):
             if node.style is None and self.text:

@@ -426,7 +426,7 @@ def test_export_png_draws_the_window_headless(folder: Path, tmp_path: Path, caps
         == 0
     )
     assert pygame.image.load(str(out)).get_size() == WINDOW
-    assert "what-is-it › the-goal, 1920x1080, es, touch; 0 error(s), 9 warning(s)" in capsys.readouterr().out
+    assert "what-is-it › the-goal, 1920x1080, es, touch; 0 error(s), 1 warning(s)" in capsys.readouterr().out
 
     assert main(["preview", str(folder), "--export-png", str(out), "--screen", "99"]) == 2
     assert "there is no screen `99`" in capsys.readouterr().err

@@ -55,9 +55,7 @@ FERNANDEZ_HUERTA = Formula(
 WIENER_SACHTEXTFORMEL = Formula(
     name="Wiener Sachtextformel", higher_is_easier=False, default_target=8, scale="a school grade"
 )
-LIX = Formula(
-    name="LIX", higher_is_easier=False, default_target=40, scale="sentence length plus long words"
-)
+LIX = Formula(name="LIX", higher_is_easier=False, default_target=40, scale="sentence length plus long words")
 FORMULAS: dict[str, Formula] = {"en": FLESCH_KINCAID, "es": FERNANDEZ_HUERTA, "de": WIENER_SACHTEXTFORMEL}
 
 
@@ -158,7 +156,9 @@ def _pieces(deck: Deck) -> Iterator[_Piece]:
                 yield _Piece(file=slide.source, path=path + ("steps", 0, "text"), text=joined)
     if deck.contact is not None and deck.contact.when_to_call is not None:
         yield _Piece(
-            file=str(deck.folder / DECK_FILE), path=("contact", "when_to_call"), text=deck.contact.when_to_call
+            file=str(deck.folder / DECK_FILE),
+            path=("contact", "when_to_call"),
+            text=deck.contact.when_to_call,
         )
 
 

@@ -978,7 +978,7 @@ def test_errors_from_several_files_sorted_by_file_then_line(tmp_path):
 def test_slides_are_checked_even_when_deck_yaml_has_errors(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "colour: blue\n", one=ONE_YAML.replace("  es: Uno\n", ""))
     assert errors(folder) == [
-        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, reduced_motion, labels, slides",
+        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, reduced_motion, labels, reading_level, contact, slides",
         "one.yaml:3:3: `title` has no `es` text; add a line `es: ...` below `title`",
     ]
 
@@ -1077,7 +1077,10 @@ def test_cli_warnings_only_exit_0(tmp_path, capsys, monkeypatch, pinned_today):
 
 
 def test_cli_long_summary_warning_exit_0(tmp_path, capsys, monkeypatch, pinned_today):
-    folder = make_deck(tmp_path, one=ONE_YAML.replace("  en: Short.", "  en: " + " ".join(["word"] * 40)))
+    # 40 words in short sentences: too long a summary, yet plain (no reading-level warning).
+    folder = make_deck(
+        tmp_path, one=ONE_YAML.replace("  en: Short.", "  en: " + " ".join(["We walk a lot."] * 10))
+    )
     monkeypatch.chdir(folder)
     assert main(["validate", "."]) == 0
     out, _ = capsys.readouterr()

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from kiosk.content.deck import (
+    Contact,
     Deck,
     Detail,
     Image,
@@ -166,6 +167,8 @@ class _DeckLoader:
             pixel_shift=deck_file.pixel_shift,
             reduced_motion=deck_file.reduced_motion,
             labels=labels,
+            reading_level=self._reading_level(document, deck_file),
+            contact=self._contact(document, deck_file),
         )
 
     def _read(self, path: Path) -> Document | None:
@@ -232,6 +235,32 @@ class _DeckLoader:
                 )
             )
         return tuple((code, text) for code, text in words.items() if text)
+
+    def _reading_level(self, document: Document, deck_file: DeckFile) -> tuple[tuple[str, float], ...]:
+        given = deck_file.reading_level or {}
+        for code in given:
+            if code not in self.languages:
+                self.problems.append(
+                    document.problem(
+                        ("reading_level", code),
+                        f"`{code}` is not one of the deck's languages ({', '.join(self.languages)})"
+                        + _did_you_mean(code, [c for c in self.languages if c not in given]),
+                        at_key=True,
+                    )
+                )
+        return tuple((code, float(given[code])) for code in self.languages if code in given)
+
+    def _contact(self, document: Document, deck_file: DeckFile) -> Contact | None:
+        contact = deck_file.contact
+        if contact is None:
+            return None
+        return Contact(
+            name=self._text(document, ("contact", "name"), contact.name),
+            phone=contact.phone,
+            when_to_call=self._text(
+                document, ("contact", "when_to_call"), contact.when_to_call, required=False
+            ),
+        )
 
     def _check_slides_anyway(self, document: Document) -> None:
         """deck.yaml has errors, but if its languages and slide list are usable, check the slides

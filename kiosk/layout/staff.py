@@ -285,10 +285,10 @@ def _page(
     whole = _fit(entries, first, box.w, box.h, size, measure)
     if first == 0 and len(whole) == len(entries):
         return whole
-    return _fit(entries, first, box.w, box.h - PAGING_ROW * size, size, measure)
+    return _fit(entries, first, box.w, box.h - round(PAGING_ROW * size), size, measure)
 
 
-PAGING_ROW = 2.2  # the "+N more" row's height, in body sizes (with its gap above)
+PAGING_ROW = 3.0  # the "+N more" row's height, in body sizes (with its gap above): buttons a finger hits
 
 
 def _fit(
@@ -347,7 +347,7 @@ def _problem_list(
     note = f"{note} · showing {first + 1}-{after} of {len(entries)}"
     w = measure(note, size, True)
     items.append(TextLine(note, Box(box.x, row_y, w, row_h), size, True, "ink", w))
-    button_w = max(measure("Earlier", size, True), measure("More", size, True)) + 2 * size
+    button_w = max(measure("Earlier", size, True), measure("More", size, True)) + 3 * size
     gap = size
     right = box.x + box.w
     if more:

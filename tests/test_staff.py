@@ -193,6 +193,8 @@ def test_reload_and_exit_from_the_admin_screen(deck, display):
     kiosk = make(deck, display, clocks, dev=True, pin_hash=None)
     hold_corner(kiosk, clocks)
     press(kiosk, clocks, "admin:exit")
+    assert kiosk.running  # Exit kiosk asks first (tests/test_staff_screen.py)
+    press(kiosk, clocks, "admin:exit-confirm")
     assert kiosk.running is False
 
 

@@ -158,8 +158,12 @@ def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:
         loaded_at="2026-11-25 08:02",
         slides=len(deck.slides),
         errors=("benefits.yaml:3:1: unknown key `titel`: did you mean `title`?",),
-        warnings=("what-is-it.yaml:10:14: warning: this slide is waiting for clinical review",),
-        overdue=(),
+        # Enough warnings to page, so the "+N more" row is in the picture.
+        warnings=tuple(
+            f"{slide.id}.yaml:10:14: warning: this slide is waiting for clinical review"
+            for slide in deck.slides
+        ),
+        overdue=("aftercare: review was due 2026-11-01",),
         fps=0.9,
         memory_mb=61,
         today="214 screens shown, 9 topics opened, 4 visitor sessions",
@@ -168,8 +172,9 @@ def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:
     screens = {
         "admin-pin.png": AdminState("pin", digits="24", message="Wrong PIN"),
         "admin-main.png": AdminState("main"),
-        "admin-touch.png": AdminState(
-            "touch", marks=((size[0] // 4, size[1] // 2), (size[0] * 3 // 4, size[1] // 3))
+        "admin-exit.png": AdminState("exit"),
+        "admin-touch.png": AdminState(  # the middle, and two corners: their labels stay on screen
+            "touch", marks=((size[0] // 4, size[1] // 2), (size[0] - 1, size[1] - 1), (0, 0))
         ),
         "admin-pattern.png": AdminState("pattern"),
     }

@@ -16,7 +16,18 @@ from conftest import SLIDES
 from kiosk.content.loader import check_deck, load_deck
 from kiosk.core.actions import AdminExit, AdminExitConfirm, AdminReload, Open
 from kiosk.core.admin import HOLD_S
-from kiosk.core.intents import Activate, AdminGesture, Drag, PointerDown, Press, Quit, Scroll, Swipe, Tap
+from kiosk.core.intents import (
+    Activate,
+    AdminGesture,
+    Drag,
+    PointerDown,
+    Press,
+    Quit,
+    Release,
+    Scroll,
+    Swipe,
+    Tap,
+)
 from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode
 from kiosk.layout.items import Box, Hotspot, ScreenLayout
@@ -84,13 +95,13 @@ def test_horizontal_stroke_is_a_swipe_and_vertical_drag_scrolls(reader):
     intents = reader.read(finger(pygame.FINGERDOWN, 1500, 500), 0.0) + reader.read(
         finger(pygame.FINGERUP, 900, 520), 0.2
     )
-    assert intents[-1] == Swipe(1)  # finger moved left: next slide
+    assert intents[-2:] == [Swipe(1), Release()]  # finger moved left: next slide
     reader.read(finger(pygame.FINGERDOWN, 500, 800), 0.0)
     moved = reader.read(finger(pygame.FINGERMOTION, 500, 700), 0.1) + reader.read(
         finger(pygame.FINGERMOTION, 500, 600), 0.2
     )
     up = reader.read(finger(pygame.FINGERUP, 500, 600), 0.3)
-    assert moved == [Drag(-100), Drag(-100)] and taps(up) == []
+    assert moved == [Release(), Drag(-100), Drag(-100)] and taps(up) == []  # left the press: released
 
 
 def test_escape_and_close_exit_only_in_dev_mode():

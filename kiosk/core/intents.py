@@ -28,6 +28,11 @@ class PointerDown:
 
 
 @dataclass(frozen=True, slots=True)
+class Release:
+    """The finger that was down lifted, or wandered off what it pressed: its pressed look ends."""
+
+
+@dataclass(frozen=True, slots=True)
 class Tap:
     """A short touch that did not move: the thing under it should act."""
 
@@ -127,6 +132,7 @@ Intent = (
     | Schedule
     | Tick
     | PointerDown
+    | Release
     | Tap
     | Drag
     | Swipe

@@ -1,8 +1,11 @@
 """What the attract loop plays, in which order, and for how long: derived once from the deck.
 
-Touch mode loops over the slides; their details open on a tap. Lobby mode (a TV nobody touches)
-plays each slide followed by its details as follow-up screens, so every fact reaches the room, and
-plays the whole loop once in each of the deck's languages in turn, since nobody can switch it.
+Touch mode loops over the slides; their details open on a tap, and each slide's reading time is
+counted in the language on screen. Lobby mode (a TV nobody touches) plays each slide followed by
+its details as follow-up screens, so every fact reaches the room. Nobody can switch its language,
+so by default the languages alternate slide by slide (slide 1 in English, slide 2 in Spanish, ...,
+then the loop again with the languages turned), and every language is seen within the first
+minute; `lobby_languages="loop"` plays the whole loop once per language instead.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide, plain
 
@@ -22,6 +26,9 @@ SECONDS_PER_WORD = 0.36
 # How a lobby screen splits each detail into pages: (slide index, detail id, language) -> the
 # words on each page. It depends on the screen, so the runtime passes one made by the layout.
 Pages = Callable[[int, str, str], tuple[int, ...]]
+
+
+LobbyLanguages = Literal["alternate", "loop"]
 
 
 class Mode(str, Enum):
@@ -60,10 +67,22 @@ class Program:
     reduced_motion: bool = False  # fades only: no sliding screens
     admin_pin_hash: str | None = None  # from the local settings file, never from the deck
     admin_dev: bool = False  # development: the gesture opens the admin screen without a PIN
+    # Touch mode: each entry's reading time per language, (language, durations) pairs, since a
+    # visitor may switch the language and Spanish text is longer than English.
+    language_durations_s: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
     @property
     def touch(self) -> bool:
         return self.mode is Mode.TOUCH
+
+    def duration_s(self, index: int, language: str) -> float:
+        """How long entry `index` stays up when shown in `language` (the language on screen)."""
+        index %= len(self.entries)
+        if self.entries[index].language is None:
+            for code, durations in self.language_durations_s:
+                if code == language:
+                    return durations[index]
+        return self.durations_s[index]
 
     def view(self, index: int, language: str, detail: str | None = None, large: bool = False) -> View:
         entry = self.entries[index % len(self.entries)]
@@ -107,6 +126,7 @@ def build_program(
     admin_pin_hash: str | None = None,
     admin_dev: bool = False,
     pages: Pages | None = None,
+    lobby_languages: LobbyLanguages = "alternate",
 ) -> Program:
     """The loop. In lobby mode `pages` (see `Pages`) splits long details into pages, each with
     its own reading time; without it every detail is one entry."""
@@ -123,13 +143,25 @@ def build_program(
 
     entries: list[Entry] = []
     durations: list[float] = []
+    by_language: tuple[tuple[str, tuple[float, ...]], ...] = ()
     if mode is Mode.TOUCH:
         for index in range(len(deck.slides)):
             entries.append(Entry(index))
             durations.append(slide_time(index, deck.default_language))
+        by_language = tuple(
+            (language, tuple(slide_time(index, language) for index in range(len(deck.slides))))
+            for language in deck.languages
+        )
     else:
-        for language in deck.languages:
+        languages = deck.languages
+        for turn in range(len(languages)):
             for index, slide in enumerate(deck.slides):
+                if lobby_languages == "alternate":
+                    # Pass `turn` shows slide i in language i + turn: each slide in every language
+                    # over the passes, and neighbouring slides in different languages.
+                    language = languages[(index + turn) % len(languages)]
+                else:
+                    language = languages[turn]
                 entries.append(Entry(index, None, language))
                 durations.append(slide_time(index, language))
                 for detail in slide.details:
@@ -150,4 +182,5 @@ def build_program(
         reduced_motion,
         admin_pin_hash,
         admin_dev,
+        by_language,
     )

@@ -33,6 +33,7 @@ from kiosk.core.intents import (
     Quit,
     RawTouch,
     Redraw,
+    Release,
     Resize,
     Schedule,
     Scroll,
@@ -41,7 +42,6 @@ from kiosk.core.intents import (
 )
 from kiosk.core.program import Program, View
 
-PRESS_S = 0.15
 OPEN_FADE_S = 0.25
 PUSH_S = 0.45
 
@@ -58,6 +58,8 @@ class Transition:
     kind: TransitionKind
     started_at: float
     duration_s: float
+    # What the finger pressed on `source` (it stays tinted while that screen fades out).
+    pressed: Action | None = None
 
     def progress(self, now: float) -> float:
         return min(1.0, max(0.0, (now - self.started_at) / self.duration_s))
@@ -72,9 +74,11 @@ class State:
     detail: str | None = None  # a detail opened by a visitor, over the current slide
     scroll_px: float = 0.0
     paused: bool = False  # a swipe stops auto-advance until the idle reset
-    last_input_at: float | None = None  # None: no visitor since the last reset
+    # None: no visitor since the last reset. Any touch holds the loop until the idle reset, so a
+    # visitor reading never has the slide taken away.
+    last_input_at: float | None = None
     transition: Transition | None = None
-    pressed: Action | None = None
+    pressed: Action | None = None  # drawn pressed while the finger is down (until Release)
     pressed_at: float = 0.0
     pending: Program | None = None  # a reloaded deck waiting for the next slide boundary
     closed: bool = False  # outside opening hours
@@ -92,23 +96,26 @@ class State:
     def view(self) -> View:
         return self.program.view(self.index, self.language, self.detail, self.large_text)
 
+    @property
+    def advancing(self) -> bool:
+        """Whether the loop moves on by itself: not while a visitor is here (until the idle reset)."""
+        return self.detail is None and not self.paused and self.last_input_at is None
+
     def moving(self, now: float) -> bool:
         """Whether the picture changes by itself right now (the loop may then run at full rate)."""
-        return self.transition is not None or (self.pressed is not None and now - self.pressed_at < PRESS_S)
+        return self.transition is not None
 
     def next_deadline(self, now: float) -> float | None:
         """The next moment `step(Tick)` would change something, so the loop can sleep until then."""
         deadlines: list[float] = []
         if self.transition is not None:
             return now
-        if self.pressed is not None:
-            deadlines.append(self.pressed_at + PRESS_S)
         if self.last_input_at is not None:
             deadlines.append(self.last_input_at + self.program.idle_timeout_s)
         if self.dark or self.admin is not None:
             return min(deadlines) if deadlines else None
-        if self.detail is None and not self.paused:
-            deadlines.append(self.shown_at + self.program.durations_s[self.index])
+        if self.advancing:
+            deadlines.append(self.shown_at + self.program.duration_s(self.index, self.language))
         return min(deadlines) if deadlines else None
 
 
@@ -164,8 +171,6 @@ def step(state: State, intent: Intent, now: float) -> State:
         return state  # about the window, not the visitor: nothing on screen changes because of it
     if state.transition is not None and state.transition.progress(now) >= 1.0:
         state = replace(state, transition=None)
-    if state.pressed is not None and now - state.pressed_at >= PRESS_S and not isinstance(intent, Press):
-        state = replace(state, pressed=None)
     if isinstance(intent, Tick):
         return _tick(state, now)
     if isinstance(intent, AdminGesture):
@@ -195,6 +200,8 @@ def step(state: State, intent: Intent, now: float) -> State:
     touched = replace(state, last_input_at=now)
     if isinstance(intent, Press):
         return replace(touched, pressed=intent.action, pressed_at=now)
+    if isinstance(intent, Release):
+        return replace(touched, pressed=None)
     if isinstance(intent, Activate):
         return _activate(touched, intent.action, now)
     if isinstance(intent, Back):
@@ -235,7 +242,7 @@ def _admin_step(state: State, admin: AdminState, intent: Intent, now: float) -> 
     if isinstance(intent, Back):
         after, guard = admin_action(admin, state.pin_guard, AdminBack(), now, state.program.admin_pin_hash)
         return replace(touched, admin=after, pin_guard=guard)
-    if isinstance(intent, (Press, Scroll, Swipe)):
+    if isinstance(intent, (Press, Release, Scroll, Swipe)):
         return replace(touched, pressed=intent.action if isinstance(intent, Press) else None, pressed_at=now)
     return state
 
@@ -249,8 +256,8 @@ def _tick(state: State, now: float) -> State:
         return _adopt(state, now) if state.pending is not None else state
     if state.admin is not None:
         return state
-    if state.detail is None and not state.paused and state.transition is None:
-        if now - state.shown_at >= program.durations_s[state.index]:
+    if state.advancing and state.transition is None:
+        if now - state.shown_at >= program.duration_s(state.index, state.language):
             if state.pending is not None:
                 return _adopt(state, now)
             return _go(state, state.index + 1, now, "fade", program.deck.timing.transition_s, paused=False)
@@ -279,7 +286,10 @@ def _adopt(state: State, now: float) -> State:
     adopted = replace(adopted, index=_allowed_index(adopted, index, 1))
     if state.dark:
         return adopted
-    return replace(adopted, transition=Transition(state.view, "fade", now, program.deck.timing.transition_s))
+    return replace(
+        adopted,
+        transition=Transition(state.view, "fade", now, program.deck.timing.transition_s, state.pressed),
+    )
 
 
 def _allowed_index(state: State, index: int, direction: int) -> int:
@@ -313,7 +323,8 @@ def _reset(state: State, now: float) -> State:
     if reset.view == state.view:
         return reset
     return replace(
-        reset, transition=Transition(state.view, "fade", now, state.program.deck.timing.transition_s)
+        reset,
+        transition=Transition(state.view, "fade", now, state.program.deck.timing.transition_s, state.pressed),
     )
 
 
@@ -328,10 +339,10 @@ def _go(
     backwards: bool = False,
 ) -> State:
     index = _allowed_index(state, index, -1 if backwards else 1)
-    moved = replace(state, index=index, shown_at=now, detail=None, scroll_px=0.0, paused=paused)
+    moved = replace(state, index=index, shown_at=now, detail=None, scroll_px=0.0, paused=paused, pressed=None)
     if moved.view == state.view:
         return moved
-    return replace(moved, transition=Transition(state.view, kind, now, duration_s))
+    return replace(moved, transition=Transition(state.view, kind, now, duration_s, state.pressed))
 
 
 def _activate(state: State, action: Action, now: float) -> State:
@@ -339,25 +350,25 @@ def _activate(state: State, action: Action, now: float) -> State:
         slide = state.program.deck.slides[state.view.slide]
         if slide.detail(action.detail) is None:
             return state
-        opened = replace(state, detail=action.detail, scroll_px=0.0)
-        return replace(opened, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
+        opened = replace(state, detail=action.detail, scroll_px=0.0, pressed=None)
+        return replace(opened, transition=Transition(state.view, "fade", now, OPEN_FADE_S, state.pressed))
     if isinstance(action, GoBack):
         return _close(state, now)
     if isinstance(action, ToggleLargeText):
-        larger = replace(state, large_text=not state.large_text, scroll_px=0.0)
-        return replace(larger, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
+        larger = replace(state, large_text=not state.large_text, scroll_px=0.0, pressed=None)
+        return replace(larger, transition=Transition(state.view, "fade", now, OPEN_FADE_S, state.pressed))
     if (
         isinstance(action, SetLanguage)
         and action.code in state.program.deck.languages
         and action.code != state.language
     ):
-        switched = replace(state, language=action.code)
-        return replace(switched, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
+        switched = replace(state, language=action.code, pressed=None)
+        return replace(switched, transition=Transition(state.view, "fade", now, OPEN_FADE_S, state.pressed))
     return state
 
 
 def _close(state: State, now: float) -> State:
     if state.detail is None:
         return state
-    closed = replace(state, detail=None, scroll_px=0.0, shown_at=now)
-    return replace(closed, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
+    closed = replace(state, detail=None, scroll_px=0.0, shown_at=now, pressed=None)
+    return replace(closed, transition=Transition(state.view, "fade", now, OPEN_FADE_S, state.pressed))

@@ -1,5 +1,10 @@
 """Composing frames: each screen is painted once into a converted surface, kept in a small
-cache, and a frame is then only blits (a crossfade is two blits, a push two offset blits).
+cache, and a frame is then only blits (a fade is one blit with alpha, a push two offset blits).
+
+During a transition only the content moves: the chrome (top bar, language pill, A+, bottom row)
+is copied from the incoming screen on top of every frame, so it stays still. A fade goes through
+the background (the old content fades out, then the new one fades in), so two slides' text is
+never on screen at once.
 
 The live kiosk, `kiosk export` and the tests all compose through this class, so an exported
 picture is the live picture.
@@ -13,8 +18,9 @@ from dataclasses import dataclass
 
 import pygame
 
+from kiosk.core.actions import Action
 from kiosk.core.program import Program, View
-from kiosk.core.state import PRESS_S, State
+from kiosk.core.state import State
 from kiosk.core.theme import Theme
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.screen import arrange
@@ -28,11 +34,39 @@ MAX_SCREENS = 5
 MAX_SCREEN_BYTES = 26 * 1024 * 1024  # three 1080p screens (8.3 MB each)
 
 
+# The roles (kiosk.layout.chrome) of the items that make the top bar and the bottom row.
+TOP_BAR_ROLES = frozenset(
+    {
+        "back-button",
+        "text-size-button",
+        "language-pill",
+        "language-segment",
+        "deck-title",
+        "button",
+        "language",
+    }
+)
+BOTTOM_ROW_ROLES = frozenset({"disclaimer", "hint", "hint-cue", "dot", "dot-current"})
+
+
 @dataclass(frozen=True)
 class Screen:
     layout: ScreenLayout
     base: pygame.Surface
     strip: pygame.Surface | None
+    chrome: tuple[pygame.Rect, ...] = ()  # full-width bands holding only chrome
+
+
+def chrome_bands(layout: ScreenLayout) -> tuple[pygame.Rect, ...]:
+    """The top bar's and the bottom row's full-width bands: the layout keeps content out of them."""
+    bands: list[pygame.Rect] = []
+    top = [item.box.bottom for item in layout.items if item.role in TOP_BAR_ROLES]
+    if top:
+        bands.append(pygame.Rect(0, 0, layout.width, max(top)))
+    bottom = [item.box.y for item in layout.items if item.role in BOTTOM_ROW_ROLES]
+    if bottom:
+        bands.append(pygame.Rect(0, min(bottom), layout.width, layout.height - min(bottom)))
+    return tuple(bands)
 
 
 def _bytes(surface: pygame.Surface) -> int:
@@ -112,7 +146,7 @@ class Stage:
                 layout = ScreenLayout(self.size[0], self.size[1], (), ())
                 self._layouts[view] = layout
                 base, strip = self.painter.paint(layout, self.theme)
-            screen = Screen(layout, base, strip)
+            screen = Screen(layout, base, strip, chrome_bands(layout))
             self._screens[view] = screen
             # Bounded by bytes too: a 4K screen is 33 MB. Two always stay (a crossfade needs both).
             while len(self._screens) > 2 and (
@@ -158,40 +192,53 @@ class Stage:
         if transition is None or transition.progress(now) >= 1.0:
             current = self.screen(state.view)
             self._blit_screen(target, current, state.scroll_px, dx, dy)
-            self._pressed(target, current, state, now, dx, dy)
+            self._pressed(target, current, state.pressed, state.scroll_px, dx, dy)
             return
         source = self.screen(transition.source)
         if (
             transition.kind == "fade"
             and state.view not in self._screens
-            and state.pressed is not None
+            and transition.pressed is not None
             and self._deferred != state.view
         ):
             self._deferred = state.view
             # A tap's first answer is the pressed tint on what it touched, this frame; painting
             # the new screen (tens of ms the first time) waits for the next one.
             self._blit_screen(target, source, 0, dx, dy)
-            self._pressed(target, source, state, now, dx, dy)
+            self._pressed(target, source, transition.pressed, 0, dx, dy)
             return
         current = self.screen(state.view)
-        t = ease(transition.progress(now))
+        progress = transition.progress(now)
         width = target.get_width()
         if transition.kind == "fade":
-            self._blit_screen(target, source, 0, dx, dy)
-            current.base.set_alpha(round(255 * t))
-            if current.strip is not None:
-                current.strip.set_alpha(round(255 * t))
-            self._blit_screen(target, current, state.scroll_px, dx, dy)
-            current.base.set_alpha(None)
-            if current.strip is not None:
-                current.strip.set_alpha(None)
-            if t < 0.5:
-                self._pressed(target, source, state, now, dx, dy)  # the press stays visible as it fades
+            # Out to the background, then in: one screen's content at a time, never two texts.
+            target.fill(self.theme.rgb("background"))
+            if progress < 0.5:
+                self._blit_faded(target, source, 0, 1.0 - ease(progress * 2), dx, dy)
+                self._pressed(target, source, transition.pressed, 0, dx, dy)  # the press fades with it
+            else:
+                self._blit_faded(target, current, state.scroll_px, ease(progress * 2 - 1), dx, dy)
         else:
             sign = 1 if transition.kind == "push-next" else -1
-            offset = round(width * t) * sign
+            offset = round(width * ease(progress)) * sign
             self._blit_screen(target, source, 0, dx - offset, dy)
             self._blit_screen(target, current, state.scroll_px, dx + sign * width - offset, dy)
+        # The chrome holds still over the moving content: the incoming screen's (a language or
+        # A+ tap shows its new state at once).
+        for band in current.chrome:
+            target.blit(current.base, (band.x + dx, band.y + dy), band)
+
+    def _blit_faded(
+        self, target: pygame.Surface, screen: Screen, scroll_px: float, opacity: float, dx: int, dy: int
+    ) -> None:
+        alpha = round(255 * opacity)
+        screen.base.set_alpha(alpha)
+        if screen.strip is not None:
+            screen.strip.set_alpha(alpha)
+        self._blit_screen(target, screen, scroll_px, dx, dy)
+        screen.base.set_alpha(None)
+        if screen.strip is not None:
+            screen.strip.set_alpha(None)
 
     def _blit_screen(
         self, target: pygame.Surface, screen: Screen, scroll_px: float, dx: int, dy: int
@@ -207,12 +254,19 @@ class Stage:
             )
 
     def _pressed(
-        self, target: pygame.Surface, screen: Screen, state: State, now: float, dx: int, dy: int
+        self,
+        target: pygame.Surface,
+        screen: Screen,
+        pressed: Action | None,
+        scroll_px: float,
+        dx: int,
+        dy: int,
     ) -> None:
-        if state.pressed is None or now - state.pressed_at >= PRESS_S:
+        """Tint what the finger is on, for as long as it is down (the state clears it on lift)."""
+        if pressed is None:
             return
         # A card that scrolls is tinted where it is now, cut to its scrolling area.
-        for box in screen.layout.hotspot_boxes(state.pressed, state.scroll_px):
+        for box in screen.layout.hotspot_boxes(pressed, scroll_px):
             # Multiplying darkens the card and keeps its label readable, with no re-render.
             target.fill(
                 self.theme.rgb("pressed"),

@@ -131,10 +131,19 @@ class Kiosk:
         else:
             self._step(
                 self.router.resolve(
-                    intent, dark=self.state.dark, layout=self._layout, scroll_px=self.state.scroll_px
+                    intent,
+                    dark=self.state.dark,
+                    layout=self._layout,
+                    scroll_px=self.state.scroll_px,
+                    screen=self._screen(),
                 ),
                 now,
             )
+
+    def _screen(self) -> object:
+        """What is on screen, for the router: a tap whose screen changed under it is cancelled."""
+        admin = self.state.admin
+        return ("admin", admin.screen) if admin is not None else self.state.view
 
     def _layout(self) -> ScreenLayout:
         return self.stage.layout_for(self.state, self.admin_info())

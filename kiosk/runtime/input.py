@@ -8,12 +8,14 @@ visitors) is ignored until the first lifts, so gestures never mix.
 
 `InputRouter` then hit-tests pointer intents against the hotspots of the layout on screen (the
 same items the stage draws), lets the first touch on a dark screen only wake it, and turns a
-still 5-second press in the top-left corner into the staff gesture.
+still 5-second press in the top-left corner into the staff gesture. A tap's target is decided when
+the finger goes down: if the screen under the finger changed before it lifts (a reload, the idle
+reset), the tap is cancelled rather than opening whatever now sits there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import pygame
@@ -30,6 +32,7 @@ from kiosk.core.intents import (
     Quit,
     RawTouch,
     Redraw,
+    Release,
     Resize,
     Scroll,
     Swipe,
@@ -124,28 +127,32 @@ class InputReader:
             return []
         dx, dy = x - pointer.start_x, y - pointer.start_y
         if phase == "move":
-            if abs(dx) > TAP_SLOP * short or abs(dy) > TAP_SLOP * short:
+            released: list[Intent] = []
+            if not pointer.moved and (abs(dx) > TAP_SLOP * short or abs(dy) > TAP_SLOP * short):
                 pointer.moved = True
+                released = [Release()]  # the finger left what it pressed: no longer drawn pressed
             if not pointer.dragging and abs(dy) > TAP_SLOP * short and abs(dy) > abs(dx):
                 pointer.dragging = True
             if pointer.dragging:
                 step = y - pointer.last_y
                 pointer.last_y = y
-                return [Drag(step)] if step else []
-            return []
+                return released + [Drag(step)] if step else released
+            return released
         self._pointer = None
+        # Every lift ends the pressed look, after whatever the lift does (a tap's screen change
+        # takes the press along into its transition).
         if abs(dx) >= SWIPE_MIN * width and abs(dx) > 1.5 * abs(dy):
-            return [Swipe(1 if dx < 0 else -1)]
+            return [Swipe(1 if dx < 0 else -1), Release()]
         if (
             not pointer.dragging
             and abs(dx) <= TAP_SLOP * short
             and abs(dy) <= TAP_SLOP * short
             and now - pointer.started_at <= TAP_MAX_S
         ):
-            return [Tap(pointer.start_x, pointer.start_y)]
+            return [Tap(pointer.start_x, pointer.start_y), Release()]
         if pointer.dragging and y != pointer.last_y:
-            return [Drag(y - pointer.last_y)]
-        return []
+            return [Drag(y - pointer.last_y), Release()]
+        return [Release()]
 
 
 def kind_of(event_type: int) -> str:
@@ -159,6 +166,9 @@ class InputRouter:
         self.reader = InputReader(orientation, dev=dev)
         self._waking_touch = False  # the finger now down landed on a dark screen
         self._gesture_fired = False  # once per press: holding on does not reopen the pad
+        # What the finger now down pressed, and on which screen: None when no finger is down
+        # (a Tap without a PointerDown, from a test or a key, is hit-tested where it lands).
+        self._down: tuple[Hashable, object] | None = None
 
     def resize(self, orientation: Orientation) -> None:
         self.reader.resize(orientation)
@@ -170,19 +180,39 @@ class InputRouter:
         return self.reader.held(now)
 
     def resolve(
-        self, intent: Intent, *, dark: bool, layout: Callable[[], ScreenLayout], scroll_px: float = 0.0
+        self,
+        intent: Intent,
+        *,
+        dark: bool,
+        layout: Callable[[], ScreenLayout],
+        scroll_px: float = 0.0,
+        screen: Hashable = None,
     ) -> Intent:
         """Hit-test a pointer intent against `layout()` (built only when needed), as scrolled by
-        `scroll_px` (cards in a scrolling list move with it); other intents pass."""
+        `scroll_px` (cards in a scrolling list move with it); other intents pass. `screen` names
+        what is on screen (the app passes the view): a tap whose screen changed between its
+        PointerDown and its lift is cancelled."""
         if isinstance(intent, PointerDown):
             # A finger that lands on a dark screen wakes it; its lift must not press what appears.
             self._waking_touch = dark
-            return Press(None if dark else layout().hit(intent.x, intent.y, scroll_px))
+            action = None if dark else layout().hit(intent.x, intent.y, scroll_px)
+            self._down = (screen, action)
+            return Press(action)
         if isinstance(intent, Tap):
-            action = None if (dark or self._waking_touch) else layout().hit(intent.x, intent.y, scroll_px)
+            down, self._down = self._down, None
+            if dark or self._waking_touch:
+                action = None
+            elif down is not None:
+                decided_on, decided = down
+                action = decided if decided_on == screen else None  # the screen changed: cancelled
+            else:
+                action = layout().hit(intent.x, intent.y, scroll_px)
             self._waking_touch = False
             # A tap on nothing still counts as a visitor being there (it delays the reset).
             return Press(None) if action is None else Activate(action)
+        if isinstance(intent, Release):
+            self._down = None
+            return intent
         if isinstance(intent, Drag):
             return Scroll(intent.dy_px, layout().scroll_limit_px)
         return intent

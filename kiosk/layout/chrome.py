@@ -83,7 +83,12 @@ def top_bar(
         )
         hotspots.append(Hotspot(GoBack(), box))
         left = box.right + gap
-    text_size_w = max(round(h * 1.3), measure("A+", size, True) + round(h * 0.6)) if touch else 0
+    # A+ when off; when on, a filled button reading "A-" (U+2212): what a tap does next, so a reader
+    # sees both that large text is on and how to turn it off. Sized for the wider label, so the
+    # button does not move when toggled.
+    text_size_label = "A\u2212" if view.large else "A+"
+    label_w = max(measure("A+", size, True), measure("A\u2212", size, True))
+    text_size_w = max(round(h * 1.3), label_w + round(h * 0.6)) if touch else 0
     languages = deck.languages if touch and len(deck.languages) > 1 else ()
     seg_w = (
         max(
@@ -122,10 +127,10 @@ def top_bar(
                 role="text-size-button",
             )
         )
-        text_w = measure("A+", size, True)
+        text_w = measure(text_size_label, size, True)
         items.append(
             TextLine(
-                "A+",
+                text_size_label,
                 Box(box.x + (box.w - text_w) // 2, y, text_w, h),
                 size,
                 True,

@@ -39,7 +39,7 @@ def _label(deck: Deck | None, key: str, language: str) -> str:
 
 
 def _chrome_metrics(m: Metrics) -> Metrics:
-    return Metrics(m.width, m.height, m.mode)
+    return Metrics(m.width, m.height, m.mode, min_small_px=m.min_small_px)  # keeps a lobby's floor
 
 
 def top_bar(

@@ -63,10 +63,27 @@ def page_words(
     return _compose(deck, slide, detail, view, m, measure)[1]
 
 
-def lobby_pages(deck: Deck, width: int, height: int, measure: Measure, *, large: bool = False) -> Pages:
+def lobby_pages(
+    deck: Deck,
+    width: int,
+    height: int,
+    measure: Measure,
+    *,
+    large: bool = False,
+    min_body_px: int | None = None,
+    min_small_px: int | None = None,
+) -> Pages:
     """The pagination `build_program` needs for a lobby screen of this size, as a callable
-    (core may not import layout): (slide index, detail id, language) -> words on each page."""
-    metrics = Metrics(width, height, Mode.LOBBY, LARGE_TEXT if large else 1.0)
+    (core may not import layout): (slide index, detail id, language) -> words on each page.
+    The floors are the ones `arrange` is given for the same screen."""
+    metrics = Metrics(
+        width,
+        height,
+        Mode.LOBBY,
+        LARGE_TEXT if large else 1.0,
+        min_body_px=min_body_px,
+        min_small_px=min_small_px,
+    )
 
     def pages(index: int, detail_id: str, language: str) -> tuple[int, ...]:
         slide = deck.slides[index]

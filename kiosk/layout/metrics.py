@@ -74,6 +74,10 @@ class Metrics:
     height: int
     mode: Mode
     scale: float = 1.0  # visitor's large-text factor (issue 9); 1.0 by default
+    # A lobby's legibility floors (kiosk.core.legibility), from its viewing distance and screen
+    # size: body text never smaller than `min_body_px`, chrome text never than `min_small_px`.
+    min_body_px: int | None = None
+    min_small_px: int | None = None
 
     @property
     def portrait(self) -> bool:
@@ -86,14 +90,16 @@ class Metrics:
     @property
     def u(self) -> float:
         base = self.width * 1.1 if self.portrait else self.height
-        return base * (LOBBY_SCALE if self.mode is Mode.LOBBY else 1.0) * self.scale
+        u = base * (LOBBY_SCALE if self.mode is Mode.LOBBY else 1.0) * self.scale
+        # The whole type scale grows until body text meets the floor, keeping its proportions.
+        return max(u, self.min_body_px / BODY) if self.min_body_px else u
 
     def px(self, share: float, shrink: float = 1.0) -> int:
         return max(1, round(self.u * share * shrink))
 
     def chrome_px(self, share: float) -> int:
         """A chrome text size: a share of u, never below the readable minimum."""
-        return max(MIN_CHROME_PX, self.px(share))
+        return max(MIN_CHROME_PX, self.min_small_px or 0, self.px(share))
 
     @property
     def margin_x(self) -> int:
@@ -124,7 +130,7 @@ class Metrics:
     def body_floor_px(self) -> int:
         # With A+ on, text may shrink to fit but stays clearly larger than without it.
         large = LARGE_FLOOR if self.scale > 1 else 1.0
-        return round(self.short * BODY_FLOOR[self.mode] * large)
+        return max(round(self.short * BODY_FLOOR[self.mode] * large), self.min_body_px or 0)
 
     def min_shrink(self, body_share: float) -> float:
         return min(1.0, self.body_floor_px / (self.u * body_share))

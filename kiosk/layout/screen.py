@@ -21,10 +21,23 @@ from kiosk.layout.metrics import LARGE_TEXT, Metrics
 from kiosk.layout.slide import slide_screen
 
 
-def arrange(deck: Deck, view: View, width: int, height: int, mode: Mode, measure: Measure) -> ScreenLayout:
+def arrange(
+    deck: Deck,
+    view: View,
+    width: int,
+    height: int,
+    mode: Mode,
+    measure: Measure,
+    *,
+    min_body_px: int | None = None,
+    min_small_px: int | None = None,
+) -> ScreenLayout:
+    """`min_body_px`/`min_small_px`: a lobby's legibility floors (see `Metrics`), or None."""
     # A+ is a touch control: a lobby screen ignores touches and its type is already 1.3x larger.
     large = view.large and mode is Mode.TOUCH
-    metrics = Metrics(width, height, mode, LARGE_TEXT if large else 1.0)
+    metrics = Metrics(
+        width, height, mode, LARGE_TEXT if large else 1.0, min_body_px=min_body_px, min_small_px=min_small_px
+    )
     slide = deck.slides[view.slide]
     detail = slide.detail(view.detail) if view.detail else None
     if detail is not None:

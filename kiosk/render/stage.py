@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.core.actions import Action
+from kiosk.core.legibility import Viewing, text_floor
 from kiosk.core.program import Program, View
 from kiosk.core.state import State
 from kiosk.core.theme import Theme
@@ -78,12 +79,15 @@ def ease(t: float) -> float:
 
 
 class Stage:
-    def __init__(self, program: Program, theme: Theme, size: tuple[int, int]) -> None:
+    def __init__(
+        self, program: Program, theme: Theme, size: tuple[int, int], *, viewing: Viewing | None = None
+    ) -> None:
         self.fonts = Fonts()
         self.painter = Painter(self.fonts, Pictures())
         self.program = program
         self.theme = theme
         self.size = size
+        self.viewing = viewing  # a lobby's viewing conditions: its text meets the legibility rule
         # During a reload the outgoing deck is still drawn (the crossfade's first half).
         self._programs: OrderedDict[int, Program] = OrderedDict({program.version: program})
         self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
@@ -127,7 +131,17 @@ class Stage:
         if layout is None:
             width, height = self.size
             program = self.program_for(view)
-            layout = arrange(program.deck, view, width, height, program.mode, self.fonts.measure)
+            floor = text_floor(self.viewing, width, height) if self.viewing is not None else None
+            layout = arrange(
+                program.deck,
+                view,
+                width,
+                height,
+                program.mode,
+                self.fonts.measure,
+                min_body_px=floor.body_px if floor else None,
+                min_small_px=floor.small_px if floor else None,
+            )
             self._layouts[view] = layout
             if len(self._layouts) > 64:
                 self._layouts.popitem(last=False)

@@ -26,6 +26,7 @@ import pygame
 from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
+from kiosk.core.legibility import text_floor
 from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode, Program
 from kiosk.core.schedule import hides_expired, schedule_at
@@ -83,7 +84,9 @@ class Kiosk:
         self.orientation = Orientation(settings.rotation, *display.get_size())
         self.versions = 0
         self.program = self._program(deck)
-        self.stage = Stage(self.program, THEMES[settings.theme], self.orientation.logical_size)
+        self.stage = Stage(
+            self.program, THEMES[settings.theme], self.orientation.logical_size, viewing=settings.viewing
+        )
         self.router = InputRouter(self.orientation, dev=settings.dev)
         self.status = StatusBoard(
             settings, started_at=now, wall_clock=wall_clock, stats=stats, reloader=reloader
@@ -107,7 +110,16 @@ class Kiosk:
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
         # A lobby detail too long for this screen plays as pages, one after the other.
-        pages = lobby_pages(deck, *self.orientation.logical_size, Fonts().measure)
+        size = self.orientation.logical_size
+        viewing = self.settings.viewing
+        floor = text_floor(viewing, *size) if viewing is not None else None
+        pages = lobby_pages(
+            deck,
+            *size,
+            Fonts().measure,
+            min_body_px=floor.body_px if floor else None,
+            min_small_px=floor.small_px if floor else None,
+        )
         return self.settings.program(deck, version=self.versions, pages=pages)
 
     def _logical_surface(self) -> pygame.Surface:

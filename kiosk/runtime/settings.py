@@ -19,7 +19,8 @@ from kiosk.content.document import DocumentError, read_document
 from kiosk.content.hours import OpeningHours
 from kiosk.content.problems import ContentError, Problem
 from kiosk.content.schema import HoursText, Weekday
-from kiosk.core.program import Mode, Pages, Program, build_program
+from kiosk.core.legibility import Viewing
+from kiosk.core.program import LobbyLanguages, Mode, Pages, Program, build_program
 
 DEFAULT_SETTINGS_FILE = Path("/etc/kiosk/settings.yaml")
 
@@ -44,6 +45,16 @@ class Settings:
     reduced_motion: bool | None = None  # None: the deck's
     data_dir: Path | None = None
     admin_pin_hash: str | None = None
+    lobby_languages: LobbyLanguages = "alternate"  # lobby: languages alternate by slide, or "loop"
+    viewing_distance_m: float = 3.5  # lobby: where the room reads from (the legibility rule)
+    screen_diagonal_in: float = 50.0  # lobby: the TV's diagonal
+
+    @property
+    def viewing(self) -> Viewing | None:
+        """The lobby's viewing conditions for the legibility rule (None: touch mode, read up close)."""
+        if self.mode is not Mode.LOBBY:
+            return None
+        return Viewing(distance_m=self.viewing_distance_m, diagonal_in=self.screen_diagonal_in)
 
     def program(self, deck: Deck, *, version: int, pages: Pages | None = None) -> Program:
         """What this kiosk plays from `deck` (the settings' mode, idle timeout and staff access)."""
@@ -57,6 +68,7 @@ class Settings:
             admin_pin_hash=self.admin_pin_hash,
             admin_dev=self.dev,
             pages=pages,
+            lobby_languages=self.lobby_languages,
         )
 
 
@@ -92,6 +104,17 @@ class LocalSettingsFile(BaseModel):
     data_dir: str | None = None
     admin_pin_hash: str | None = Field(
         default=None, description="Set with `kiosk set-pin`; never the PIN itself."
+    )
+    lobby_languages: Literal["alternate", "loop"] | None = Field(
+        default=None,
+        description="Lobby: `alternate` (default) changes language slide by slide; `loop` plays "
+        "the whole loop in each language in turn.",
+    )
+    viewing_distance_m: float | None = Field(
+        default=None, ge=0.5, le=20, description="Lobby: how far the room sits from the screen, in metres."
+    )
+    screen_diagonal_in: float | None = Field(
+        default=None, ge=7, le=150, description="Lobby: the screen's diagonal, in inches."
     )
 
 
@@ -157,6 +180,9 @@ def settings_for(
             reduced_motion=local.reduced_motion,
             data_dir=Path(local.data_dir) if local.data_dir else None,
             admin_pin_hash=local.admin_pin_hash,
+            lobby_languages=local.lobby_languages or settings.lobby_languages,
+            viewing_distance_m=local.viewing_distance_m or settings.viewing_distance_m,
+            screen_diagonal_in=local.screen_diagonal_in or settings.screen_diagonal_in,
         )
     chosen_language = language or settings.language
     return replace(

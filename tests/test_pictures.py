@@ -97,13 +97,15 @@ def test_design_palette_ratios_match_the_design_direction():
     assert contrast_ratio(warm.rgb("on_teal"), warm.rgb("teal")) == pytest.approx(12.0, abs=0.2)
 
 
-def test_crossfade_midway_blends_both_screens_and_is_never_black(deck):
+def test_a_fade_goes_through_the_background_and_is_never_black(deck):
+    # (A crossfade used to show both slides' text at once: tests/test_touch.py.)
     a, _ = render(deck, View(0, None, "en"), (640, 360))
     b, _ = render(deck, View(1, None, "en"), (640, 360))
     transition = Transition(View(0, None, "en"), "fade", 0.0, 1.0)
     mid, _ = render(deck, View(1, None, "en"), (640, 360), state_changes={"transition": transition}, now=0.5)
-    d_ab = mean_difference(a, b)
-    assert mean_difference(mid, a) < d_ab and mean_difference(mid, b) < d_ab
+    plain = pygame.Surface((640, 360)).convert()
+    plain.fill(THEMES["warm"].rgb("background"))
+    assert mean_difference(mid, plain) < min(mean_difference(a, plain), mean_difference(b, plain)) / 2
     for t in (0.0, 0.1, 0.5, 0.9, 1.0):
         frame, _ = render(
             deck, View(1, None, "en"), (640, 360), state_changes={"transition": transition}, now=t
@@ -111,26 +113,18 @@ def test_crossfade_midway_blends_both_screens_and_is_never_black(deck):
         assert pygame.transform.average_color(frame)[:3] > (150, 150, 150)  # cream, not a black frame
 
 
-def test_pressed_card_is_darker_for_a_moment(deck):
+def test_pressed_card_is_darker_while_pressed(deck):
     frame, stage = render(deck, View(0, None, "en"), (1920, 1080))
     card = next(h for h in stage.layout(View(0, None, "en")).hotspots if str(h.action).startswith("open:"))
     point = (card.box.x + card.box.w // 2, card.box.y + 5)
-    pressed, _ = render(
-        deck,
-        View(0, None, "en"),
-        (1920, 1080),
-        state_changes={"pressed": card.action, "pressed_at": 0.0},
-        now=0.05,
-    )
     later, _ = render(
         deck,
         View(0, None, "en"),
         (1920, 1080),
         state_changes={"pressed": card.action, "pressed_at": 0.0},
-        now=0.5,
+        now=2.0,
     )
-    assert sum(pressed.get_at(point)[:3]) < sum(frame.get_at(point)[:3]) - 30
-    assert later.get_at(point) == frame.get_at(point)
+    assert sum(later.get_at(point)[:3]) < sum(frame.get_at(point)[:3]) - 30
 
 
 def test_a_broken_image_shows_the_plain_backdrop_not_a_crash(deck, tmp_path):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from kiosk.core.actions import Action
 from kiosk.core.admin import HOLD_S, in_corner
 from kiosk.core.intents import (
     Activate,
@@ -168,7 +169,7 @@ class InputRouter:
         self._gesture_fired = False  # once per press: holding on does not reopen the pad
         # What the finger now down pressed, and on which screen: None when no finger is down
         # (a Tap without a PointerDown, from a test or a key, is hit-tested where it lands).
-        self._down: tuple[Hashable, object] | None = None
+        self._down: tuple[Hashable, Action | None] | None = None
 
     def resize(self, orientation: Orientation) -> None:
         self.reader.resize(orientation)

@@ -8,6 +8,7 @@ synced from elsewhere and must never be able to run anything on the kiosk.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -21,7 +22,9 @@ from kiosk.content.problems import ContentError, Problem
 from kiosk.content.schema import HoursText, Weekday
 from kiosk.core.program import Mode
 
-DEFAULT_SETTINGS_FILE = Path("/etc/kiosk/settings.yaml")
+# IT's file. $KIOSK_SETTINGS_FILE names another where /etc is not the place: a second kiosk on one
+# machine, or a test run that must never read the machine's own settings.
+DEFAULT_SETTINGS_FILE = Path(os.environ.get("KIOSK_SETTINGS_FILE") or "/etc/kiosk/settings.yaml")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kiosk.content.document import DocumentError, parse
-from kiosk.content.loader import DECK_FILE, DEFAULT_ASSETS, check_deck
+from kiosk.content.loader import DECK_FILE, DEFAULT_ASSETS, check_deck, default_today
 from kiosk.content.problems import Problem, Severity
 from kiosk.content.schema import ID_PATTERN
 
@@ -319,7 +319,7 @@ def new_slide(
         ) from None
     new_text = insert_slide_id(text, slide_id, after, file=str(deck_path))
     languages = _languages(text, str(deck_path))
-    _write(target, template(slide_id, languages, today or datetime.date.today()))
+    _write(target, template(slide_id, languages, today or default_today()))
     _write(deck_path, ("\ufeff" if bom else "") + new_text, keep_mode_of=deck_path)
     return target
 

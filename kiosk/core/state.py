@@ -105,13 +105,15 @@ def step(state: State, intent: Intent, now: float) -> State:
     if isinstance(intent, AdminGesture):
         admin = open_admin(state.program.admin_pin_hash, state.program.admin_dev)
         return replace(state, admin=admin, last_input_at=now, pressed=None) if admin else state
+    if isinstance(intent, NewDeck):
+        # Before the staff screen's routing: its own "Reload content" arrives while it is open, and
+        # a deck dropped here would never come back (the reloader has marked it loaded).
+        pending = replace(state, pending=intent.program)
+        return _adopt(pending, now) if state.dark else pending
     if state.admin is not None:
         return _admin_step(state, intent, now)
     if isinstance(intent, RawTouch):
         return state
-    if isinstance(intent, NewDeck):
-        pending = replace(state, pending=intent.program)
-        return _adopt(pending, now) if state.dark else pending
     if isinstance(intent, Schedule):
         scheduled = replace(state, closed=not intent.open, allowed=intent.allowed)
         if scheduled.dark and not state.dark:

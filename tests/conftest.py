@@ -73,27 +73,44 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(autouse=True)
-def private_home(tmp_path_factory, monkeypatch) -> Iterator[dict[str, Path]]:
-    """HOME, XDG_* and the settings file in a fresh folder, and today pinned, for this test and
-    every process it starts. Yields the folders by environment variable name (and "settings")."""
+def _go_private(root: Path, patch: pytest.MonkeyPatch) -> dict[str, Path]:
     import kiosk.runtime.settings
 
-    root = tmp_path_factory.mktemp("private")
     folders = {name: root / sub for name, sub in PRIVATE_FOLDERS.items()}
     for name, folder in folders.items():
         folder.mkdir()
-        monkeypatch.setenv(name, str(folder))
+        patch.setenv(name, str(folder))
     settings = root / "no-settings.yaml"  # never created: the kiosk runs on its defaults
-    monkeypatch.setenv("KIOSK_SETTINGS_FILE", str(settings))
-    monkeypatch.setattr(kiosk.runtime.settings, "DEFAULT_SETTINGS_FILE", settings)
-    monkeypatch.setenv("KIOSK_TODAY", TODAY.isoformat())
-    home = folders["HOME"]
-    home.chmod(0o555)  # read-only (root ignores the bits; the emptiness check below does not)
-    yield {**folders, "settings": settings}
+    patch.setenv("KIOSK_SETTINGS_FILE", str(settings))
+    patch.setattr(kiosk.runtime.settings, "DEFAULT_SETTINGS_FILE", settings)
+    patch.setenv("KIOSK_TODAY", TODAY.isoformat())
+    folders["HOME"].chmod(0o555)  # read-only (root ignores the bits; the emptiness check does not)
+    return {**folders, "settings": settings}
+
+
+def _check_untouched(home: Path, who: str) -> None:
     home.chmod(0o755)
     written = sorted(str(path.relative_to(home)) for path in home.rglob("*"))
-    assert written == [], f"the test wrote into HOME: {written}"
+    assert written == [], f"{who} wrote into HOME: {written}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_session(tmp_path_factory) -> Iterator[dict[str, Path]]:
+    """The same as `private_home`, for the whole run: module- and session-scoped fixtures (which
+    pytest sets up before any test's own fixtures) start their processes in it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        folders = _go_private(tmp_path_factory.mktemp("private-session"), patch)
+        yield folders
+        _check_untouched(folders["HOME"], "a module- or session-scoped fixture")
+
+
+@pytest.fixture(autouse=True)
+def private_home(private_session, tmp_path_factory, monkeypatch) -> Iterator[dict[str, Path]]:
+    """HOME, XDG_* and the settings file in a fresh folder, and today pinned, for this test and
+    every process it starts. Yields the folders by environment variable name (and "settings")."""
+    folders = _go_private(tmp_path_factory.mktemp("private"), monkeypatch)
+    yield folders
+    _check_untouched(folders["HOME"], "the test")
 
 
 @pytest.fixture(scope="session")

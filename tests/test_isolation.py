@@ -99,11 +99,12 @@ def test_the_real_kiosk_runs_with_home_read_only_and_writes_only_its_statistics(
     try:
         give_up = time.monotonic() + 120  # only bounds a kiosk that never draws
         while not marker.exists():
-            assert process.poll() is None, f"exited with {process.returncode}: {process.stderr.read()}"
+            assert process.poll() is None, f"exited with {process.returncode}: {process.communicate()[1]}"
             assert time.monotonic() < give_up, "no first frame"
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0, process.stderr.read()
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
     finally:
         if process.poll() is None:
             process.kill()

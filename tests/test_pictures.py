@@ -33,7 +33,7 @@ def display():
     pygame.display.set_mode((1, 1))
 
 
-def render(deck, view, size, mode=Mode.TOUCH, theme="warm", state_changes=None, now=0.0):
+def render(deck, view, size, mode=Mode.TOUCH, theme: str | Theme = "warm", state_changes=None, now=0.0):
     program = build_program(deck, mode)
     stage = Stage(program, theme if isinstance(theme, Theme) else THEMES[theme], size)
     state = replace(

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # benchmarks/ is not installed; it lives next to tests/
     sys.path.insert(0, str(REPO))
@@ -22,12 +24,17 @@ from conftest import child_env  # noqa: E402
 
 from benchmarks.run import FIGURES, MAY_BE_NON_POSITIVE  # noqa: E402
 
+# What CI runs on every change: the real start-up, the idle loop (its 0.0 % once failed a fresh
+# clone) and a tap, with the figures each gives. The long run does every group (some 30 s more).
+CI_GROUPS = {"startup": ("startup_",), "idle": ("idle_",), "tap": ("tap_",)}
 
-def test_quick_suite_produces_every_figure_as_a_number(tmp_path):
+
+def run_quick(tmp_path: Path, groups: tuple[str, ...] = ()) -> tuple[dict, str]:
     out = tmp_path / "quick.json"
+    only = ["--only", ",".join(groups)] if groups else []
     # The dummy SDL driver: no X server needed, and the run stays well under a minute.
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--backend", "dummy", "--out", str(out)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--backend", "dummy", *only, "--out", str(out)],
         cwd=REPO,
         env=child_env(),  # this test's private HOME and XDG folders, for the benchmark's children too
         capture_output=True,
@@ -38,8 +45,12 @@ def test_quick_suite_produces_every_figure_as_a_number(tmp_path):
     report = json.loads(out.read_text())
     assert report["suite"] == "quick"
     assert report["errors"] == {}
-    figures = report["figures"]
-    assert set(figures) == set(FIGURES), f"missing: {sorted(set(FIGURES) - set(figures))}"
+    assert "figure" in done.stdout and "measured" in done.stdout  # the table was printed
+    return report, done.stdout
+
+
+def check_numbers(figures: dict, expected: set[str]) -> None:
+    assert set(figures) == expected, f"missing: {sorted(expected - set(figures))}"
     for key, entry in figures.items():
         value = entry["value"]
         assert isinstance(value, (int, float)) and math.isfinite(value), f"{key}: {value!r}"
@@ -47,4 +58,17 @@ def test_quick_suite_produces_every_figure_as_a_number(tmp_path):
             assert value >= 0, f"{key}: {value!r}"
         if "p95" in entry:
             assert math.isfinite(entry["p95"]) and entry["p95"] >= 0, f"{key} p95: {entry['p95']!r}"
-    assert "figure" in done.stdout and "measured" in done.stdout  # the table was printed
+
+
+def test_quick_start_idle_and_tap_benchmarks_give_their_figures_as_numbers(tmp_path):
+    report, _ = run_quick(tmp_path, tuple(CI_GROUPS))
+    prefixes = tuple(prefix for group in CI_GROUPS.values() for prefix in group)
+    expected = {key for key in FIGURES if key.startswith(prefixes)}
+    assert "idle_cpu_pct" in expected and "startup_s" in expected and len(expected) == 8
+    check_numbers(report["figures"], expected)
+
+
+@pytest.mark.long
+def test_quick_suite_produces_every_figure_as_a_number(tmp_path):
+    report, _ = run_quick(tmp_path)
+    check_numbers(report["figures"], set(FIGURES))

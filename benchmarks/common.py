@@ -18,9 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+from kiosk.resources import SAMPLE_DECK_DIR
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SLIDES = REPO / "slides"
+SLIDES = SAMPLE_DECK_DIR
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 

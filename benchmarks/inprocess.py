@@ -62,7 +62,7 @@ def centre(box) -> tuple[int, int]:
 
 
 def hotspot(kiosk, prefix: str, nth: int = 0):
-    hits = [h for h in kiosk.stage.layout(kiosk.state.view).hotspots if h.action.startswith(prefix)]
+    hits = [h for h in kiosk.stage.layout(kiosk.state.view).hotspots if str(h.action).startswith(prefix)]
     return hits[nth % len(hits)] if hits else None
 
 

@@ -82,6 +82,7 @@ def mib(kib: int) -> float:
 
 
 def visit_everything(kiosk, clock: FakeClock, frame_step: float) -> dict:
+    from kiosk.core.actions import GoBack, Open
     from kiosk.core.intents import Activate, Swipe
 
     deck = kiosk.state.program.deck
@@ -93,10 +94,10 @@ def visit_everything(kiosk, clock: FakeClock, frame_step: float) -> dict:
             frames += settle(kiosk, clock, frame_step)
         screens += 1
         for detail in deck.slides[kiosk.state.view.slide].details:
-            kiosk.handle(Activate(f"open:{detail.id}"), clock.now)
+            kiosk.handle(Activate(Open(detail=detail.id)), clock.now)
             frames += settle(kiosk, clock, frame_step)
             screens += kiosk.state.detail == detail.id
-            kiosk.handle(Activate("back"), clock.now)
+            kiosk.handle(Activate(GoBack()), clock.now)
             frames += settle(kiosk, clock, frame_step)
     return {"screens_visited": screens, "frames": frames}
 

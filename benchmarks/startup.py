@@ -210,7 +210,7 @@ def print_hotspots(size: tuple[int, int]) -> int:
 
     def centres(view: View) -> list[tuple[str, tuple[int, int]]]:
         layout = arrange(deck, view, size[0], size[1], Mode.TOUCH, fonts.measure)
-        return [(h.action, (h.box.x + h.box.w // 2, h.box.y + h.box.h // 2)) for h in layout.hotspots]
+        return [(str(h.action), (h.box.x + h.box.w // 2, h.box.y + h.box.h // 2)) for h in layout.hotspots]
 
     opens = [
         (action, at)

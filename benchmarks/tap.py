@@ -176,7 +176,7 @@ def main() -> int:
         card = inprocess.hotspot(kiosk, "open:")
         if card is None:
             raise RuntimeError(f"no card to tap on {kiosk.state.view}")
-        detail_id = card.action.split(":", 1)[1]
+        detail_id = str(card.action).split(":", 1)[1]
         if kind == "cold":
             inprocess.forget_screen(kiosk, replace(kiosk.state, detail=detail_id).view)
         time.sleep(0.05)  # idle before the tap, as a visitor's finger arrives on a still screen

@@ -1,5 +1,5 @@
-"""The `kiosk` command: run (the default), validate, export, preview, new-slide, handout, stats,
-set-pin and schema.
+"""The `kiosk` command: run (the default), validate, export, preview, new-slide, handout, init,
+stats, set-pin and schema.
 
 Argument errors exit 2, content errors exit 1, and nothing a person types may end in a traceback:
 staff run these commands, not programmers.
@@ -10,19 +10,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
-from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from kiosk import __version__
+from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS, check_deck
 from kiosk.resources import SAMPLE_DECK_DIR
 
-DEFAULT_DECK = SAMPLE_DECK_DIR
+DEFAULT_DECK = SAMPLE_DECK_DIR  # the bundled sample deck (benchmarks use it)
+LOCAL_DECK = Path("slides")  # a deck folder here wins over the bundled sample
+_DECK_HELP = "the deck folder (default: ./slides if there is one, else the bundled sample deck)"
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own exits 2 too; keep its usage line
+    def error(self, message: str) -> NoReturn:  # argparse's own exits 2 too; keep its usage line
         self.print_usage(sys.stderr)
         self.exit(2, f"kiosk: {message}\n")
 
@@ -58,9 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate", help="check a deck and list every problem with file:line:column"
     )
-    validate.add_argument(
-        "deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)"
-    )
+    validate.add_argument("deck", nargs="?", type=Path, default=None, help=_DECK_HELP)
     validate.add_argument("--assets", type=Path, default=DEFAULT_ASSETS, help=argparse.SUPPRESS)
 
     run = commands.add_parser("run", help="play the deck fullscreen (the default command)")
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also the staff screens (PIN pad, admin, touch test, test pattern)",
     )
-    export.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+    export.add_argument("--deck", type=Path, default=None, help=_DECK_HELP)
 
     stats = commands.add_parser(
         "stats", help="how often each slide and topic was seen and opened, and visitor sessions per day"
@@ -106,9 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview = commands.add_parser(
         "preview", help="a window that shows the deck as the kiosk will and redraws on every save"
     )
-    preview.add_argument(
-        "deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)"
-    )
+    preview.add_argument("deck", nargs="?", type=Path, default=None, help=_DECK_HELP)
     preview.add_argument(
         "--size",
         type=_size,
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         "id", help="the new slide's id: lowercase letters, digits and dashes, like first-visit"
     )
     new_slide.add_argument(
-        "deck", nargs="?", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)"
+        "deck", nargs="?", type=Path, default=LOCAL_DECK, help="the deck folder (default: ./slides)"
     )
     new_slide.add_argument(
         "--after", metavar="ID", help="put the new slide after this one (default: at the end)"
@@ -158,12 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
     handout.add_argument("--lang", help="language code (default: the deck's default)")
     handout.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size (default a4)")
-    handout.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+    handout.add_argument("--deck", type=Path, default=None, help=_DECK_HELP)
+
+    init = commands.add_parser("init", help="copy the sample deck into a new folder, to start your own")
+    init.add_argument("folder", type=Path, help="the new deck folder (it must not exist, or be empty)")
     return parser
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--deck", type=Path, default=DEFAULT_DECK, help="the deck folder (default: slides/)")
+    parser.add_argument("--deck", type=Path, default=None, help=_DECK_HELP)
     parser.add_argument(
         "--mode", choices=("touch", "lobby"), help="touch (default) or lobby (a TV nobody touches)"
     )
@@ -201,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     if not raw or raw[0].startswith("-") and raw[0] not in ("-h", "--help", "--version"):
         raw = ["run", *raw]  # `kiosk` alone, or `kiosk --windowed`, means `kiosk run`
     args = parser.parse_args(raw)
+    if getattr(args, "deck", LOCAL_DECK) is None:
+        args.deck = default_deck(quiet=args.command == "run")
     try:
         if args.command == "stats":
             return stats_command(args)
@@ -208,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             return set_pin_command(args)
         if args.command == "validate":
             return validate(args.deck, args.assets)
+        if args.command == "init":
+            return init(args.folder)
         if args.command == "schema":
             return schema(args.out)
         if args.command == "export":
@@ -225,28 +232,71 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "handout":
             from kiosk.tools.handout import handout_command
 
-            return handout_command(args)
+            deck = load_or_report(args.deck)
+            return 1 if deck is None else handout_command(args, deck)
         parser.print_help()
         return 0
     except KeyboardInterrupt:
         return 130
 
 
-def _load_or_report(deck_path: Path):
+def default_deck(*, quiet: bool = False) -> Path:
+    """./slides when this folder has one, else the sample deck that comes with the kiosk; says which
+    (on stderr, so that the output of a command stays as it was)."""
+    if (LOCAL_DECK / "deck.yaml").is_file():
+        return LOCAL_DECK
+    if not quiet:
+        print(
+            f"kiosk: no ./slides here, so using the bundled sample deck ({SAMPLE_DECK_DIR}); "
+            "`kiosk init DIR` copies it to start your own",
+            file=sys.stderr,
+        )
+    return SAMPLE_DECK_DIR
+
+
+def load_or_report(deck_path: Path) -> Deck | None:
+    """The deck, or None after printing its errors and what to run (for commands that need a deck)."""
     report = check_deck(deck_path, assets=DEFAULT_ASSETS)
     here = Path.cwd()
     for problem in report.errors:
         print(problem.format(relative_to=here), file=sys.stderr)
     if report.deck is None:
         print(
-            f"kiosk: the deck in {deck_path} has {len(report.errors)} error(s); run `kiosk validate {deck_path}` and fix them.",
+            f"kiosk: the deck in {deck_path} has {len(report.errors)} error(s); "
+            f"run `kiosk validate {deck_path}` and fix them.",
             file=sys.stderr,
         )
     return report.deck
 
 
+def init(folder: Path) -> int:
+    """`kiosk init DIR`: a copy of the sample deck to start a clinic's own, and what to do next."""
+    if folder.exists() and not folder.is_dir():
+        print(f"kiosk: {folder} is a file; give a new folder for the deck", file=sys.stderr)
+        return 1
+    if folder.is_dir() and any(folder.iterdir()):
+        print(
+            f"kiosk: {folder} is not empty, and `kiosk init` never overwrites files; "
+            "give a new or empty folder",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        shutil.copytree(SAMPLE_DECK_DIR, folder, dirs_exist_ok=True)
+    except OSError as exc:
+        print(f"kiosk: the deck could not be copied to {folder} ({exc})", file=sys.stderr)
+        return 1
+    count = sum(1 for path in folder.rglob("*") if path.is_file())
+    print(f"copied the sample deck ({count} files) to {folder}. Next:")
+    print(f"  1. edit the slides in {folder} (deck.yaml lists them in order)")
+    print(f"  2. kiosk validate {folder}")
+    print(f"  3. kiosk preview {folder}   (a window that redraws on every save)")
+    print(f"  4. kiosk run --deck {folder}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    deck = _load_or_report(args.deck)
+    deck = load_or_report(args.deck)
     if deck is None:
         return 1
     from kiosk.content.problems import ContentError
@@ -282,7 +332,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    deck = _load_or_report(args.deck)
+    deck = load_or_report(args.deck)
     if deck is None:
         return 1
     if args.lang and args.lang not in deck.languages:
@@ -309,7 +359,8 @@ def export(args: argparse.Namespace) -> int:
         export_staff(deck, args.out, args.size)
     overflow = [line for screen in manifest["screens"] for line in screen["overflow"]]
     print(
-        f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, {manifest['language']}, {args.mode})"
+        f"{len(manifest['screens'])} screens written to {args.out} ({args.size[0]}x{args.size[1]}, "
+        f"{manifest['language']}, {args.mode})"
     )
     for line in overflow:
         print(f"warning: does not fit: {line}", file=sys.stderr)
@@ -321,30 +372,24 @@ def validate(deck: Path, assets: Path) -> int:
         what = "there is no deck folder at" if not deck.exists() else "this is a file, not a deck folder:"
         print(f"kiosk: {what} {deck}; give the folder that holds deck.yaml", file=sys.stderr)
         return 1
-    report = check_deck(deck, assets=assets)
-    if report.deck is not None:
-        from kiosk.content.problems import sort_problems
-        from kiosk.layout.fit import fit_problems
-        from kiosk.render.painter import Fonts
-        from kiosk.tools.scaffold import placeholder_problems
+    from kiosk.layout.validation import full_report
+    from kiosk.render.painter import Fonts
 
-        extra = [
-            *fit_problems(report.deck, Fonts()),
-            *placeholder_problems(s.source for s in report.deck.slides),
-        ]
-        report = replace(report, problems=tuple(sort_problems([*report.problems, *extra])))
+    report = full_report(deck, fonts=Fonts(), assets=assets)
     here = Path.cwd()
     for problem in report.problems:
         print(problem.format(relative_to=here), file=sys.stderr if problem in report.errors else sys.stdout)
     if report.errors:
         print(
-            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s): the kiosk will not show this deck until the errors are fixed.",
+            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s): the kiosk will not show "
+            "this deck until the errors are fixed.",
             file=sys.stderr,
         )
         return 1
     assert report.deck is not None
     print(
-        f"OK: {len(report.deck.slides)} slides, {sum(len(s.details) for s in report.deck.slides)} details, languages {', '.join(report.deck.languages)}; {len(report.warnings)} warning(s)."
+        f"OK: {len(report.deck.slides)} slides, {sum(len(s.details) for s in report.deck.slides)} "
+        f"details, languages {', '.join(report.deck.languages)}; {len(report.warnings)} warning(s)."
     )
     return 0
 
@@ -398,7 +443,7 @@ def stats_command(args: argparse.Namespace) -> int:
     for table in (rows, days):
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         for row in table:
-            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         print()
     if summary.language_switches:
         print("language switches: " + ", ".join(f"{code} {n}" for code, n in summary.language_switches))

@@ -12,6 +12,7 @@ from conftest import SIZES
 
 from kiosk.cli import main
 from kiosk.content.loader import check_deck, load_deck
+from kiosk.core.actions import ToggleLargeText
 from kiosk.core.intents import Activate, Swipe, Tick
 from kiosk.core.program import Mode, View, build_program
 from kiosk.core.state import initial_state, step
@@ -71,7 +72,7 @@ def test_validation_rejects_a_malformed_link(linked_deck, bad):
 
 def test_a_plus_switches_to_large_text_and_idle_resets_it(deck):
     program = build_program(deck, Mode.TOUCH, idle_timeout_s=30)
-    state = step(initial_state(program, 0.0), Activate("text:larger"), 1.0)
+    state = step(initial_state(program, 0.0), Activate(ToggleLargeText()), 1.0)
     assert state.view.large
     measure = Fonts().measure
     normal = arrange(deck, View(0, None, "en"), 1920, 1080, Mode.TOUCH, measure)
@@ -81,11 +82,11 @@ def test_a_plus_switches_to_large_text_and_idle_resets_it(deck):
         return max(i.size_px for i in layout.items if isinstance(i, TextLine) and i.color == "ink")
 
     assert summary_size(large) >= 1.3 * summary_size(normal)
-    button = next(h for h in large.hotspots if h.action == "text:larger")
+    button = next(h for h in large.hotspots if str(h.action) == "text:larger")
     assert any(
         isinstance(i, Shape) and i.box == button.box and i.fill == "teal" for i in large.items
     )  # shown as on
-    assert not step(state, Activate("text:larger"), 2.0).view.large  # a second tap turns it off
+    assert not step(state, Activate(ToggleLargeText()), 2.0).view.large  # a second tap turns it off
     later = state
     for t in range(2, 40):  # nobody touches it for longer than the idle timeout
         later = step(later, Tick(), float(t))

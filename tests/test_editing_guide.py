@@ -43,7 +43,7 @@ from conftest import REPO, SLIDES
 
 from kiosk.cli import main
 from kiosk.content.loader import check_deck
-from kiosk.tools.preview import HELP
+from kiosk.tools.preview.bindings import help_rows
 
 GUIDE = REPO / "docs" / "editing.md"
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -144,10 +144,15 @@ def workspace(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the real deck, checked as on the guide's "today" (its review dates are relative to it)."""
     shutil.copytree(SLIDES, tmp_path / "slides")
     import kiosk.cli
-    import kiosk.tools.scaffold
+    import kiosk.layout.validation
 
+    # Every command checks through kiosk.layout.validation (the one pipeline) or kiosk.cli.
     monkeypatch.setattr(kiosk.cli, "check_deck", partial(check_deck, today=TODAY))
-    monkeypatch.setattr(kiosk.tools.scaffold, "check_deck", partial(check_deck, today=TODAY))
+    monkeypatch.setattr(
+        kiosk.layout.validation,
+        "check_deck",
+        lambda folder, *, assets, today=None: check_deck(folder, assets=assets, today=today or TODAY),
+    )
     return tmp_path
 
 
@@ -193,7 +198,7 @@ def test_each_command_prints_what_the_guide_shows(example: Example, workspace: P
 
 
 def test_the_preview_keys_in_the_guide_are_the_real_ones():
-    for key, _ in HELP:
+    for key, _ in help_rows():
         for name in key.split(" / "):
             assert f"**{name}**" in GUIDE_TEXT, f"the key {name} is not in the guide's list of preview keys"
 
@@ -232,9 +237,9 @@ def draw_screenshots() -> None:
         preview.draw()
         preview.save_png(SCREENSHOTS / "editing-preview.png")
         preview.save_screen_png(SCREENSHOTS / "editing-slide.png")
-        preview.select("aftercare/walking")
+        preview.session.select("aftercare/walking")
         preview.save_screen_png(SCREENSHOTS / "editing-detail.png")
-        preview.select("what-is-it")
+        preview.session.select("what-is-it")
         preview.key(pygame.K_w)  # the error alone, over the slide it came from
         slide = folder / "what-is-it.yaml"
         slide.write_text(
@@ -246,8 +251,8 @@ def draw_screenshots() -> None:
         for _ in range(20):
             now[0] += 0.1
             preview.tick()
-        assert preview.errors
-        preview.message = ""
+        assert preview.session.errors
+        preview.session.message = ""
         preview.draw()
         preview.save_png(SCREENSHOTS / "editing-preview-error.png")
 
@@ -255,6 +260,6 @@ def draw_screenshots() -> None:
         shutil.copytree(SLIDES, fresh)
         new_slide(fresh, "first-visit", after="aftercare")
         preview = Preview(fresh, pygame.Surface((1280, 800)), size=(1280, 720))
-        preview.select("first-visit")
+        preview.session.select("first-visit")
         preview.draw()
         preview.save_png(SCREENSHOTS / "editing-new-slide.png")

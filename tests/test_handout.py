@@ -23,8 +23,9 @@ from conftest import SLIDES  # noqa: E402
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.content.deck import Bullets, Paragraph  # noqa: E402
+from kiosk.content.labels import BUILT_IN as WORDS  # noqa: E402
 from kiosk.content.loader import load_deck  # noqa: E402
-from kiosk.tools.handout import WORDS, build_handout  # noqa: E402
+from kiosk.tools.handout import build_handout  # noqa: E402
 
 MM_PER_PT = 25.4 / 72
 

@@ -80,12 +80,12 @@ def test_every_screen_fits(deck, measure, size, mode):
 
 def test_touch_screens_have_cards_language_and_back_hotspots(deck, measure):
     slide = arrange(deck, View(0, None, "en"), 1920, 1080, Mode.TOUCH, measure)
-    actions = [h.action for h in slide.hotspots]
+    actions = [str(h.action) for h in slide.hotspots]
     assert actions == ["language:en", "language:es", "text:larger"] + [
         f"open:{d.id}" for d in deck.slides[0].details
     ]
     detail = arrange(deck, View(0, deck.slides[0].details[0].id, "en"), 1920, 1080, Mode.TOUCH, measure)
-    assert [h.action for h in detail.hotspots][0] == "back"
+    assert [str(h.action) for h in detail.hotspots][0] == "back"
 
 
 def test_lobby_screens_have_no_hotspots_and_bigger_text(deck, measure):
@@ -151,7 +151,9 @@ def test_the_pure_core_never_imports_pygame():
     assert out == "False"
 
 
-def test_validate_warns_when_text_cannot_fit_at_the_floor(tmp_path, capsys):
+def test_a_slide_at_the_length_limits_adapts_instead_of_warning(tmp_path, capsys):
+    """A slide's title and summary at their limits fit every reference screen: touch scrolls, a
+    lobby slide gives up its picture (issue 13). Nothing to warn about, so validate stays quiet."""
     import shutil
 
     from kiosk.cli import main
@@ -161,14 +163,13 @@ def test_validate_warns_when_text_cannot_fit_at_the_floor(tmp_path, capsys):
     path = deck_dir / "benefits.yaml"
     original = path.read_text(encoding="utf-8")
     text = original.replace("  en: The benefits", "  en: " + "The many benefits " * 4, 1)
-    text = text.replace("summary:\n  en: ", "summary:\n  en: " + "Many words here. " * 15, 1)
-    assert text.count("Many words") == 15 and "The many" in text
+    text = text.replace("summary:\n  en: ", "summary:\n  en: " + "Many words here. " * 17, 1)
+    assert text.count("Many words") == 17 and "The many" in text
     path.write_text(text, encoding="utf-8")
     assert main(["validate", str(deck_dir)]) == 0  # warnings only
     out = capsys.readouterr().out
-    assert (
-        "benefits.yaml:1:1: warning: the slide (en) does not fit the screen even at the smallest text size"
-        in out.replace(str(deck_dir) + "/", "")
+    assert "benefits.yaml:1:1: warning: the slide (en) does not fit" not in out.replace(
+        str(deck_dir) + "/", ""
     )
 
 

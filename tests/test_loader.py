@@ -273,10 +273,10 @@ def test_duplicate_detail_id(tmp_path):
 
 def test_too_many_details(tmp_path):
     details = "details:\n" + "".join(
-        f"  - id: d{i}\n    title: {{en: T, es: T}}\n    body: {{en: B, es: B}}\n" for i in range(4)
+        f"  - id: d{i}\n    title: {{en: T, es: T}}\n    body: {{en: B, es: B}}\n" for i in range(7)
     )
     folder = make_deck(tmp_path, one=ONE_YAML + details)
-    assert errors(folder) == ["one.yaml:10:3: `details` has 4 items; at most 3 are allowed"]
+    assert errors(folder) == ["one.yaml:10:3: `details` has 7 items; at most 6 are allowed"]
 
 
 def test_empty_steps_list(tmp_path):
@@ -973,7 +973,7 @@ def test_errors_from_several_files_sorted_by_file_then_line(tmp_path):
 def test_slides_are_checked_even_when_deck_yaml_has_errors(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "colour: blue\n", one=ONE_YAML.replace("  es: Uno\n", ""))
     assert errors(folder) == [
-        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, reduced_motion, slides",
+        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, reduced_motion, labels, slides",
         "one.yaml:3:3: `title` has no `es` text; add a line `es: ...` below `title`",
     ]
 
@@ -1011,7 +1011,14 @@ def test_problem_format():
 @pytest.fixture
 def pinned_today(monkeypatch):
     """`kiosk validate` checks review dates against today; pin it so these tests do not age."""
+    import kiosk.layout.validation
+
     monkeypatch.setattr(kiosk.cli, "check_deck", partial(check_deck, today=TODAY))
+    monkeypatch.setattr(
+        kiosk.layout.validation,
+        "check_deck",
+        lambda folder, *, assets, today=None: check_deck(folder, assets=assets, today=today or TODAY),
+    )
 
 
 def test_cli_real_deck_exits_0_with_only_review_warnings(capsys, pinned_today):

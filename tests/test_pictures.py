@@ -219,7 +219,7 @@ def test_crossfade_midway_blends_both_screens_and_is_never_black(deck):
 
 def test_pressed_card_is_darker_for_a_moment(deck):
     frame, stage = render(deck, View(0, None, "en"), (1920, 1080))
-    card = next(h for h in stage.layout(View(0, None, "en")).hotspots if h.action.startswith("open:"))
+    card = next(h for h in stage.layout(View(0, None, "en")).hotspots if str(h.action).startswith("open:"))
     point = (card.box.x + card.box.w // 2, card.box.y + 5)
     pressed, _ = render(
         deck,
@@ -244,8 +244,10 @@ def test_a_broken_image_shows_the_plain_backdrop_not_a_crash(deck, tmp_path):
     broken.write_text("<svg this is not really")
     slide = replace(deck.slides[0], image=Image(broken, "svg"))
     frame, stage = render(replace(deck, slides=(slide,) + deck.slides[1:]), View(0, None, "en"), (1280, 720))
-    circle = next(i for i in stage.layout(View(0, None, "en")).items if getattr(i, "kind", "") == "circle")
-    centre = (circle.box.x + circle.box.w // 2, circle.box.y + circle.box.h // 2)
+    frame_box = next(
+        i for i in stage.layout(View(0, None, "en")).items if getattr(i, "role", "") == "picture-frame"
+    )
+    centre = (frame_box.box.x + frame_box.box.w // 2, frame_box.box.y + frame_box.box.h // 2)
     assert frame.get_at(centre)[:3] == THEMES["warm"].rgb("sand")
 
 
@@ -259,7 +261,7 @@ def test_a_tap_answers_at_once_with_the_pressed_card_before_painting_the_detail(
     state = initial_state(program, 0.0)
     stage.compose(state, 0.0, frame)
     plain = frame.copy()
-    card = next(h for h in stage.layout(state.view).hotspots if h.action.startswith("open:"))
+    card = next(h for h in stage.layout(state.view).hotspots if str(h.action).startswith("open:"))
     state = step(step(state, Press(card.action), 1.0), Activate(card.action), 1.05)
     stage.compose(state, 1.05, frame)  # first frame after the tap: the source, card tinted
     point = (card.box.x + card.box.w // 2, card.box.y + 5)

@@ -22,7 +22,7 @@ from kiosk.layout.fit import fit_problems
 from kiosk.render.export import export, screen_views
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage
-from kiosk.tools.preview import SIZES, FitCache, Preview, ScreenRef
+from kiosk.tools.preview import SIZES, Preview, ScreenRef
 
 WINDOW = (1280, 800)
 
@@ -35,9 +35,9 @@ def display():
 
 
 @pytest.fixture(scope="module")
-def fit_cache():
-    """Shared by the tests, so each slide is measured once (the whole deck takes over a second)."""
-    return FitCache(Fonts())
+def fonts() -> Fonts:
+    """Shared by the tests, so its width cache makes each full fit check quick."""
+    return Fonts()
 
 
 @pytest.fixture
@@ -61,8 +61,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def preview(folder: Path, clock: Clock, fit_cache: FitCache, tmp_path: Path) -> Preview:
-    shown = Preview(folder, pygame.Surface(WINDOW), clock=clock, fit=fit_cache, out=tmp_path / "png")
+def preview(folder: Path, clock: Clock, fonts: Fonts, tmp_path: Path) -> Preview:
+    shown = Preview(folder, pygame.Surface(WINDOW), clock=clock, fonts=fonts, out=tmp_path / "png")
     shown.tick()
     return shown
 
@@ -131,14 +131,16 @@ def test_a_saved_edit_shows_within_a_second(preview: Preview, folder: Path, cloc
         preview,
         clock,
         3.0,
-        until=lambda: preview.deck.slides[0].title.get("en") == "What is sclerotherapy, exactly?",
+        until=lambda: preview.session.deck.slides[0].title.get("en") == "What is sclerotherapy, exactly?",
     )
 
     assert took <= 1.0
-    assert preview.errors == ()
-    assert pixels(preview.frame) == pixels(fresh_render(folder, 0, preview.size))  # the kiosk's own picture
+    assert preview.session.errors == ()
+    assert pixels(preview.frame) == pixels(
+        fresh_render(folder, 0, preview.session.size)
+    )  # the kiosk's own picture
     assert pixels(preview.surface) != before
-    assert "updated" in preview.message
+    assert "updated" in preview.session.message
 
 
 def test_a_broken_edit_keeps_the_last_good_picture_under_the_error(
@@ -152,10 +154,10 @@ def test_a_broken_edit_keeps_the_last_good_picture_under_the_error(
     original = slide.read_text(encoding="utf-8")
     save(slide, original.replace("  es: ¿Qué es la escleroterapia?", "   es: ¿Qué es la escleroterapia?"))
 
-    took = run_for(preview, clock, 3.0, until=lambda: bool(preview.errors))
+    took = run_for(preview, clock, 3.0, until=lambda: bool(preview.session.errors))
 
     assert took <= 1.0
-    assert [p.format(relative_to=folder) for p in preview.errors] == [
+    assert [p.format(relative_to=folder) for p in preview.session.errors] == [
         "what-is-it.yaml:5:4: this line is indented further than the line above it, so it reads as part of that line's text; line `es:` up with the keys above it"
     ]
     panel = preview.overlay_rect
@@ -166,15 +168,17 @@ def test_a_broken_edit_keeps_the_last_good_picture_under_the_error(
     assert "···es: ¿Qué es la escleroterapia?" in text  # the line itself, its indentation made visible
     # The last good deck and its picture stay: the frame is unchanged, and so is every pixel of the
     # screen outside the panel; inside it, the panel darkens the picture.
-    assert preview.deck.slides[0].title.get("es") == "¿Qué es la escleroterapia?"
+    assert preview.session.deck.slides[0].title.get("es") == "¿Qué es la escleroterapia?"
     assert pixels(preview.frame) == good_frame
     for part in outside(preview, panel):
         assert pixels(preview.surface, part) == pixels(good_window, part)
     assert pixels(preview.surface, panel) != pixels(good_window, panel)
 
     save(slide, original)
-    run_for(preview, clock, 1.0, until=lambda: not preview.errors)
-    assert preview.errors == () and preview.overlay_rect is None and "errors" not in preview.panel_text
+    run_for(preview, clock, 1.0, until=lambda: not preview.session.errors)
+    assert (
+        preview.session.errors == () and preview.overlay_rect is None and "errors" not in preview.panel_text
+    )
     assert pixels(preview.frame) == good_frame
 
 
@@ -194,43 +198,41 @@ def test_typing_never_crashes_the_window(preview: Preview, folder: Path, clock: 
         deck_yaml.write_bytes(broken)
         stamp = deck_yaml.stat().st_mtime_ns + 10_000_000
         os.utime(deck_yaml, ns=(stamp, stamp))
-        run_for(preview, clock, 1.0, until=lambda: bool(preview.errors))
-        assert preview.errors, broken
-        assert all(p.line >= 1 for p in preview.errors)
+        run_for(preview, clock, 1.0, until=lambda: bool(preview.session.errors))
+        assert preview.session.errors, broken
+        assert all(p.line >= 1 for p in preview.session.errors)
         assert pixels(preview.frame) == good_frame
         assert preview.panel_text["errors"][0].startswith("The deck has")
     shutil.rmtree(folder)
     run_for(preview, clock, 1.0)
-    assert preview.errors and "does not exist" in preview.errors[0].message
+    assert preview.session.errors and "does not exist" in preview.session.errors[0].message
     assert pixels(preview.frame) == good_frame
     shutil.copytree(SLIDES, folder)
     deck_yaml.write_bytes(original)
-    run_for(preview, clock, 1.0, until=lambda: not preview.errors)
-    assert preview.errors == ()
+    run_for(preview, clock, 1.0, until=lambda: not preview.session.errors)
+    assert preview.session.errors == ()
 
 
-def test_a_deck_broken_from_the_start_shows_its_errors_then_the_fix(
-    folder: Path, clock: Clock, fit_cache: FitCache
-):
+def test_a_deck_broken_from_the_start_shows_its_errors_then_the_fix(folder: Path, clock: Clock, fonts: Fonts):
     slide = folder / "benefits.yaml"
     original = slide.read_text(encoding="utf-8")
     save(slide, original.replace("title:", "titel:", 1))
-    shown = Preview(folder, pygame.Surface(WINDOW), clock=clock, fit=fit_cache)
+    shown = Preview(folder, pygame.Surface(WINDOW), clock=clock, fonts=fonts)
     shown.tick()
-    assert shown.deck is None and shown.frame is None
-    assert [p.format(relative_to=folder) for p in shown.errors] == [
+    assert shown.session.deck is None and shown.frame is None
+    assert [p.format(relative_to=folder) for p in shown.session.errors] == [
         "benefits.yaml:2:1: `title` is missing; add a line `title: ...`",
         "benefits.yaml:3:1: unknown key `titel`: did you mean `title`?",
     ]
     assert shown.panel_text["errors"][0] == "The deck has 2 errors"
     assert shown.panel_text["errors"][1].startswith("There is no good version to show yet.")
     save(slide, original)
-    run_for(shown, clock, 1.0, until=lambda: shown.deck is not None)
-    assert shown.errors == () and shown.frame is not None
+    run_for(shown, clock, 1.0, until=lambda: shown.session.deck is not None)
+    assert shown.session.errors == () and shown.frame is not None
 
 
 def test_an_edit_elsewhere_brings_that_slide_up(preview: Preview, folder: Path, clock: Clock):
-    assert preview.screen == ScreenRef("what-is-it", None)
+    assert preview.session.screen == ScreenRef("what-is-it", None)
     aftercare = folder / "aftercare.yaml"
     save(
         aftercare,
@@ -238,14 +240,14 @@ def test_an_edit_elsewhere_brings_that_slide_up(preview: Preview, folder: Path, 
             "es: Medias de compresión", "es: Las medias de compresión"
         ),
     )
-    run_for(preview, clock, 1.0, until=lambda: preview.screen != ScreenRef("what-is-it", None))
-    assert preview.screen == ScreenRef("aftercare", "stockings")
+    run_for(preview, clock, 1.0, until=lambda: preview.session.screen != ScreenRef("what-is-it", None))
+    assert preview.session.screen == ScreenRef("aftercare", "stockings")
 
 
 def test_a_new_slide_comes_up_by_itself(preview: Preview, folder: Path, clock: Clock):
     assert main(["new-slide", "first-visit", str(folder), "--after", "benefits"]) == 0
-    run_for(preview, clock, 1.0, until=lambda: preview.screen == ScreenRef("first-visit", None))
-    assert preview.screen == ScreenRef("first-visit", None) and preview.errors == ()
+    run_for(preview, clock, 1.0, until=lambda: preview.session.screen == ScreenRef("first-visit", None))
+    assert preview.session.screen == ScreenRef("first-visit", None) and preview.session.errors == ()
 
 
 # -- warnings -----------------------------------------------------------------------------------------
@@ -262,12 +264,14 @@ def test_warnings_are_listed_and_w_hides_them(preview: Preview, folder: Path, cl
     long_summary = " ".join(["Many small words make this summary far too long to read in passing."] * 3)
     text = text.replace("summary:\n  en: ", f"summary:\n  en: {long_summary} ", 1)
     save(slide, text)
-    run_for(preview, clock, 1.0, until=lambda: len(preview.warnings) > 9)
-    messages = [p.format(relative_to=folder) for p in preview.warnings if p.file.endswith("benefits.yaml")]
+    run_for(preview, clock, 1.0, until=lambda: len(preview.session.warnings) > 9)
+    messages = [
+        p.format(relative_to=folder) for p in preview.session.warnings if p.file.endswith("benefits.yaml")
+    ]
     assert any("the summary has" in m and "(en)" in m for m in messages)
     assert any("`alt` has no `es` text" in m for m in messages)
     assert any("the review date 2024-01-31 has passed" in m for m in messages)
-    preview.go(preview.screens.index(ScreenRef("benefits", None)))
+    preview.session.go(preview.session.screens.index(ScreenRef("benefits", None)))
     preview.draw()
     text_shown = " ".join(preview.panel_text["warnings"])
     assert preview.warnings_rect is not None and "benefits.yaml" in preview.panel_text["warnings"][1]
@@ -277,7 +281,7 @@ def test_warnings_are_listed_and_w_hides_them(preview: Preview, folder: Path, cl
     assert preview.warnings_rect is None and "warnings" not in preview.panel_text
 
 
-def test_text_that_does_not_fit_is_a_warning_like_kiosk_validate_gives(folder: Path, fit_cache: FitCache):
+def test_text_that_does_not_fit_is_a_warning_like_kiosk_validate_gives(folder: Path, fonts: Fonts):
     slide = folder / "the-session.yaml"
     words = " ".join(
         ["Your clinician explains every step before it happens, so nothing comes as a surprise."] * 12
@@ -288,50 +292,49 @@ def test_text_that_does_not_fit_is_a_warning_like_kiosk_validate_gives(folder: P
     deck = check_deck(folder).deck
     expected = sorted(fit_problems(deck, Fonts()))
     assert expected and all("does not fit the screen" in p.message for p in expected)
-    assert sorted(fit_cache.problems(deck)) == expected
-    shown = Preview(folder, pygame.Surface(WINDOW), fit=fit_cache)
-    assert set(expected) <= set(shown.warnings)
+    shown = Preview(folder, pygame.Surface(WINDOW), fonts=fonts)
+    assert set(expected) <= set(shown.session.warnings)
 
 
-def test_placeholder_text_from_new_slide_is_a_warning(folder: Path, clock: Clock, fit_cache: FitCache):
+def test_placeholder_text_from_new_slide_is_a_warning(folder: Path, clock: Clock, fonts: Fonts):
     assert main(["new-slide", "first-visit", str(folder), "--after", "what-is-it"]) == 0
-    shown = Preview(folder, pygame.Surface(WINDOW), clock=clock, fit=fit_cache)
-    placeholders = [p for p in shown.warnings if "placeholder text" in p.message]
+    shown = Preview(folder, pygame.Surface(WINDOW), clock=clock, fonts=fonts)
+    placeholders = [p for p in shown.session.warnings if "placeholder text" in p.message]
     assert placeholders and all(p.file.endswith("first-visit.yaml") for p in placeholders)
-    assert shown.errors == ()
+    assert shown.session.errors == ()
 
 
 # -- keys -----------------------------------------------------------------------------------------------
 
 
 def test_arrows_step_through_every_slide_and_detail(preview: Preview):
-    deck = preview.deck
+    deck = preview.session.deck
     expected = [ScreenRef(deck.slides[view.slide].id, view.detail) for _, view in screen_views(deck, "en")]
     assert len(expected) == len(deck.slides) + sum(len(s.details) for s in deck.slides)
-    seen = [preview.screen]
+    seen = [preview.session.screen]
     for _ in range(len(expected) - 1):
         assert preview.key(pygame.K_RIGHT)
         preview.tick()
-        seen.append(preview.screen)
+        seen.append(preview.session.screen)
     assert seen == expected
     preview.key(pygame.K_PAGEDOWN)
-    assert preview.screen == expected[0]  # round again
+    assert preview.session.screen == expected[0]  # round again
     preview.key(pygame.K_LEFT)
-    assert preview.screen == expected[-1]
+    assert preview.session.screen == expected[-1]
     preview.key(pygame.K_PAGEUP)
-    assert preview.screen == expected[-2]
+    assert preview.session.screen == expected[-2]
     preview.key(pygame.K_HOME)
-    assert preview.position == 0
+    assert preview.session.position == 0
 
 
 def test_every_screen_is_the_kiosks_picture(preview: Preview, folder: Path, tmp_path: Path):
     """The preview's screen is pixel for pixel what `kiosk export` (and so the kiosk) draws."""
     preview.key(pygame.K_l)  # es
     preview.key(pygame.K_s)  # 1080x1920
-    assert (preview.language, preview.size) == ("es", (1080, 1920))
+    assert (preview.session.language, preview.session.size) == ("es", (1080, 1920))
     manifest = export(check_deck(folder).deck, tmp_path / "export", (1080, 1920), language="es")
     for number, screen in enumerate(manifest["screens"][:4], start=1):
-        assert preview.select(str(number))
+        assert preview.session.select(str(number))
         preview.tick()
         exported = pygame.image.load(str(tmp_path / "export" / screen["file"]))
         assert pixels(preview.frame) == pixels(exported), screen["file"]
@@ -339,21 +342,25 @@ def test_every_screen_is_the_kiosks_picture(preview: Preview, folder: Path, tmp_
 
 def test_keys_switch_language_mode_and_size(preview: Preview, folder: Path):
     first = pixels(preview.frame)
-    assert (preview.language, preview.mode, preview.size) == ("en", Mode.TOUCH, (1920, 1080))
+    assert (preview.session.language, preview.session.mode, preview.session.size) == (
+        "en",
+        Mode.TOUCH,
+        (1920, 1080),
+    )
 
     preview.key(pygame.K_l)
     preview.tick()
-    assert preview.language == "es" and pixels(preview.frame) != first
+    assert preview.session.language == "es" and pixels(preview.frame) != first
     assert pixels(preview.frame) == pixels(fresh_render(folder, 0, (1920, 1080), "es"))
     preview.key(pygame.K_l)
-    assert preview.language == "en"
+    assert preview.session.language == "en"
 
     preview.key(pygame.K_m)
     preview.tick()
-    assert preview.mode is Mode.LOBBY
+    assert preview.session.mode is Mode.LOBBY
     assert pixels(preview.frame) == pixels(fresh_render(folder, 0, (1920, 1080), "en", mode=Mode.LOBBY))
     preview.key(pygame.K_m)
-    assert preview.mode is Mode.TOUCH
+    assert preview.session.mode is Mode.TOUCH
 
     sizes = []
     for _ in SIZES:
@@ -370,7 +377,7 @@ def test_keys_switch_language_mode_and_size(preview: Preview, folder: Path):
 
     preview.key(pygame.K_a)
     preview.tick()
-    assert preview.large and preview.screen_name().endswith("-large")
+    assert preview.session.large and preview.session.screen_name().endswith("-large")
 
 
 def test_help_and_status_line(preview: Preview):
@@ -394,7 +401,7 @@ def test_p_saves_the_screen_and_the_window(preview: Preview, tmp_path: Path):
     ]
     assert pygame.image.load(str(saved[0])).get_size() == (1920, 1080)
     assert pygame.image.load(str(saved[1])).get_size() == WINDOW
-    assert preview.key(pygame.K_p) and "saved" in preview.message
+    assert preview.key(pygame.K_p) and "saved" in preview.session.message
 
 
 # -- the command -------------------------------------------------------------------------------------

@@ -284,3 +284,34 @@ def test_placeholders_in_comments_are_not_warned_about(tmp_path: Path):
         encoding="utf-8",
     )
     assert [(p.line, p.column) for p in placeholder_problems([file])] == [(2, 9)]
+
+
+def test_init_copies_the_sample_deck_and_says_what_to_do_next(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "clinic"]) == 0
+    out = capsys.readouterr().out
+    assert "kiosk validate clinic" in out and "kiosk run --deck clinic" in out
+    assert snapshot(tmp_path / "clinic") == snapshot(SLIDES)
+    assert check_deck(tmp_path / "clinic").errors == ()
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "clinic").mkdir()
+    (tmp_path / "clinic" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["init", "clinic"]) == 1
+    assert "is not empty" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "clinic").iterdir()] == ["notes.txt"]
+
+
+def test_without_a_deck_argument_the_commands_use_slides_here_else_say_they_use_the_sample(
+    tmp_path: Path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 0
+    assert "bundled sample deck" in capsys.readouterr().err
+    shutil.copytree(SLIDES, tmp_path / "slides")
+    (tmp_path / "slides" / "aftercare.yaml").write_text("id: [", encoding="utf-8")
+    assert main(["validate"]) == 1  # ./slides, not the sample, was checked
+    err = capsys.readouterr().err
+    assert "bundled sample deck" not in err and "slides/aftercare.yaml:1:" in err

@@ -183,7 +183,7 @@ def visit(kiosk: Kiosk, clocks: Clocks, rnd: random.Random) -> None:
 
     def tap_action(prefix: str) -> None:
         layout = kiosk.stage.layout(kiosk.state.view)
-        spots = [h for h in layout.hotspots if h.action.startswith(prefix)]
+        spots = [h for h in layout.hotspots if str(h.action).startswith(prefix)]
         if not spots:
             return
         box = rnd.choice(spots).box

@@ -62,7 +62,7 @@ def hold_corner(kiosk, clocks, seconds=HOLD_S + 0.5):
 
 def press(kiosk, clocks, action):
     layout = kiosk.stage.layout_for(kiosk.state, kiosk.admin_info())
-    box = next(h.box for h in layout.hotspots if h.action == action)
+    box = next(h.box for h in layout.hotspots if str(h.action) == action)
     tap(kiosk, clocks, (box.x + box.w // 2, box.y + box.h // 2))
 
 
@@ -274,21 +274,21 @@ def scripted_visit(kiosk, clocks):
     """A visitor: switches to Spanish, opens a topic, reads 20 s, goes back, then leaves."""
     kiosk.tick()
     layout = kiosk.stage.layout(kiosk.state.view)
-    spanish = next(h.box for h in layout.hotspots if h.action == "language:es")
+    spanish = next(h.box for h in layout.hotspots if str(h.action) == "language:es")
     tap(kiosk, clocks, (spanish.x + 5, spanish.y + 5))
     clocks.now += 1
     kiosk.tick()
-    card = next(h for h in kiosk.stage.layout(kiosk.state.view).hotspots if h.action.startswith("open:"))
+    card = next(h for h in kiosk.stage.layout(kiosk.state.view).hotspots if str(h.action).startswith("open:"))
     tap(kiosk, clocks, (card.box.x + 10, card.box.y + 10))
     for _ in range(20):
         clocks.now += 1
         kiosk.tick()
-    back = next(h.box for h in kiosk.stage.layout(kiosk.state.view).hotspots if h.action == "back")
+    back = next(h.box for h in kiosk.stage.layout(kiosk.state.view).hotspots if str(h.action) == "back")
     tap(kiosk, clocks, (back.x + 5, back.y + 5))
     for _ in range(60):  # idle: the session ends
         clocks.now += 1
         kiosk.tick()
-    return card.action.split(":", 1)[1]
+    return str(card.action).split(":", 1)[1]
 
 
 def test_statistics_rows_for_a_scripted_visit_and_kiosk_stats_reports_them(deck, display, tmp_path, capsys):

@@ -170,7 +170,7 @@ def test_opening_hours_put_the_screen_to_sleep_and_a_tap_wakes_it(deck_dir, disp
     assert calls == ["display off"]
     assert kiosk.sleep_s() == 1.0  # sleeping between checks, not spinning
     # A visitor touches the dark screen: it wakes, and that first touch opens nothing.
-    card = next(h for h in kiosk.stage.layout(kiosk.state.view).hotspots if h.action.startswith("open:"))
+    card = next(h for h in kiosk.stage.layout(kiosk.state.view).hotspots if str(h.action).startswith("open:"))
     x, y = card.box.x + 5, card.box.y + 5
     for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
         kiosk.handle_event(pygame.event.Event(kind, pos=(x, y), button=1, touch=False))
@@ -226,7 +226,7 @@ def test_a_vanished_image_gives_a_placeholder_not_a_crash(deck_dir, tmp_path, di
     clocks = Clocks()
     kiosk = Kiosk(deck, Settings(), display, clock=clocks.mono, wall_clock=clocks.wall)
     kiosk.tick()
-    circle = next(i for i in kiosk.stage.layout(kiosk.state.view).items if getattr(i, "kind", "") == "circle")
+    circle = next(i for i in kiosk.stage.layout(kiosk.state.view).items if getattr(i, "role", "") == "picture-frame")
     centre = (circle.box.x + circle.box.w // 2, circle.box.y + circle.box.h // 2)
     assert display.get_at(centre)[:3] == (0xE9, 0xDC, 0xCF)  # the plain sand backdrop
     run_for(kiosk, clocks, 30)

@@ -9,8 +9,12 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+from kiosk.content import labels
 from kiosk.content.hours import OpeningHours, ShowWindow
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -33,56 +37,129 @@ class Text:
         return tuple(code for code, _ in self.by_language)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Run:
+    """A stretch of text in one weight: a body's `**bold**` spans become bold runs."""
+
+    text: str
+    bold: bool = False
+
+
+# `**` opens a bold span only before a visible character and closes it only after one, so a lone
+# `*`, `2 ** 3` or `** note` stay as typed. A span may not be empty and does not nest.
+_BOLD = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*", re.DOTALL)
+
+
+def inline(text: str) -> tuple[Run, ...]:
+    """The runs of one paragraph or list item: `**bold**` spans, everything else literal."""
+    runs: list[Run] = []
+    end = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > end:
+            runs.append(Run(text=text[end : match.start()]))
+        runs.append(Run(text=match.group(1), bold=True))
+        end = match.end()
+    if end < len(text) or not runs:
+        runs.append(Run(text=text[end:]))
+    return tuple(runs)
+
+
+def plain(text: str) -> str:
+    """The text as shown: bold markers removed (for word counts, search and glyph checks)."""
+    return "".join(run.text for run in inline(text))
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    text: str
+    text: str  # as written: `**bold**` spans kept, "\n" where the author started a new line
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        return inline(self.text)
+
+    @property
+    def plain(self) -> str:
+        return plain(self.text)
 
 
 @dataclass(frozen=True)
 class Bullets:
-    items: tuple[str, ...]
+    items: tuple[str, ...]  # each as written, `**bold**` spans kept
 
 
-Block = Paragraph | Bullets
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Numbered:
+    """A numbered list, shown with the numbers the author wrote ("1.", "2)"...)."""
+
+    items: tuple[str, ...]  # each as written, `**bold**` spans kept
+    numbers: tuple[str, ...] = ()  # one per item; empty: "1.", "2.", ...
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        if len(self.numbers) == len(self.items):
+            return self.numbers
+        return tuple(f"{n}." for n in range(1, len(self.items) + 1))
+
+
+Block = Paragraph | Bullets | Numbered
 
 _BULLET = re.compile(r"^\s*[-*\u2022]\s+")
+# At most three digits, so a year ("2024. was...") is not taken for a list number.
+_NUMBER = re.compile(r"^\s*(\d{1,3}[.)])\s+")
 
 
 def parse_body(text: str) -> tuple[Block, ...]:
-    """Split a body into paragraphs and bullet lists.
+    """Split a body into paragraphs, bullet lists and numbered lists.
 
-    Staff write plain lines: a blank line starts a new paragraph, a line starting with "- " is a
-    bullet, and an indented line after a bullet continues it (editors wrap long lines).
+    Staff write plain lines. A blank line ends a paragraph or list. A line starting with "- ",
+    "* " or "• " is a bullet; one starting with "1. " or "1) " is a numbered item. Inside a
+    paragraph a new line is kept as a line break, except that an indented line continues the line
+    before it (editors wrap long lines); the same holds for list items, so an indented line after
+    a bullet joins that bullet. `**bold**` spans stay in the text (`inline`).
     """
     blocks: list[Block] = []
-    paragraph: list[str] = []
-    bullets: list[str] = []
+    lines: list[str] = []  # the open paragraph's lines
+    kind = ""  # the open list: "bullets" or "numbered"
+    items: list[str] = []
+    numbers: list[str] = []
 
-    def flush_paragraph() -> None:
-        if paragraph:
-            blocks.append(Paragraph(" ".join(paragraph)))
-            paragraph.clear()
-
-    def flush_bullets() -> None:
-        if bullets:
-            blocks.append(Bullets(tuple(bullets)))
-            bullets.clear()
+    def flush() -> None:
+        nonlocal kind
+        if lines:
+            blocks.append(Paragraph("\n".join(lines)))
+            lines.clear()
+        if kind == "bullets":
+            blocks.append(Bullets(tuple(items)))
+        elif kind == "numbered":
+            blocks.append(Numbered(items=tuple(items), numbers=tuple(numbers)))
+        kind = ""
+        items.clear()
+        numbers.clear()
 
     for raw in text.splitlines():
         line = raw.strip()
+        bullet = _BULLET.match(raw)
+        number = _NUMBER.match(raw) if bullet is None else None
         if not line:
-            flush_paragraph()
-            flush_bullets()
-        elif _BULLET.match(raw):
-            flush_paragraph()
-            bullets.append(_BULLET.sub("", raw).strip())
-        elif bullets and raw[:1].isspace():
-            bullets[-1] = bullets[-1] + " " + line
+            flush()
+        elif (marker := bullet or number) is not None:
+            new_kind = "bullets" if bullet is not None else "numbered"
+            if lines or kind != new_kind:
+                flush()
+            kind = new_kind
+            items.append(raw[marker.end() :].strip())
+            if number is not None:
+                numbers.append(number.group(1))
+        elif raw[:1].isspace() and (items or lines):
+            if items:
+                items[-1] = f"{items[-1]} {line}"
+            else:
+                lines[-1] = f"{lines[-1]} {line}"
         else:
-            flush_bullets()
-            paragraph.append(line)
-    flush_paragraph()
-    flush_bullets()
+            if kind:
+                flush()
+            lines.append(line)
+    flush()
     return tuple(blocks)
 
 
@@ -121,6 +198,9 @@ class Detail:
     image: Image | None
     alt: Text | None
     link: QrCode | None = None
+    # Set only when the file gives one per language; `image`/`link` hold the default language's.
+    images: tuple[tuple[str, Image], ...] = ()
+    links: tuple[tuple[str, QrCode], ...] = ()
 
     def blocks(self, language: str) -> tuple[Block, ...]:
         for code, blocks in self.body:
@@ -129,12 +209,17 @@ class Detail:
         return self.body[0][1] if self.body else ()
 
     def image_for(self, language: str) -> Image | None:
-        """The detail's own picture in `language` (a deck may give one per language)."""
-        return self.image
+        """The detail's own picture in `language`, else the default language's."""
+        return _for_language(self.images, language, self.image)
 
     def link_for(self, language: str) -> QrCode | None:
-        """The detail's own take-home link in `language` (a deck may give one per language)."""
-        return self.link
+        """The detail's own take-home link in `language`, else the default language's."""
+        return _for_language(self.links, language, self.link)
+
+    def all_images(self) -> tuple[Image, ...]:
+        """Every picture the detail may show, in any language (steps included)."""
+        found = [self.image, *(image for _, image in self.images), *(step.image for step in self.steps)]
+        return _unique(found)
 
 
 @dataclass(frozen=True)
@@ -164,17 +249,34 @@ class Slide:
     source: str  # the file it came from, for messages
     show: ShowWindow | None = None
     link: QrCode | None = None
+    # Set only when the file gives one per language; `image`/`link` hold the default language's.
+    images: tuple[tuple[str, Image], ...] = ()
+    links: tuple[tuple[str, QrCode], ...] = ()
 
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)
 
     def image_for(self, language: str) -> Image | None:
-        """The picture shown with this slide in `language` (a deck may give one per language)."""
-        return self.image
+        """The picture shown with this slide in `language`, else the default language's."""
+        return _for_language(self.images, language, self.image)
 
     def link_for(self, language: str) -> QrCode | None:
-        """The take-home link in `language` (a deck may give one per language)."""
-        return self.link
+        """The take-home link in `language`, else the default language's."""
+        return _for_language(self.links, language, self.link)
+
+    def all_images(self) -> tuple[Image, ...]:
+        """Every picture the slide and its details may show, in any language."""
+        found = [self.image, *(image for _, image in self.images)]
+        found += [image for detail in self.details for image in detail.all_images()]
+        return _unique(found)
+
+
+def _for_language(values: tuple[tuple[str, _T], ...], language: str, default: _T | None) -> _T | None:
+    return next((value for code, value in values if code == language), default)
+
+
+def _unique(images: list[Image | None]) -> tuple[Image, ...]:
+    return tuple(dict.fromkeys(image for image in images if image is not None))
 
 
 @dataclass(frozen=True)
@@ -201,12 +303,18 @@ class Deck:
     hide_expired: bool = False
     pixel_shift: bool = False
     reduced_motion: bool = False
+    # The deck's own wording for the kiosk's words: (language, ((key, text), ...)), from `labels:`.
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def slide(self, slide_id: str) -> Slide | None:
         return next((s for s in self.slides if s.id == slide_id), None)
 
     def label(self, key: str, language: str) -> str:
-        """One of the kiosk's own words ("back", "hint", ...) in `language`; a deck may override it."""
-        from kiosk.content.labels import label
-
-        return label(key, language)
+        """One of the kiosk's own words ("back", "hint", ...) in `language`: the deck's override,
+        else the built-in translation, else English."""
+        for code, words in self.labels:
+            if code == language:
+                text = next((text for name, text in words if name == key), None)
+                if text is not None:
+                    return text
+        return labels.label(key, language)

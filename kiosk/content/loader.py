@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from kiosk.content.deck import (
     Deck,
@@ -39,8 +40,9 @@ from kiosk.content.imagefile import (
     png_file_size,
     resolve_image,
 )
+from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
-from kiosk.content.schema import DeckFile, Id, Language, SlideFile
+from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value
 from kiosk.resources import ASSETS_DIR
 
 # For checking the slides of a deck.yaml that has other errors.
@@ -109,6 +111,7 @@ class _DeckLoader:
         self.today = today
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ()
+        self.default_language = ""
 
     # -- files ------------------------------------------------------------------------------
 
@@ -144,7 +147,9 @@ class _DeckLoader:
             self._check_slides_anyway(document)
             return None
         self.languages = tuple(deck_file.languages)
+        self.default_language = deck_file.default_language or deck_file.languages[0]
         self._check_languages(document, deck_file)
+        labels = self._labels(document, deck_file)
         timing = deck_file.timing
         if timing.min_slide_s > timing.max_slide_s:
             self.problems.append(
@@ -171,6 +176,7 @@ class _DeckLoader:
             hide_expired=deck_file.hide_expired,
             pixel_shift=deck_file.pixel_shift,
             reduced_motion=deck_file.reduced_motion,
+            labels=labels,
         )
 
     def _read(self, path: Path) -> Document | None:
@@ -199,12 +205,52 @@ class _DeckLoader:
                 )
             )
 
+    def _labels(
+        self, document: Document, deck_file: DeckFile
+    ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """The deck's own wording for the kiosk's words, and a warning for each deck language
+        whose words would show in English (no built-in translation and no override)."""
+        given = deck_file.labels or {}
+        for code in given:
+            if code not in self.languages:
+                self.problems.append(
+                    document.problem(
+                        ("labels", code),
+                        f"`{code}` is not one of the deck's languages ({', '.join(self.languages)})"
+                        + _did_you_mean(code, [c for c in self.languages if c not in given]),
+                        at_key=True,
+                    )
+                )
+        words = {
+            code: tuple((key, text) for key, text in given[code].model_dump().items() if text is not None)
+            for code in self.languages
+            if code in given
+        }
+        warned: set[str] = set()
+        for index, code in enumerate(self.languages):
+            absent = missing_labels(code, {key for key, _ in words.get(code, ())})
+            if not absent or code in warned:
+                continue
+            warned.add(code)
+            example = ", ".join(f"{key}: ..." for key in absent[:2])
+            self.problems.append(
+                document.problem(
+                    ("languages", index),
+                    f"the kiosk has no `{code}` words for {', '.join(absent)}, so visitors see them in"
+                    f" English; add them to deck.yaml, like `labels: {{{code}: {{{example}}}}}`"
+                    " (docs/content.md lists what each one says)",
+                    severity=Severity.WARNING,
+                )
+            )
+        return tuple((code, text) for code, text in words.items() if text)
+
     def _check_slides_anyway(self, document: Document) -> None:
         """deck.yaml has errors, but if its languages and slide list are usable, check the slides
         too, so that staff see every problem in one run rather than one file at a time."""
         data = document.data if isinstance(document.data, dict) else {}
         try:
             self.languages = tuple(_LANGUAGES.validate_python(data.get("languages")))
+            self.default_language = self.languages[0]
             slide_ids = _SLIDE_IDS.validate_python(data.get("slides"))
         except ValidationError:
             return
@@ -350,18 +396,22 @@ class _DeckLoader:
                     severity=Severity.WARNING,
                 )
             )
+        image, images = self._images(document, ("image",), model.image)
+        link, links = self._links(document, ("link",), model.link)
         return Slide(
             id=model.id,
             title=self._text(document, ("title",), model.title),
             summary=summary,
-            image=self._image(document, ("image",), model.image),
+            image=image,
             alt=self._text(document, ("alt",), model.alt, required=False),
             duration_s=model.duration_s,
             details=tuple(details),
             review=review,
             source=str(file),
             show=ShowWindow.parse(model.show.days, model.show.hours) if model.show else None,
-            link=qr_code(model.link),
+            link=link,
+            images=images,
+            links=links,
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
@@ -382,17 +432,94 @@ class _DeckLoader:
             )
             for i, step in enumerate(detail.steps or ())
         )
+        image, images = self._images(document, path + ("image",), detail.image)
+        link, links = self._links(document, path + ("link",), detail.link)
         return Detail(
             id=detail.id,
             title=self._text(document, path + ("title",), detail.title),
             body=tuple((code, parse_body(text)) for code, text in body.by_language) if body else (),
             steps=steps,
-            image=self._image(document, path + ("image",), detail.image),
+            image=image,
             alt=self._text(document, path + ("alt",), detail.alt, required=False),
-            link=qr_code(detail.link),
+            link=link,
+            images=images,
+            links=links,
         )
 
     # -- values -----------------------------------------------------------------------------
+
+    def _per_language(
+        self, document: Document, path: Path_, value: dict[str, str], what: str, check: Any
+    ) -> dict[str, str]:
+        """The checked values of a per-language `image` or `link`, in the deck's language order.
+
+        A language left out shows the default language's value (a warning, since that may be the
+        wrong language's page or picture); the default language itself must be given."""
+        name = str(path[-1])
+        for code in value:
+            if code not in self.languages:
+                self.problems.append(
+                    document.problem(
+                        path + (code,),
+                        f"`{code}` is not one of the deck's languages ({', '.join(self.languages)})"
+                        + _did_you_mean(code, [c for c in self.languages if c not in value]),
+                        at_key=True,
+                    )
+                )
+        default = self.default_language
+        if default not in value:
+            self.problems.append(
+                document.problem(
+                    path,
+                    f"`{name}` has no `{default}` {what}; add a line `{default}: ...` below `{name}`: "
+                    f"`{default}` is the default language, shown where a language has no {what} of its own",
+                )
+            )
+        for code in self.languages:
+            if code not in value and code != default:
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"`{name}` has no `{code}` {what}, so the `{default}` one is shown in {code}; "
+                        f"add a line `{code}: ...` below `{name}` (it may repeat the `{default}` one)",
+                        severity=Severity.WARNING,
+                    )
+                )
+        checked: dict[str, str] = {}
+        for code in self.languages:
+            if code not in value:
+                continue
+            try:
+                checked[code] = check(value[code])
+            except PydanticCustomError as exc:
+                self.problems.append(document.problem(path + (code,), f"`{name}` ({code}): {exc}"))
+        return checked
+
+    def _images(
+        self, document: Document, path: Path_, value: str | dict[str, str] | None
+    ) -> tuple[Image | None, tuple[tuple[str, Image], ...]]:
+        """The default language's picture and, when the file gives one per language, each one."""
+        if not isinstance(value, dict):
+            return self._image(document, path, value), ()
+        found: list[tuple[str, Image]] = []
+        for code, file in self._per_language(document, path, value, "picture", image_value).items():
+            image = self._image(document, path + (code,), file)
+            if image is not None:
+                found.append((code, image))
+        return dict(found).get(self.default_language), tuple(found)
+
+    def _links(
+        self, document: Document, path: Path_, value: str | dict[str, str] | None
+    ) -> tuple[QrCode | None, tuple[tuple[str, QrCode], ...]]:
+        """The default language's link and, when the file gives one per language, each one."""
+        if not isinstance(value, dict):
+            return qr_code(value), ()
+        codes: dict[str, QrCode] = {}
+        for code, url in self._per_language(document, path, value, "link", link_value).items():
+            made = next((qr for qr in codes.values() if qr.url == url), None) or qr_code(url)
+            if made is not None:  # the same page in two languages shares one QR matrix
+                codes[code] = made
+        return codes.get(self.default_language), tuple(codes.items())
 
     def _image(self, document: Document, path: Path_, value: str | None) -> Image | None:
         if value is None:
@@ -525,9 +652,18 @@ def qr_code(url: str | None) -> QrCode | None:
     return QrCode(url, tuple("".join("1" if module else "0" for module in row) for row in code.matrix))
 
 
+def _did_you_mean(code: str, candidates: list[str]) -> str:
+    match = difflib.get_close_matches(code, candidates, n=1, cutoff=0.0)
+    return f"; did you mean `{match[0]}`?" if match else "; remove it, or add it to `languages` in deck.yaml"
+
+
 def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> Problem:
     loc: Path_ = tuple(part for part in error["loc"] if isinstance(part, int) or "[" not in str(part))
     kind = error["type"]
+    if error["loc"][-1:] == ("[key]",) and loc[:1] == ("labels",):
+        return document.problem(
+            loc, f"`{loc[-1]}` is not a language code; use one of the deck's languages, like en", at_key=True
+        )
     name = str(loc[-1]) if loc and isinstance(loc[-1], str) else (str(loc[-2]) if len(loc) > 1 else "value")
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
@@ -586,15 +722,27 @@ def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        if (
-            not (isinstance(current, type) and issubclass(current, BaseModel))
-            or part not in current.model_fields
-        ):
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        elif _mapping_value(current) is not None:  # a key of a mapping, like `de` in `labels`
+            current = _mapping_value(current)
+        else:
             return []
-        current = _model_in(current.model_fields[part].annotation)
+        model_in = _model_in(current)
+        current = current if _mapping_value(current) is not None else model_in
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
+
+
+def _mapping_value(annotation: Any) -> Any:
+    """The value type of a dict annotation (also inside `X | None`), or None."""
+    if typing.get_origin(annotation) is dict:
+        return typing.get_args(annotation)[1]
+    for arg in typing.get_args(annotation):
+        if typing.get_origin(arg) is dict:
+            return typing.get_args(arg)[1]
+    return None
 
 
 def _model_in(annotation: Any) -> Any:
@@ -605,3 +753,49 @@ def _model_in(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+# -- where each text stands -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextSource:
+    """Where one text of a slide file stands, for messages about that text (not the loaded deck)."""
+
+    file: str
+    line: int  # from 1
+    column: int  # from 1
+
+
+def text_source(file: str, path: Path_, language: str) -> TextSource:
+    """The `file:line:column` of the text at `path` (like ("details", 0, "body")) in `language`.
+
+    A text given per language points at that language's line; a plain text at its own line. The
+    file is read again (the deck keeps no positions); unreadable files point at 1:1."""
+    marks = _value_marks(file)
+    for key in (path + (language,), path):
+        mark = marks.get(key)
+        if mark is not None:
+            return TextSource(file=file, line=mark.line, column=mark.column)
+    return TextSource(file=file, line=1, column=1)
+
+
+def _value_marks(file: str) -> dict[Path_, Any]:
+    try:
+        info = Path(file).stat()
+    except OSError:
+        return {}
+    key = (file, info.st_mtime_ns, info.st_size)
+    marks = _MARKS.get(key)
+    if marks is None:
+        try:
+            marks = dict(read_document(Path(file)).value_marks)
+        except DocumentError:
+            marks = {}
+        if len(_MARKS) > 256:
+            _MARKS.clear()
+        _MARKS[key] = marks
+    return marks
+
+
+_MARKS: dict[tuple[str, int, int], dict[Path_, Any]] = {}

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from kiosk.content.labels import BUILT_IN, SPECS, placeholder_problem
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
@@ -114,6 +116,127 @@ ImagePath = Annotated[
 ]
 
 
+_IMAGE_NAME_PATTERN = r"\.([sS][vV][gG]|[pP][nN][gG])$"  # JSON Schema regexes have no (?i)
+MAX_DETAILS = 6
+MAX_STEPS = 10
+
+
+def _per_language(check: Any, what: str, example: str):
+    """A single value (every language) or one per language; the loader checks each language's
+    value against the deck's languages, where it can point at the exact line."""
+
+    def validate(value: Any) -> str | dict[str, str] | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return check(value)
+        if (
+            isinstance(value, dict)
+            and value
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        ):
+            return value
+        raise PydanticCustomError(
+            "per_language",
+            "should be {what}, or one per language on its own line (like `{example}` indented below it)",
+            {"what": what, "example": example},
+        )
+
+    return validate
+
+
+def _per_language_schema(single: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "anyOf": [
+            single,
+            {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": single,
+                "propertyNames": {"pattern": LANGUAGE_PATTERN},
+            },
+            {"type": "null"},
+        ],
+    }
+
+
+def image_value(value: str) -> str:
+    if not value or len(value) > 200:
+        raise PydanticCustomError(
+            "image", "an image path should be 1 to 200 characters, like illustrations/leg.svg"
+        )
+    return _image_path(value)
+
+
+def link_value(value: str) -> str:
+    if len(value) > 300:
+        raise PydanticCustomError(
+            "link", "the web address is longer than 300 characters; use a shorter address for the page"
+        )
+    return _url(value)
+
+
+PerLanguageImage = Annotated[
+    Any,
+    AfterValidator(_per_language(image_value, "an .svg or .png file", "de: illustrations/leg-de.svg")),
+    WithJsonSchema(
+        _per_language_schema(
+            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": _IMAGE_NAME_PATTERN},
+            "An SVG or PNG, relative to the deck folder or to assets/, like illustrations/leg.svg;"
+            " or one per language (en: leg.svg, de: leg-de.svg). A missing language shows the"
+            " default language's picture.",
+        )
+    ),
+]
+
+PerLanguageLink = Annotated[
+    Any,
+    AfterValidator(_per_language(link_value, "a web address", "de: https://example-clinic.com/de")),
+    WithJsonSchema(
+        _per_language_schema(
+            {"type": "string", "maxLength": 300, "pattern": "^https?://"},
+            "A web address patients can open at home, shown as a QR code; or one per language"
+            " (en: https://..., de: https://...). A missing language shows the default language's.",
+        )
+    ),
+]
+
+
+def _label_text(key: str):
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            raise PydanticCustomError("label", "the text is empty; write the words or remove the line")
+        limit = SPECS[key].max_chars
+        if len(value) > limit:
+            raise PydanticCustomError(
+                "label",
+                "the text is {length} characters long; at most {limit} fit where it is shown. Shorten it",
+                {"length": len(value), "limit": limit},
+            )
+        problem = placeholder_problem(key, value)
+        if problem is not None:
+            raise PydanticCustomError("label", "{problem}", {"problem": problem})
+        return value
+
+    return check
+
+
+def _label_field(key: str) -> Any:
+    spec = SPECS[key]
+    return Annotated[
+        str | None,
+        Field(
+            default=None,
+            json_schema_extra={"minLength": 1, "maxLength": spec.max_chars},
+            description=f'{spec.purpose} In English: "{BUILT_IN["en"][key]}".',
+        ),
+        AfterValidator(_label_text(key)),
+    ]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
@@ -149,6 +272,21 @@ class ShowFile(_Strict):
     )
 
 
+class LabelsFile(_Strict):
+    """The deck's own wording for the kiosk's words in one language (each one optional)."""
+
+    hint: _label_field("hint") = None
+    back: _label_field("back") = None
+    more: _label_field("more") = None
+    scan: _label_field("scan") = None
+    page: _label_field("page") = None
+    tagline: _label_field("tagline") = None
+    contents: _label_field("contents") = None
+    staff_pin: _label_field("staff_pin") = None
+    clear: _label_field("clear") = None
+    cancel: _label_field("cancel") = None
+
+
 class StepFile(_Strict):
     """One step of a numbered sequence, with its own picture."""
 
@@ -166,35 +304,35 @@ class DetailFile(_Strict):
     body: Text(
         2000, "Paragraphs, separated by a blank line; lines that start with '- ' are bullets.", optional=True
     ) = None
-    steps: list[StepFile] | None = Field(default=None, min_length=1, max_length=6)
-    image: ImagePath | None = None
+    steps: list[StepFile] | None = Field(default=None, min_length=1, max_length=MAX_STEPS)
+    image: PerLanguageImage = None
     alt: Text(200, "A short description of the image, for the handout and screen readers.", optional=True) = (
         None
     )
-    link: Link | None = None
+    link: PerLanguageLink = None
 
 
 class SlideFile(_Strict):
-    """One slide of the loop: one idea, a title, a short summary and up to three details."""
+    """One slide of the loop: one idea, a title, a short summary and up to six details."""
 
     id: Id = Field(description="Must match the file name: what-is-it.yaml has id: what-is-it")
     title: Text(80, "The big heading of the slide.")
     summary: Text(400, "One or two short sentences (at most about 25 words).")
-    image: ImagePath | None = None
+    image: PerLanguageImage = None
     alt: Text(200, "A short description of the image, for the handout and screen readers.", optional=True) = (
         None
     )
     duration_s: float | None = Field(
         default=None, ge=3, le=300, description="Seconds on screen; leave it out to use the reading time."
     )
-    details: list[DetailFile] = Field(default_factory=list, max_length=3)
+    details: list[DetailFile] = Field(default_factory=list, max_length=MAX_DETAILS)
     reviewed_by: str | None = Field(
         default=None, max_length=120, description="Who checked the medical content, or 'pending'."
     )
     reviewed_on: datetime.date | None = None
     review_due: datetime.date | None = None
     show: ShowFile | None = None
-    link: Link | None = None
+    link: PerLanguageLink = None
 
 
 class TimingFile(_Strict):
@@ -253,6 +391,12 @@ class DeckFile(_Strict):
         description="Move the picture by a few pixels every few minutes (plasma and OLED panels).",
     )
     reduced_motion: bool = Field(default=False, description="Fades only: screens never slide.")
+    labels: dict[str, LabelsFile] | None = Field(
+        default=None,
+        description="The deck's own wording for the kiosk's words, per language, like"
+        " de: {hint: Thema antippen}. Words left out use the kiosk's translation (or English).",
+        json_schema_extra={"propertyNames": {"pattern": LANGUAGE_PATTERN}},
+    )
     slides: list[Id] = Field(
         min_length=1,
         max_length=60,

@@ -13,6 +13,18 @@ import hmac
 import math
 import secrets
 from dataclasses import dataclass, replace
+from typing import Literal
+
+from kiosk.core.actions import (
+    AdminAction,
+    AdminBack,
+    AdminClose,
+    AdminTestPattern,
+    AdminTouchTest,
+    PinClear,
+    PinKey,
+    PinOk,
+)
 
 PIN_ITERATIONS = 200_000
 MAX_DIGITS = 8
@@ -57,9 +69,12 @@ class PinGuard:
         return PinGuard(failures, now + lock)
 
 
+AdminScreen = Literal["pin", "main", "touch", "pattern"]
+
+
 @dataclass(frozen=True)
 class AdminState:
-    screen: str  # "pin", "main", "touch" or "pattern"
+    screen: AdminScreen
     digits: str = ""
     message: str = ""
     marks: tuple[tuple[int, int], ...] = ()
@@ -75,36 +90,38 @@ def open_admin(pin_hash: str | None, dev: bool) -> AdminState | None:
 
 
 def admin_action(
-    admin: AdminState, guard: PinGuard, action: str, now: float, pin_hash: str | None
+    admin: AdminState, guard: PinGuard, action: AdminAction, now: float, pin_hash: str | None
 ) -> tuple[AdminState | None, PinGuard]:
-    verb, _, argument = action.partition(":")
-    if verb == "pin" and admin.screen == "pin":
-        if argument.isdigit() and len(argument) == 1:
-            return replace(admin, digits=(admin.digits + argument)[:MAX_DIGITS], message=""), guard
-        if argument == "clear":
+    """The staff screens' own answer to a button; reload and exit are effects (`kiosk.core.state`)."""
+    if admin.screen == "pin":
+        if isinstance(action, PinKey) and action.key.isdigit() and len(action.key) == 1:
+            return replace(admin, digits=(admin.digits + action.key)[:MAX_DIGITS], message=""), guard
+        if isinstance(action, PinClear):
             return replace(admin, digits="", message=""), guard
-        if argument == "ok":
-            if guard.locked(now):
-                return replace(
-                    admin, digits="", message=f"Locked: try again in {math.ceil(guard.locked_until - now)} s"
-                ), guard
-            if pin_hash and verify_pin(admin.digits, pin_hash):
-                return AdminState("main"), PinGuard()
-            guard = guard.failed(now)
-            message = (
-                f"Wrong PIN. Locked for {round(guard.locked_until - now)} s"
-                if guard.locked(now)
-                else "Wrong PIN"
-            )
-            return replace(admin, digits="", message=message), guard
-    if verb == "admin":
-        if argument == "close":
-            return None, guard
-        if argument in ("touch", "pattern") and admin.screen == "main":
-            return AdminState(argument), guard
-        if argument == "back":
-            return (AdminState("main"), guard) if admin.screen in ("touch", "pattern") else (None, guard)
+        if isinstance(action, PinOk):
+            return _check_pin(admin, guard, now, pin_hash)
+    if isinstance(action, AdminClose):
+        return None, guard
+    if isinstance(action, AdminTouchTest | AdminTestPattern) and admin.screen == "main":
+        return AdminState("touch" if isinstance(action, AdminTouchTest) else "pattern"), guard
+    if isinstance(action, AdminBack):
+        return (AdminState("main"), guard) if admin.screen in ("touch", "pattern") else (None, guard)
     return admin, guard
+
+
+def _check_pin(
+    admin: AdminState, guard: PinGuard, now: float, pin_hash: str | None
+) -> tuple[AdminState | None, PinGuard]:
+    if guard.locked(now):
+        message = f"Locked: try again in {math.ceil(guard.locked_until - now)} s"
+        return replace(admin, digits="", message=message), guard
+    if pin_hash and verify_pin(admin.digits, pin_hash):
+        return AdminState("main"), PinGuard()
+    guard = guard.failed(now)
+    message = (
+        f"Wrong PIN. Locked for {round(guard.locked_until - now)} s" if guard.locked(now) else "Wrong PIN"
+    )
+    return replace(admin, digits="", message=message), guard
 
 
 def touch_mark(admin: AdminState, x: float, y: float) -> AdminState:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.content.deck import Bullets, Deck, Detail, Paragraph, Slide
+from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide, plain
 
 # Reading time: a fixed moment to notice the screen, then a pace for slow, relaxed reading
 # (about 165 words a minute, below the 200-250 of practised adult readers, since many of our
@@ -77,13 +77,10 @@ def visible_words(slide: Slide, language: str, mode: Mode, detail: Detail | None
     if detail is not None:
         texts = [detail.title.get(language)]
         for block in detail.blocks(language):
-            texts += (
-                [block.text]
-                if isinstance(block, Paragraph)
-                else list(block.items)
-                if isinstance(block, Bullets)
-                else []
-            )
+            if isinstance(block, Paragraph):
+                texts.append(block.plain)
+            elif isinstance(block, Bullets | Numbered):
+                texts += [plain(item) for item in block.items]
         texts += [step.text.get(language) for step in detail.steps]
     else:
         texts = [slide.title.get(language), slide.summary.get(language)]

@@ -2,12 +2,26 @@
 
 Nothing here reads a clock, a file or an event queue, so a test can drive a week of use in
 milliseconds with a fake `now`, and every behaviour a visitor sees is decided in one place.
+What the state machine wants done outside itself (reload the deck, end the process, power the
+display) comes back as effects from `step_with_effects`; the app's loop carries them out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
+from kiosk.core.actions import (
+    Action,
+    AdminAction,
+    AdminBack,
+    AdminExit,
+    AdminReload,
+    GoBack,
+    Open,
+    SetLanguage,
+    ToggleLargeText,
+)
 from kiosk.core.admin import AdminState, PinGuard, admin_action, open_admin, touch_mark
 from kiosk.core.intents import (
     Activate,
@@ -16,7 +30,10 @@ from kiosk.core.intents import (
     Intent,
     NewDeck,
     Press,
+    Quit,
     RawTouch,
+    Redraw,
+    Resize,
     Schedule,
     Scroll,
     Swipe,
@@ -29,12 +46,16 @@ OPEN_FADE_S = 0.25
 PUSH_S = 0.45
 
 
+# "push-next": the new screen comes in from the right; "push-previous": from the left.
+TransitionKind = Literal["fade", "push-next", "push-previous"]
+
+
 @dataclass(frozen=True)
 class Transition:
     """The picture is moving from `source` to the state's current view."""
 
     source: View
-    kind: str  # "fade", "push-next" (new screen comes in from the right), "push-previous"
+    kind: TransitionKind
     started_at: float
     duration_s: float
 
@@ -53,7 +74,7 @@ class State:
     paused: bool = False  # a swipe stops auto-advance until the idle reset
     last_input_at: float | None = None  # None: no visitor since the last reset
     transition: Transition | None = None
-    pressed: str | None = None
+    pressed: Action | None = None
     pressed_at: float = 0.0
     pending: Program | None = None  # a reloaded deck waiting for the next slide boundary
     closed: bool = False  # outside opening hours
@@ -95,7 +116,52 @@ def initial_state(program: Program, now: float, language: str | None = None) -> 
     return State(program=program, index=0, shown_at=now, language=language or program.deck.default_language)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reload:
+    """Load the deck folder again now (staff asked); the result arrives like any hot reload."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exit:
+    """End the kiosk process (staff asked, or a development window was closed)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DisplayPower:
+    """The screen went dark (`on=False`, outside opening hours) or woke up: IT's commands run."""
+
+    on: bool
+
+
+Effect = Reload | Exit | DisplayPower
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    state: State
+    effects: tuple[Effect, ...] = ()
+
+
+def step_with_effects(state: State, intent: Intent, now: float) -> Outcome:
+    """`step`, plus what the loop must do outside the state (in order)."""
+    effects: list[Effect] = []
+    if isinstance(intent, Quit) and state.program.admin_dev:
+        effects.append(Exit())
+    if state.admin is not None and isinstance(intent, Activate):
+        if isinstance(intent.action, AdminReload):
+            effects.append(Reload())
+        elif isinstance(intent.action, AdminExit):
+            effects.append(Exit())
+    after = step(state, intent, now)
+    if after.dark != state.dark:
+        effects.append(DisplayPower(on=not after.dark))
+    return Outcome(state=after, effects=tuple(effects))
+
+
 def step(state: State, intent: Intent, now: float) -> State:
+    """The next state; effects are dropped (tests and previews; the app uses step_with_effects)."""
+    if isinstance(intent, Quit | Resize | Redraw):
+        return state  # about the window, not the visitor: nothing on screen changes because of it
     if state.transition is not None and state.transition.progress(now) >= 1.0:
         state = replace(state, transition=None)
     if state.pressed is not None and now - state.pressed_at >= PRESS_S and not isinstance(intent, Press):
@@ -105,15 +171,11 @@ def step(state: State, intent: Intent, now: float) -> State:
     if isinstance(intent, AdminGesture):
         admin = open_admin(state.program.admin_pin_hash, state.program.admin_dev)
         return replace(state, admin=admin, last_input_at=now, pressed=None) if admin else state
+    # A new deck and the schedule are taken even while the staff screen is open (its Reload
+    # button loads a deck); the app sends each only once.
     if isinstance(intent, NewDeck):
-        # Before the staff screen's routing: its own "Reload content" arrives while it is open, and
-        # a deck dropped here would never come back (the reloader has marked it loaded).
         pending = replace(state, pending=intent.program)
         return _adopt(pending, now) if state.dark else pending
-    if state.admin is not None:
-        return _admin_step(state, intent, now)
-    if isinstance(intent, RawTouch):
-        return state
     if isinstance(intent, Schedule):
         scheduled = replace(state, closed=not intent.open, allowed=intent.allowed)
         if scheduled.dark and not state.dark:
@@ -121,6 +183,10 @@ def step(state: State, intent: Intent, now: float) -> State:
         if state.dark and not scheduled.dark:
             return replace(scheduled, shown_at=now)
         return scheduled
+    if state.admin is not None:
+        return _admin_step(state, state.admin, intent, now)
+    if isinstance(intent, RawTouch):
+        return state
     if not state.program.touch:
         return state  # a lobby screen ignores touches: nothing a passer-by does changes it
     if state.dark:
@@ -149,29 +215,26 @@ def step(state: State, intent: Intent, now: float) -> State:
             backwards=intent.direction < 0,
         )
     if isinstance(intent, Scroll):
-        if state.detail is None:
-            return touched
+        # A detail scrolls, and so does a slide whose topic cards do not fit (limit 0 otherwise).
         scroll = min(max(0.0, state.scroll_px - intent.dy_px), max(0.0, intent.limit_px))
         return replace(touched, scroll_px=scroll)
     return state
 
 
-def _admin_step(state: State, intent: Intent, now: float) -> State:
+def _admin_step(state: State, admin: AdminState, intent: Intent, now: float) -> State:
     """While the staff screen is open it takes every touch; the loop waits underneath."""
     touched = replace(state, last_input_at=now)
     if isinstance(intent, RawTouch):
-        return replace(touched, admin=touch_mark(state.admin, intent.x, intent.y))
+        return replace(touched, admin=touch_mark(admin, intent.x, intent.y))
     if isinstance(intent, Activate):
-        admin, guard = admin_action(
-            state.admin, state.pin_guard, intent.action, now, state.program.admin_pin_hash
-        )
-        closed = admin is None
-        return replace(touched, admin=admin, pin_guard=guard, shown_at=now if closed else state.shown_at)
+        if not isinstance(intent.action, AdminAction):
+            return touched  # a visitor's action cannot reach the staff screens
+        after, guard = admin_action(admin, state.pin_guard, intent.action, now, state.program.admin_pin_hash)
+        closed = after is None
+        return replace(touched, admin=after, pin_guard=guard, shown_at=now if closed else state.shown_at)
     if isinstance(intent, Back):
-        admin, guard = admin_action(
-            state.admin, state.pin_guard, "admin:back", now, state.program.admin_pin_hash
-        )
-        return replace(touched, admin=admin, pin_guard=guard)
+        after, guard = admin_action(admin, state.pin_guard, AdminBack(), now, state.program.admin_pin_hash)
+        return replace(touched, admin=after, pin_guard=guard)
     if isinstance(intent, (Press, Scroll, Swipe)):
         return replace(touched, pressed=intent.action if isinstance(intent, Press) else None, pressed_at=now)
     return state
@@ -258,7 +321,7 @@ def _go(
     state: State,
     index: int,
     now: float,
-    kind: str,
+    kind: TransitionKind,
     duration_s: float,
     *,
     paused: bool,
@@ -271,21 +334,24 @@ def _go(
     return replace(moved, transition=Transition(state.view, kind, now, duration_s))
 
 
-def _activate(state: State, action: str, now: float) -> State:
-    verb, _, argument = action.partition(":")
-    if verb == "open" and state.detail is None:
+def _activate(state: State, action: Action, now: float) -> State:
+    if isinstance(action, Open) and state.detail is None:
         slide = state.program.deck.slides[state.view.slide]
-        if slide.detail(argument) is None:
+        if slide.detail(action.detail) is None:
             return state
-        opened = replace(state, detail=argument, scroll_px=0.0)
+        opened = replace(state, detail=action.detail, scroll_px=0.0)
         return replace(opened, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
-    if verb == "back":
+    if isinstance(action, GoBack):
         return _close(state, now)
-    if verb == "text":
+    if isinstance(action, ToggleLargeText):
         larger = replace(state, large_text=not state.large_text, scroll_px=0.0)
         return replace(larger, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
-    if verb == "language" and argument in state.program.deck.languages and argument != state.language:
-        switched = replace(state, language=argument)
+    if (
+        isinstance(action, SetLanguage)
+        and action.code in state.program.deck.languages
+        and action.code != state.language
+    ):
+        switched = replace(state, language=action.code)
         return replace(switched, transition=Transition(state.view, "fade", now, OPEN_FADE_S))
     return state
 

@@ -26,16 +26,20 @@ def detail_screen(
     items, hotspots, bar_bottom = top_bar(deck, view, m, measure, back=True)
     bottom_items, bottom_top = bottom_row(deck, view, m, measure, hint=False, dots=not touch, medical=True)
     items += bottom_items
-    image = detail.image or (slide.image if not detail.steps else None)
+    image = detail.image_for(view.language) or (slide.image_for(view.language) if not detail.steps else None)
     has_steps = bool(detail.steps)
-    link = detail.link or slide.link
+    link = detail.link_for(view.language) or slide.link_for(view.language)
     qr_top = bottom_top
     if link is not None:
         gap = round(m.height * 0.02)
         if m.portrait:
-            qr_items, qr_box = qr_block(link, view, m, measure, 0, bottom_top - gap, left=m.margin_x)
+            qr_items, qr_box = qr_block(
+                link, view, m, measure, 0, bottom_top - gap, left=m.margin_x, deck=deck
+            )
         else:
-            qr_items, qr_box = qr_block(link, view, m, measure, m.width - m.margin_x, bottom_top - gap)
+            qr_items, qr_box = qr_block(
+                link, view, m, measure, m.width - m.margin_x, bottom_top - gap, deck=deck
+            )
         items += qr_items
         qr_top = qr_box.y - gap
     if m.portrait:

@@ -20,9 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kiosk.layout.items import Box, Item, Picture, Qr, ScreenLayout, Shape, TextLine
+from kiosk.layout.metrics import MIN_TARGET_PX
 
 # Touch targets: 48 px is the floor of the platform guidelines (about 9 mm on a 7" 800x480 panel).
-MIN_HOTSPOT_PX = 48
+MIN_HOTSPOT_PX = MIN_TARGET_PX
 # Supported screens (issue 13): every layout must hold the invariant at each of them.
 LANDSCAPE_SIZES: tuple[tuple[int, int], ...] = (
     (800, 480),
@@ -74,7 +75,8 @@ def violations(layout: ScreenLayout) -> list[Violation]:
                 found.append(
                     Violation(
                         rule="overlap",
-                        message=f"{_name(item)} at {_rect(item.box)} lies over the scrolling area {_rect(layout.viewport)}",
+                        message=f"{_name(item)} at {_rect(item.box)} lies over the scrolling area"
+                        f" {_rect(layout.viewport)}",
                     )
                 )
     found += _clipped(layout.items) + _clipped(layout.scroll_items)
@@ -87,12 +89,14 @@ def violations(layout: ScreenLayout) -> list[Violation]:
 def elements(layout: ScreenLayout, *, scroll_px: int = 0) -> list[dict[str, object]]:
     """What was drawn, in reading order (top to bottom, then left to right), for the manifest.
 
-    Scrolling items are placed as drawn at `scroll_px`, and only those inside the viewport."""
+    Scrolling items are placed as drawn at `scroll_px`, and only those wholly inside the viewport
+    (`scroll_elements` lists all of them)."""
     drawn: list[Item] = [item for item in layout.items if _drawn(item)]
     if layout.viewport is not None:
         for item in layout.scroll_items:
             moved = Box(item.box.x, item.box.y - scroll_px, item.box.w, item.box.h)
-            if _drawn(item) and moved.overlaps(layout.viewport):
+            # Only what is wholly in view: a card cut by the viewport's edge is not readable yet.
+            if _drawn(item) and moved.inside(layout.viewport):
                 drawn.append(_moved(item, moved))
     drawn.sort(key=lambda item: (item.box.y, item.box.x))
     out: list[dict[str, object]] = []
@@ -109,6 +113,18 @@ def elements(layout: ScreenLayout, *, scroll_px: int = 0) -> list[dict[str, obje
     return out
 
 
+def scroll_elements(layout: ScreenLayout) -> list[dict[str, object]]:
+    """Everything that scrolls, in content coordinates (as drawn at scroll 0), in reading order."""
+    return elements(
+        ScreenLayout(
+            layout.width,
+            layout.content_height_px + (layout.viewport.y if layout.viewport else 0),
+            tuple(layout.scroll_items),
+            (),
+        )
+    )
+
+
 # -- rules ------------------------------------------------------------------------------------
 
 
@@ -120,14 +136,16 @@ def _clipped(items: Iterable[Item]) -> list[Violation]:
                 found.append(
                     Violation(
                         rule="clipped",
-                        message=f"text {item.text!r} is {item.measured_w - item.box.w}px wider than its box {_rect(item.box)}",
+                        message=f"text {item.text!r} is {item.measured_w - item.box.w}px wider than"
+                        f" its box {_rect(item.box)}",
                     )
                 )
             if item.box.h < item.size_px:
                 found.append(
                     Violation(
                         rule="clipped",
-                        message=f"text {item.text!r} at {item.size_px}px has a line box only {item.box.h}px tall",
+                        message=f"text {item.text!r} at {item.size_px}px has a line box only"
+                        f" {item.box.h}px tall",
                     )
                 )
     return found
@@ -168,7 +186,7 @@ def _conflict(a: Item, b: Item) -> str | None:
 def _hotspots(layout: ScreenLayout, screen: Box) -> list[Violation]:
     found = []
     for i, hotspot in enumerate(layout.hotspots):
-        name = f"hotspot {hotspot.action!r} {_rect(hotspot.box)}"
+        name = f"hotspot '{hotspot.action}' {_rect(hotspot.box)}"
         if not hotspot.box.inside(screen):
             found.append(Violation(rule="hotspot", message=f"{name} is not fully on screen"))
         if hotspot.box.w < MIN_HOTSPOT_PX or hotspot.box.h < MIN_HOTSPOT_PX:
@@ -185,7 +203,43 @@ def _hotspots(layout: ScreenLayout, screen: Box) -> list[Violation]:
             found.append(Violation(rule="hotspot", message=f"{name} is half under the scrolling area"))
         for other in layout.hotspots[i + 1 :]:
             if hotspot.box.overlaps(other.box):
-                found.append(Violation(rule="hotspot", message=f"{name} overlaps hotspot {other.action!r}"))
+                found.append(Violation(rule="hotspot", message=f"{name} overlaps hotspot '{other.action}'"))
+    found += _scroll_hotspots(layout)
+    return found
+
+
+def _scroll_hotspots(layout: ScreenLayout) -> list[Violation]:
+    """A hotspot that scrolls must be reachable: within its viewport's width and the scrolled
+    content, no taller than the viewport (so it can be seen whole), and big enough."""
+    if not layout.scroll_hotspots:
+        return []
+    view = layout.viewport
+    if view is None:
+        return [Violation(rule="hotspot", message="scrolling hotspots without a scrolling area")]
+    content = Box(view.x, view.y, view.w, max(view.h, layout.content_height_px))
+    found = []
+    for i, hotspot in enumerate(layout.scroll_hotspots):
+        name = f"scrolling hotspot '{hotspot.action}' {_rect(hotspot.box)}"
+        if not hotspot.box.inside(content):
+            found.append(
+                Violation(rule="hotspot", message=f"{name} cannot be scrolled into view {_rect(view)}")
+            )
+        if hotspot.box.h > view.h:
+            found.append(Violation(rule="hotspot", message=f"{name} is taller than its scrolling area"))
+        if hotspot.box.w < MIN_HOTSPOT_PX or hotspot.box.h < MIN_HOTSPOT_PX:
+            found.append(
+                Violation(
+                    rule="hotspot", message=f"{name} is smaller than {MIN_HOTSPOT_PX}x{MIN_HOTSPOT_PX}px"
+                )
+            )
+        for other in layout.scroll_hotspots[i + 1 :]:
+            if hotspot.box.overlaps(other.box):
+                found.append(Violation(rule="hotspot", message=f"{name} overlaps hotspot '{other.action}'"))
+    for fixed in layout.hotspots:
+        if fixed.box.overlaps(view):
+            found.append(
+                Violation(rule="hotspot", message=f"hotspot '{fixed.action}' lies over the scrolling cards")
+            )
     return found
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.content.deck import Image, QrCode
+from kiosk.content.deck import Run as Run  # a TextLine's runs, defined with the body markup
+from kiosk.core.actions import Action
 
 Measure = Callable[[str, int, bool], int]  # (text, size_px, bold) -> width in px
 
@@ -78,6 +80,9 @@ class TextLine:
     measured_w: int
     role: str = ""  # what it is, for the manifest: "title", "summary", "body", "disclaimer", ...
     block: str = ""  # shared by the lines of one paragraph or label, for the manifest
+    # A line that mixes weights (a body's **bold**): its text run by run, drawn left to right, each
+    # in its own weight; `text` is their concatenation and `measured_w` the sum of their widths.
+    runs: tuple[Run, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ Item = Shape | TextLine | Picture | Qr
 
 @dataclass(frozen=True)
 class Hotspot:
-    action: str
+    action: Action
     box: Box
 
 
@@ -117,6 +122,9 @@ class ScreenLayout:
     viewport: Box | None = None
     content_height_px: int = 0
     overflow: tuple[str, ...] = ()  # text that does not fit even at the floor size
+    # Hotspots that scroll with `scroll_items` (content coordinates, like them): a slide whose
+    # topic cards do not fit scrolls them, and a tap must find the card under the finger.
+    scroll_hotspots: tuple[Hotspot, ...] = ()
 
     @property
     def scroll_limit_px(self) -> int:
@@ -124,8 +132,32 @@ class ScreenLayout:
             return 0
         return max(0, self.content_height_px - self.viewport.h)
 
-    def hit(self, x: float, y: float) -> str | None:
+    def scroll_offset(self, scroll_px: float) -> int:
+        """How far the content is scrolled, as drawn: `scroll_px` held within the limit."""
+        return round(min(max(0.0, scroll_px), self.scroll_limit_px))
+
+    def hit(self, x: float, y: float, scroll_px: float = 0.0) -> Action | None:
         for hotspot in self.hotspots:
             if hotspot.box.contains(x, y):
                 return hotspot.action
+        if self.viewport is not None and self.viewport.contains(x, y):
+            offset = self.scroll_offset(scroll_px)
+            for hotspot in self.scroll_hotspots:
+                if hotspot.box.contains(x, y + offset):
+                    return hotspot.action
         return None
+
+    def hotspot_boxes(self, action: Action, scroll_px: float = 0.0) -> list[Box]:
+        """Where the hotspots for `action` are on screen now (a scrolled one cut to its viewport)."""
+        boxes = [hotspot.box for hotspot in self.hotspots if hotspot.action == action]
+        if self.viewport is not None:
+            offset = self.scroll_offset(scroll_px)
+            view = self.viewport
+            for hotspot in self.scroll_hotspots:
+                if hotspot.action != action:
+                    continue
+                box = hotspot.box
+                top, bottom = max(view.y, box.y - offset), min(view.bottom, box.bottom - offset)
+                if bottom > top:
+                    boxes.append(Box(box.x, top, box.w, bottom - top))
+        return boxes

@@ -1,7 +1,7 @@
 """The type scale and spacing for one screen size, mode and text size: shares of a base length.
 
 Sizes are shares of a base length `u`: the screen height in landscape, 1.1 x the width in
-portrait (the design's type scale).
+portrait (the design's type scale). Every ratio the layout uses has a name here.
 """
 
 from __future__ import annotations
@@ -15,12 +15,55 @@ TITLE_LINE_HEIGHT = 1.15
 BODY_FLOOR = {Mode.TOUCH: 0.032, Mode.LOBBY: 0.045}  # share of the short side
 LOBBY_SCALE = 1.3
 MIN_TARGET = 0.07  # touch targets: share of the short side (about 9 mm on a 24" screen)
+# Touch targets never below 48 px, the platform guidelines' floor (about 9 mm on a 7" 800x480 panel).
+MIN_TARGET_PX = 48
+# The chrome (deck name, hint, disclaimer, captions) stays readable on the 7" 800x480 panel.
+MIN_CHROME_PX = 14
 SHRINK_STEP = 0.03
 LARGE_TEXT = 1.4  # the A+ control
 LARGE_FLOOR = 1.25
 QR_QUIET = 4  # modules of white around a QR code, as the standard asks
+QR_SIDE = 0.19  # a QR code with its quiet zone: share of the short side
 PORTRAIT_DETAIL_GROW = 1.25
 TITLE_FLOOR = 0.7  # headings may shrink to 70% once body text is at its floor
+
+# Page geometry: shares of the width (margins) or the height (top, gaps).
+MARGIN_X = 0.05
+MARGIN_X_PORTRAIT = 0.053
+TOP = 0.04
+TOP_PORTRAIT = 0.03
+BOTTOM = 0.035  # below the bottom row
+BOTTOM_PORTRAIT = 0.03
+BAR = 0.08  # top bar height: share of the short side
+QR_GAP = 0.02  # between the QR block and the bottom row: share of the height
+CONTENT_GAP = 0.025  # between content and whatever is below it: share of the height
+
+# The slide screen.
+SLIDE_COLUMN = 0.47  # text column beside the picture: share of the width
+SLIDE_COLUMN_LARGE = 0.58  # with A+, text takes room from the picture
+SLIDE_COLUMN_WIDE = 0.64  # two columns of cards beside a smaller picture
+COLUMN_GAP = 0.04  # between the text column and the picture: share of the width
+CARD_COLUMN_GAP = 0.025  # between two columns of cards: share of the width
+MIN_CARD_COLUMN = 0.27  # narrowest column of cards: share of the short side
+PORTRAIT_PICTURE = 0.3  # the picture's frame on top of a portrait slide: share of the height at most
+PORTRAIT_PICTURE_LARGE = 0.2  # with A+
+TITLE_GAP = 0.025  # under a slide title: share of u
+CARDS_GAP = 0.035  # above the cards: share of u
+CARD_H = 0.1  # a card's least height: share of the short side
+CARD_GAP = 0.022  # between cards: share of the height (landscape)
+CARD_GAP_PORTRAIT = 0.016
+CARD_SHADOW = 0.007  # the card's shadow drops this far: share of the short side
+CARD_RADIUS = 0.2  # share of the card's height
+CARD_PAD = 0.8  # label padding: share of the label size
+CHEVRON = 0.6  # the card's chevron: share of the label size
+CARD_LINE = 1.25  # card label line height
+SCROLL_CUE = 0.045  # the "more below" chevron: share of the short side
+
+# Pictures sit in a rounded sand frame, contained with their aspect kept (never cropped or spilling).
+FRAME_RADIUS = 0.08  # share of the frame's shorter side
+FRAME_INSET = 0.06  # padding between frame and picture: share of the frame's shorter side
+
+BORDER = 0.003  # card and pill borders: share of the short side
 
 
 @dataclass(frozen=True)
@@ -48,17 +91,34 @@ class Metrics:
     def px(self, share: float, shrink: float = 1.0) -> int:
         return max(1, round(self.u * share * shrink))
 
+    def chrome_px(self, share: float) -> int:
+        """A chrome text size: a share of u, never below the readable minimum."""
+        return max(MIN_CHROME_PX, self.px(share))
+
     @property
     def margin_x(self) -> int:
-        return round(self.width * (0.053 if self.portrait else 0.05))
+        return round(self.width * (MARGIN_X_PORTRAIT if self.portrait else MARGIN_X))
 
     @property
     def top(self) -> int:
-        return round(self.height * (0.03 if self.portrait else 0.04))
+        return round(self.height * (TOP_PORTRAIT if self.portrait else TOP))
+
+    @property
+    def bottom(self) -> int:
+        return round(self.height * (BOTTOM_PORTRAIT if self.portrait else BOTTOM))
 
     @property
     def bar_h(self) -> int:
-        return max(round(self.short * 0.08), round(self.short * MIN_TARGET))
+        return max(round(self.short * BAR), round(self.short * MIN_TARGET), MIN_TARGET_PX)
+
+    @property
+    def target_px(self) -> int:
+        """The least side of a touch target."""
+        return max(round(self.short * MIN_TARGET), MIN_TARGET_PX)
+
+    @property
+    def border_px(self) -> int:
+        return max(2, round(self.short * BORDER))
 
     @property
     def body_floor_px(self) -> int:

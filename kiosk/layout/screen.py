@@ -22,7 +22,9 @@ from kiosk.layout.slide import slide_screen
 
 
 def arrange(deck: Deck, view: View, width: int, height: int, mode: Mode, measure: Measure) -> ScreenLayout:
-    metrics = Metrics(width, height, mode, LARGE_TEXT if view.large else 1.0)
+    # A+ is a touch control: a lobby screen ignores touches and its type is already 1.3x larger.
+    large = view.large and mode is Mode.TOUCH
+    metrics = Metrics(width, height, mode, LARGE_TEXT if large else 1.0)
     slide = deck.slides[view.slide]
     detail = slide.detail(view.detail) if view.detail else None
     if detail is not None:

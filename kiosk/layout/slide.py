@@ -1,148 +1,315 @@
-"""A slide screen: title, summary and the topic cards beside (or under) its illustration."""
+"""A slide screen: title, summary and the topic cards beside (or under) its picture.
+
+What does not fit adapts, in this order, and never slides under the chrome: text shrinks to its
+floor; the cards take two columns; (landscape) the column widens and the picture gets smaller,
+then gives way to the text; then, on a touch screen, the column scrolls (cards and their hotspots
+with it) under a visible "more below" cue. A lobby screen, which nobody can scroll, reports what
+still does not fit. A slide without a picture gives its text the full width.
+"""
 
 from __future__ import annotations
 
-from kiosk.content.deck import Deck, Slide
+from dataclasses import dataclass
+
+from kiosk.content.deck import Deck, Image, Slide
+from kiosk.core.actions import Open
 from kiosk.core.program import Mode, View
-from kiosk.layout.chrome import bottom_row, illustration, qr_block, top_bar
-from kiosk.layout.items import (
-    Box,
-    Hotspot,
-    Item,
-    Measure,
-    ScreenLayout,
-    Shape,
-    TextLine,
-)
+from kiosk.layout.chrome import bottom_row, picture_frame, place_qr, scroll_cue, top_bar
+from kiosk.layout.items import Box, Hotspot, Item, Measure, ScreenLayout, Shape, TextLine
 from kiosk.layout.metrics import (
+    CARD_COLUMN_GAP,
+    CARD_GAP,
+    CARD_GAP_PORTRAIT,
+    CARD_H,
     CARD_LABEL,
-    MIN_TARGET,
+    CARD_LINE,
+    CARD_PAD,
+    CARD_RADIUS,
+    CARD_SHADOW,
+    CARDS_GAP,
+    CHEVRON,
+    COLUMN_GAP,
+    CONTENT_GAP,
+    MIN_CARD_COLUMN,
+    PORTRAIT_PICTURE,
+    PORTRAIT_PICTURE_LARGE,
     SHRINK_STEP,
+    SLIDE_COLUMN,
+    SLIDE_COLUMN_LARGE,
+    SLIDE_COLUMN_WIDE,
     SUMMARY,
     TITLE,
     TITLE_FLOOR,
+    TITLE_GAP,
     TITLE_LINE_HEIGHT,
     Metrics,
 )
 from kiosk.layout.text import Flow, wrap
 
+PORTRAIT_PICTURE_W = 0.64  # the portrait picture frame: share of the width at most
+COLUMN_TOP = 0.05  # from the top bar to the title: share of the height (landscape)
+COLUMN_TOP_PORTRAIT = 0.03  # from the picture to the title (portrait)
+PICTURE_TOP = 0.02  # from the top bar to the picture: share of the height
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Plan:
+    """One way to lay the slide out: where the text column and the picture go."""
+
+    column: Box
+    frame: Box | None
+    columns: int  # columns of cards
+    limit: int  # the lowest pixel row the column may use
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Column:
+    flow: Flow
+    cards: list[Item]
+    spots: list[Hotspot]
+    bottom: int  # the lowest pixel drawn (a card's shadow included)
+
 
 def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Measure) -> ScreenLayout:
     touch = m.mode is Mode.TOUCH
+    image = slide.image_for(view.language)
     items, hotspots, bar_bottom = top_bar(deck, view, m, measure, back=False)
     bottom_items, bottom_top = bottom_row(
         deck, view, m, measure, hint=touch and bool(slide.details), dots=True, medical=True
     )
-    qr_top = bottom_top
-    if slide.link is not None:
-        gap = round(m.height * 0.02)
-        if m.portrait:
-            qr_items, qr_box = qr_block(slide.link, view, m, measure, 0, bottom_top - gap, left=m.margin_x)
-        else:
-            qr_items, qr_box = qr_block(slide.link, view, m, measure, m.width - m.margin_x, bottom_top - gap)
-        items += qr_items
-        qr_top = qr_box.y - gap
-    if m.portrait:
-        radius = round(min(m.width * 0.32, m.height * 0.15) * (0.7 if m.scale > 1 else 1.0))
-        cy = bar_bottom + round(m.height * 0.012) + radius
-        items += illustration(slide.image, m.width // 2, cy, radius)
-        column = Box(m.margin_x, cy + radius + round(m.height * 0.03), m.width - 2 * m.margin_x, 0)
-    else:
-        # Large text takes room from the illustration rather than shrinking back down.
-        column_w = round(m.width * (0.58 if m.scale > 1 else 0.47))
-        column = Box(m.margin_x, bar_bottom + round(m.height * 0.05), column_w, 0)
-        region_x = column.right + round(m.width * 0.04)
-        region_w = m.width - m.margin_x - region_x
-        region_h = qr_top - bar_bottom - round(m.height * 0.04)
-        radius = round(min(region_w, region_h) / 2)
-        items += illustration(
-            slide.image, region_x + region_w // 2, bar_bottom + round(m.height * 0.02) + region_h // 2, radius
-        )
-    limit = (qr_top if m.portrait else bottom_top) - round(m.height * 0.025)
+    qr_items, qr_top = place_qr(slide.link_for(view.language), view, m, measure, bottom_top, deck=deck)
+    qr_left = min((item.box.x for item in qr_items), default=m.width)
     floor = m.min_shrink(SUMMARY)
+    plans = _plans(slide, image, m, bar_bottom, bottom_top, qr_top, qr_left)
+    tried: list[tuple[_Plan, _Column]] = []
+    for plan in plans:
+        done = _fit(slide, view, m, measure, plan, floor)
+        tried.append((plan, done))
+        if done.bottom <= plan.limit:
+            return _layout(m, items + qr_items + bottom_items + _frame(image, plan), hotspots, done)
+    if not touch:
+        plan, done = tried[-1]
+        layout = _layout(m, items + qr_items + bottom_items + _frame(image, plan), hotspots, done)
+        report = (
+            f"slide `{slide.id}` ({view.language}) is {done.bottom - plan.limit}px too tall"
+            f" at {m.width}x{m.height}"
+        )
+        return ScreenLayout(
+            layout.width, layout.height, layout.items, layout.hotspots, overflow=(*layout.overflow, report)
+        )
+    # Touch: the column scrolls, as one list of cards (easier to follow than a scrolling grid), in
+    # the way that overflows least. In portrait the picture on top scrolls with it.
+    lists = [pair for pair in tried if pair[0].columns == 1] or tried
+    plan, done = min(lists, key=lambda pair: pair[1].bottom - pair[0].limit)
+    cue, cue_top = scroll_cue(deck, view, m, measure, plan.column, plan.limit)
+    frame = _frame(image, plan)
+    scrolls_picture = m.portrait and plan.frame is not None
+    top = plan.frame.y if (scrolls_picture and plan.frame is not None) else plan.column.y
+    viewport_bottom = cue_top - round(m.height * 0.01)
+    viewport = Box(plan.column.x, top, plan.column.w, viewport_bottom - top)
+    fixed = items + qr_items + bottom_items + cue + ([] if scrolls_picture else frame)
+    moving = (frame if scrolls_picture else []) + done.flow.items + done.cards
+    content_h = done.bottom - viewport.y + round(m.height * 0.01)
+    return ScreenLayout(
+        m.width,
+        m.height,
+        tuple(fixed),
+        tuple(hotspots),
+        scroll_items=tuple(moving),
+        viewport=viewport,
+        content_height_px=max(content_h, viewport.h),
+        overflow=tuple(done.flow.overflow),
+        scroll_hotspots=tuple(done.spots),
+    )
+
+
+def _frame(image: Image | None, plan: _Plan) -> list[Item]:
+    return picture_frame(image, plan.frame) if plan.frame is not None else []
+
+
+def _layout(m: Metrics, items: list[Item], hotspots: list[Hotspot], done: _Column) -> ScreenLayout:
+    return ScreenLayout(
+        m.width,
+        m.height,
+        tuple(items + done.flow.items + done.cards),
+        tuple(hotspots + done.spots),
+        overflow=tuple(done.flow.overflow),
+    )
+
+
+def _plans(
+    slide: Slide,
+    image: Image | None,
+    m: Metrics,
+    bar_bottom: int,
+    bottom_top: int,
+    qr_top: int,
+    qr_left: int,
+) -> list[_Plan]:
+    """The ways to lay out this slide, most generous first."""
+    gap = round(m.height * CONTENT_GAP)
+    full_w = m.width - 2 * m.margin_x
+    many = len(slide.details) >= 2 and m.mode is Mode.TOUCH
+    plans: list[_Plan] = []
+
+    def column_fits_two(width: int) -> bool:
+        return (width - round(m.width * CARD_COLUMN_GAP)) // 2 >= round(m.short * MIN_CARD_COLUMN)
+
+    if m.portrait:
+        shares = (PORTRAIT_PICTURE_LARGE if m.scale > 1 else PORTRAIT_PICTURE, PORTRAIT_PICTURE_LARGE * 0.75)
+        for share in shares if image else (0.0,):
+            frame = None
+            top = bar_bottom + round(m.height * COLUMN_TOP_PORTRAIT)
+            if image:
+                side = round(min(m.width * PORTRAIT_PICTURE_W, m.height * share))
+                frame = Box((m.width - side) // 2, bar_bottom + round(m.height * PICTURE_TOP), side, side)
+                top = frame.bottom + round(m.height * COLUMN_TOP_PORTRAIT)
+            column = Box(m.margin_x, top, full_w, 0)
+            plans.append(_Plan(column=column, frame=frame, columns=1, limit=qr_top - gap))
+            if many and column_fits_two(full_w):
+                plans.append(_Plan(column=column, frame=frame, columns=2, limit=qr_top - gap))
+        return plans
+    top = bar_bottom + round(m.height * COLUMN_TOP)
+    shares = (SLIDE_COLUMN_LARGE if m.scale > 1 else SLIDE_COLUMN, SLIDE_COLUMN_WIDE) if image else ()
+    for share in shares:
+        column = Box(m.margin_x, top, round(m.width * share), 0)
+        region_x = column.right + round(m.width * COLUMN_GAP)
+        region_top = bar_bottom + round(m.height * PICTURE_TOP)
+        region_w = m.width - m.margin_x - region_x
+        region_h = qr_top - gap - region_top
+        side = min(region_w, region_h)
+        frame = Box(region_x + (region_w - side) // 2, region_top + (region_h - side) // 2, side, side)
+        limit = (qr_top if column.right > qr_left else bottom_top) - gap
+        if side >= m.short * 0.15:
+            plans.append(_Plan(column=column, frame=frame, columns=1, limit=limit))
+            if many and column_fits_two(column.w):
+                plans.append(_Plan(column=column, frame=frame, columns=2, limit=limit))
+    # No picture, or (last, before scrolling) a slide that needs the room: the text takes the
+    # full width, since the words matter more to a patient than the picture.
+    column = Box(m.margin_x, top, full_w, 0)
+    limit = (qr_top if column.right > qr_left else bottom_top) - gap
+    plans.append(_Plan(column=column, frame=None, columns=1, limit=limit))
+    if many and column_fits_two(full_w):
+        plans.append(_Plan(column=column, frame=None, columns=2, limit=limit))
+    return plans
+
+
+def _fit(slide: Slide, view: View, m: Metrics, measure: Measure, plan: _Plan, floor: float) -> _Column:
+    """Body text shrinks to its floor first, then the title down to its own floor."""
     shrink = title_shrink = 1.0
     while True:
-        flow, cards, card_spots = _slide_column(slide, view, m, measure, column, shrink, touch, title_shrink)
-        if flow.y <= limit or title_shrink <= TITLE_FLOOR:
-            break
+        done = _slide_column(slide, view, m, measure, plan, shrink, title_shrink)
+        if done.bottom <= plan.limit or title_shrink <= TITLE_FLOOR:
+            return done
         if shrink > floor:
             shrink = title_shrink = max(floor, shrink - SHRINK_STEP)
         else:
             title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
-    overflow = list(flow.overflow)
-    if flow.y > limit:
-        overflow.append(
-            f"slide `{slide.id}` ({view.language}) is {flow.y - limit}px too tall at {m.width}x{m.height}"
-        )
-    items += flow.items + cards + bottom_items
-    hotspots += card_spots
-    return ScreenLayout(m.width, m.height, tuple(items), tuple(hotspots), overflow=tuple(overflow))
 
 
 def _slide_column(
-    slide: Slide,
-    view: View,
-    m: Metrics,
-    measure: Measure,
-    column: Box,
-    shrink: float,
-    touch: bool,
-    title_shrink: float,
-) -> tuple[Flow, list[Item], list[Hotspot]]:
-    flow = Flow(measure, column.x, column.w, column.y)
+    slide: Slide, view: View, m: Metrics, measure: Measure, plan: _Plan, shrink: float, title_shrink: float
+) -> _Column:
+    column = plan.column
+    flow = Flow(measure, column.x, column.w, column.y, language=view.language)
     flow.text(
         slide.title.get(view.language),
         m.px(TITLE, title_shrink),
         bold=True,
         color="teal",
         line_height=TITLE_LINE_HEIGHT,
+        role="title",
     )
-    flow.gap(m.u * 0.025 * shrink)
-    flow.text(slide.summary.get(view.language), m.px(SUMMARY, shrink))
+    flow.gap(m.u * TITLE_GAP * shrink)
+    flow.text(slide.summary.get(view.language), m.px(SUMMARY, shrink), role="summary")
     cards: list[Item] = []
     spots: list[Hotspot] = []
-    if touch and slide.details:
-        flow.gap(m.u * 0.035 * shrink)
-        for detail in slide.details:
-            card_items, box = _card(detail.title.get(view.language), flow.y, column, m, measure, shrink, flow)
-            cards += card_items
-            spots.append(Hotspot(f"open:{detail.id}", box))
-            flow.y = box.bottom + round(m.height * 0.022 if not m.portrait else m.height * 0.016)
-    return flow, cards, spots
+    bottom = flow.y
+    if m.mode is Mode.TOUCH and slide.details:
+        flow.gap(m.u * CARDS_GAP * shrink)
+        size = m.px(CARD_LABEL, shrink)
+        gap_x = round(m.width * CARD_COLUMN_GAP)
+        gap_y = round(m.height * (CARD_GAP_PORTRAIT if m.portrait else CARD_GAP))
+        card_w = (column.w - gap_x * (plan.columns - 1)) // plan.columns
+        labels = [
+            _label_lines(d.title.get(view.language), card_w, size, m, measure, view.language)
+            for d in slide.details
+        ]
+        y = flow.y
+        for row in range(0, len(slide.details), plan.columns):
+            row_details = slide.details[row : row + plan.columns]
+            h = max(_card_h(labels[row + i], size, m) for i in range(len(row_details)))
+            for i, detail in enumerate(row_details):
+                box = Box(column.x + i * (card_w + gap_x), y, card_w, h)
+                cards += _card(detail.id, labels[row + i], box, size, m, measure, flow)
+                spots.append(Hotspot(Open(detail=detail.id), box))
+            bottom = y + h + round(m.short * CARD_SHADOW)
+            y += h + gap_y
+        flow.y = y
+    return _Column(flow=flow, cards=cards, spots=spots, bottom=bottom)
+
+
+def _label_lines(text: str, card_w: int, size: int, m: Metrics, measure: Measure, language: str) -> list[str]:
+    pad_x = round(size * CARD_PAD)
+    chevron = round(size * CHEVRON)
+    return wrap(text, card_w - 3 * pad_x - chevron, size, True, measure, language)
+
+
+def _card_h(lines: list[str], size: int, m: Metrics) -> int:
+    min_h = max(round(m.short * CARD_H), m.target_px)
+    return max(min_h, len(lines) * round(size * CARD_LINE) + round(size * 1.2))
 
 
 def _card(
-    text: str, y: int, column: Box, m: Metrics, measure: Measure, shrink: float, flow: Flow
-) -> tuple[list[Item], Box]:
-    size = m.px(CARD_LABEL, shrink)
-    min_h = max(round(m.short * 0.1), round(m.short * MIN_TARGET))
-    pad_x = round(size * 0.8)
-    chevron = round(size * 0.6)
-    text_w = column.w - 2 * pad_x - chevron - pad_x
-    lines = wrap(text, text_w, size, True, measure)
-    step = round(size * 1.25)
-    h = max(min_h, len(lines) * step + round(size * 1.2))
-    box = Box(column.x, y, column.w, h)
-    border = max(2, round(m.short * 0.003))
+    detail_id: str, lines: list[str], box: Box, size: int, m: Metrics, measure: Measure, flow: Flow
+) -> list[Item]:
+    pad_x = round(size * CARD_PAD)
+    chevron = round(size * CHEVRON)
+    text_w = box.w - 3 * pad_x - chevron
+    step = round(size * CARD_LINE)
+    radius = min(round(box.h * CARD_RADIUS), round(m.short * CARD_H * CARD_RADIUS * 1.5))
     items: list[Item] = [
         Shape(
             "rect",
-            Box(box.x, box.y + round(m.short * 0.007), box.w, box.h),
+            Box(box.x, box.y + round(m.short * CARD_SHADOW), box.w, box.h),
             fill="shadow",
-            radius_px=round(h * 0.2),
+            radius_px=radius,
+            layer="backdrop",
+            role="card-shadow",
         ),
-        Shape("rect", box, fill="card", border="card_border", border_px=border, radius_px=round(h * 0.2)),
+        Shape(
+            "rect",
+            box,
+            fill="card",
+            border="card_border",
+            border_px=m.border_px,
+            radius_px=radius,
+            layer="panel",
+            role="card",
+        ),
         Shape(
             "chevron-right",
-            Box(box.right - pad_x - chevron, box.y + (h - chevron) // 2, chevron, chevron),
+            Box(box.right - pad_x - chevron, box.y + (box.h - chevron) // 2, chevron, chevron),
             fill="rose",
+            role="chevron",
         ),
     ]
-    ty = box.y + (h - len(lines) * step) // 2
+    ty = box.y + (box.h - len(lines) * step) // 2
     for line in lines:
         measured = measure(line, size, True)
         if measured > text_w:
             flow.overflow.append(line)
-        items.append(TextLine(line, Box(box.x + pad_x, ty, text_w, step), size, True, "teal", measured))
+        items.append(
+            TextLine(
+                line,
+                Box(box.x + pad_x, ty, text_w, step),
+                size,
+                True,
+                "teal",
+                measured,
+                "card-label",
+                f"card-{detail_id}",
+            )
+        )
         ty += step
-    return items, box
+    return items

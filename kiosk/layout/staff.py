@@ -2,12 +2,30 @@
 
 They reuse the layout vocabulary (shapes, text lines, hotspots) so the same painter draws them
 and the same hit-testing reads them. The status comes in as plain data from the app.
+
+The PIN pad is the one staff screen a visitor can reach (by holding the corner), so its words are
+the deck's labels in the visitor's language. Everything behind the PIN is for staff and in English.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.content.deck import Deck
+from kiosk.content.labels import label as built_in_label
+from kiosk.core.actions import (
+    Action,
+    AdminBack,
+    AdminClose,
+    AdminExit,
+    AdminReload,
+    AdminTestPattern,
+    AdminTouchTest,
+    PinClear,
+    PinKey,
+    PinOk,
+)
 from kiosk.core.admin import AdminState
 from kiosk.layout.items import (
     Box,
@@ -64,7 +82,7 @@ def _button(
     items: list[Item],
     hotspots: list[Hotspot],
     label: str,
-    action: str,
+    action: Action,
     box: Box,
     size: int,
     measure: Measure,
@@ -96,16 +114,30 @@ def _button(
 
 
 def arrange_admin(
-    admin: AdminState, info: AdminInfo, width: int, height: int, measure: Measure
+    admin: AdminState,
+    info: AdminInfo,
+    width: int,
+    height: int,
+    measure: Measure,
+    *,
+    deck: Deck | None = None,
+    language: str = "en",
 ) -> ScreenLayout:
+    """The staff screen; `deck` and `language` give the PIN pad's words (a visitor may see it)."""
     short = min(width, height)
-    arrange = {"pin": _pin_pad, "main": _main, "touch": _touch_test, "pattern": _test_pattern}[admin.screen]
-    items, hotspots = arrange(admin, info, width, height, short, measure)
+    if admin.screen == "pin":
+        words: Callable[[str], str] = (
+            (lambda key: deck.label(key, language)) if deck else (lambda key: built_in_label(key, language))
+        )
+        items, hotspots = _pin_pad(admin, width, height, short, measure, words)
+    else:
+        arrange = {"main": _main, "touch": _touch_test, "pattern": _test_pattern}[admin.screen]
+        items, hotspots = arrange(admin, info, width, height, short, measure)
     return ScreenLayout(width, height, tuple(items), tuple(hotspots))
 
 
 def _pin_pad(
-    admin: AdminState, info: AdminInfo, width: int, height: int, short: int, measure: Measure
+    admin: AdminState, width: int, height: int, short: int, measure: Measure, words: Callable[[str], str]
 ) -> tuple[list[Item], list[Hotspot]]:
     items: list[Item] = []
     hotspots: list[Hotspot] = []
@@ -115,7 +147,7 @@ def _pin_pad(
     x0 = (width - pad_w) // 2
     y = round(height * 0.06)
     title = round(short * 0.05)
-    y = _text(items, "Staff PIN", x0, y, title, bold=True, color="teal", measure=measure)
+    y = _text(items, words("staff_pin"), x0, y, title, bold=True, color="teal", measure=measure)
     # One filled circle per digit typed (the font has no bullet glyph, and shapes are crisper).
     dot = round(short * 0.03)
     for i in range(len(admin.digits)):
@@ -134,25 +166,34 @@ def _pin_pad(
         )
         + gap
     )
-    labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]
+    keys: list[tuple[str, Action]] = [(digit, PinKey(key=digit)) for digit in "123456789"]
+    keys += [
+        (words("clear"), PinClear()),
+        ("0", PinKey(key="0")),
+        ("OK", PinOk()),
+    ]  # "OK" reads in any language
     size = round(key * 0.32)
-    for i, label in enumerate(labels):
+    for i, (label, action) in enumerate(keys):
         row, col = divmod(i, 3)
         box = Box(x0 + col * (key + gap), y + row * (key + gap), key, key)
-        action = "pin:clear" if label == "Clear" else "pin:ok" if label == "OK" else f"pin:{label}"
-        _button(
-            items,
-            hotspots,
-            label,
-            action,
-            box,
-            size if len(label) == 1 else round(size * 0.6),
-            measure,
-            primary=label == "OK",
+        # A word shrinks until it fits inside its key (a long translation must not spill over).
+        fitted = (
+            size if len(label) == 1 else _fitting(label, round(size * 0.6), key - 2 * (key // 10), measure)
         )
-    cancel = Box(round(width * 0.04), round(height * 0.05), round(key * 1.6), round(key * 0.7))
-    _button(items, hotspots, "Cancel", "admin:close", cancel, round(size * 0.6), measure)
+        _button(items, hotspots, label, action, box, fitted, measure, primary=isinstance(action, PinOk))
+    cancel_size = round(size * 0.6)
+    cancel_text = words("cancel")
+    cancel_w = max(round(key * 1.6), measure(cancel_text, cancel_size, True) + round(key * 0.5))
+    cancel = Box(round(width * 0.04), round(height * 0.05), cancel_w, round(key * 0.7))
+    _button(items, hotspots, cancel_text, AdminClose(), cancel, cancel_size, measure)
     return items, hotspots
+
+
+def _fitting(text: str, size: int, width: int, measure: Measure) -> int:
+    """The largest size up to `size` at which bold `text` is at most `width` wide."""
+    while size > 10 and measure(text, size, True) > width:
+        size -= 1
+    return size
 
 
 def _main(
@@ -198,12 +239,12 @@ def _main(
                 break
             y = _text(items, line, margin, y, round(size * 0.85), color=color, measure=measure, width=column)
         y += size // 2
-    labels = [
-        ("Reload content", "admin:reload"),
-        ("Touch test", "admin:touch"),
-        ("Test pattern", "admin:pattern"),
-        ("Exit kiosk", "admin:exit"),
-        ("Close", "admin:close"),
+    labels: list[tuple[str, Action]] = [
+        ("Reload content", AdminReload()),
+        ("Touch test", AdminTouchTest()),
+        ("Test pattern", AdminTestPattern()),
+        ("Exit kiosk", AdminExit()),
+        ("Close", AdminClose()),
     ]
     gap = round(width * 0.012)
     per_row = len(labels) if width > height else 2  # portrait: two wide buttons a row
@@ -214,7 +255,7 @@ def _main(
     for i, (label, action) in enumerate(labels):
         row, col = divmod(i, per_row)
         box = Box(margin + col * (button_w + gap), top + row * (button_h + gap), button_w, button_h)
-        _button(items, hotspots, label, action, box, size, measure, primary=action == "admin:close")
+        _button(items, hotspots, label, action, box, size, measure, primary=isinstance(action, AdminClose))
     return items, hotspots
 
 
@@ -267,7 +308,7 @@ def _touch_test(
         round(short * 0.25),
         round(short * 0.09),
     )
-    _button(items, hotspots, "Done", "admin:back", back, size, measure, primary=True)
+    _button(items, hotspots, "Done", AdminBack(), back, size, measure, primary=True)
     return items, hotspots
 
 
@@ -329,5 +370,5 @@ def _test_pattern(
         round(short * 0.24),
         round(short * 0.09),
     )
-    _button(items, hotspots, "Done", "admin:back", done, max(14, round(short * 0.028)), measure, primary=True)
+    _button(items, hotspots, "Done", AdminBack(), done, max(14, round(short * 0.028)), measure, primary=True)
     return items, hotspots

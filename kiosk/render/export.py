@@ -1,4 +1,4 @@
-"""`kiosk export`: every screen of the deck as a PNG, plus a manifest of its hotspots.
+"""`kiosk export`: every screen of the deck as a PNG, plus a manifest of what each one shows.
 
 It composes through the same Stage as the live kiosk, so the pictures are what patients see.
 """
@@ -11,10 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.content.deck import Deck
-from kiosk.core.program import Mode, View, build_program
-from kiosk.core.state import initial_state
+from kiosk.core.program import Mode, Program, View, build_program
+from kiosk.core.state import State, initial_state
 from kiosk.core.theme import THEMES
+from kiosk.layout.invariant import elements, scroll_elements, violations
+from kiosk.layout.items import Hotspot, ScreenLayout
 from kiosk.render.stage import Stage
+
+MANIFEST_FORMAT = 2  # 2: screens carry `elements`, `violations` and `scroll` (docs/manifest.md)
 
 
 def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
@@ -25,6 +29,17 @@ def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
         for detail in slide.details:
             views.append((f"{number:02d}-{slide.id}--{detail.id}.png", View(number - 1, detail.id, language)))
     return views
+
+
+def view_state(program: Program, view: View, *, large_text: bool = False) -> State:
+    """The kiosk's state while it shows `view` (export and the preview draw from it)."""
+    index = next(
+        i
+        for i, entry in enumerate(program.entries)
+        if entry.slide == view.slide and entry.language in (None, view.language)
+    )
+    start = initial_state(program, 0.0, view.language)
+    return replace(start, index=index, detail=view.detail, large_text=large_text)
 
 
 def export(
@@ -50,34 +65,51 @@ def export(
     frame = pygame.Surface(size).convert()
     out.mkdir(parents=True, exist_ok=True)
     screens = []
-    start = initial_state(program, 0.0, language)
     for name, view in screen_views(deck, language):
-        index = next(
-            i
-            for i, entry in enumerate(program.entries)
-            if entry.slide == view.slide and (entry.language in (None, language))
-        )
-        state = replace(start, index=index, detail=view.detail, large_text=large_text)
+        state = view_state(program, view, large_text=large_text)
         stage.compose(state, 0.0, frame)
         pygame.image.save(frame, str(out / name))
         layout = stage.layout(state.view)
-        screens.append(
-            {
-                "file": name,
-                "slide": deck.slides[view.slide].id,
-                "detail": view.detail,
-                "hotspots": [
-                    {"action": h.action, "rect": [h.box.x, h.box.y, h.box.w, h.box.h]}
-                    for h in layout.hotspots
-                ],
-                "overflow": list(layout.overflow),
-            }
-        )
-    manifest = {"size": list(size), "language": language, "mode": mode.value, "screens": screens}
+        screens.append(_screen_entry(name, deck.slides[view.slide].id, view.detail, layout))
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "size": list(size),
+        "language": language,
+        "mode": mode.value,
+        "large_text": large_text,
+        "screens": screens,
+    }
     (out / "manifest.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return manifest
+
+
+def _screen_entry(name: str, slide: str, detail: str | None, layout: ScreenLayout) -> dict:
+    """One screen of manifest.json (docs/manifest.md): hotspots, what was drawn, and what scrolls."""
+    entry: dict = {
+        "file": name,
+        "slide": slide,
+        "detail": detail,
+        "hotspots": [_hotspot(h) for h in layout.hotspots],
+        "elements": elements(layout),
+        "overflow": list(layout.overflow),
+        "violations": [f"{v.rule}: {v.message}" for v in violations(layout)],
+    }
+    if layout.viewport is not None:
+        view = layout.viewport
+        entry["scroll"] = {
+            "viewport": [view.x, view.y, view.w, view.h],
+            "content_height_px": layout.content_height_px,
+            "elements": scroll_elements(layout),
+            "hotspots": [_hotspot(h) for h in layout.scroll_hotspots],
+        }
+    return entry
+
+
+def _hotspot(hotspot: Hotspot) -> dict:
+    box = hotspot.box
+    return {"action": str(hotspot.action), "rect": [box.x, box.y, box.w, box.h]}
 
 
 def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
 
 import pygame
@@ -17,7 +18,7 @@ import pygame
 from kiosk.content.deck import Image
 from kiosk.content.imagefile import MAX_PNG_PIXELS, png_file_size
 from kiosk.core.theme import Theme
-from kiosk.layout.items import Box, Picture, Qr, ScreenLayout, Shape, TextLine
+from kiosk.layout.items import Box, Item, Picture, Qr, Run, ScreenLayout, Shape, TextLine
 from kiosk.resources import FONTS_DIR
 
 log = logging.getLogger(__name__)
@@ -130,8 +131,7 @@ class Pictures:
                     raise ValueError(
                         f"{header[0]}x{header[1]} pixels is more than {MAX_PNG_PIXELS:,} to decode"
                     )
-            decoded = self._decode(image, size)
-            surface = decoded if image.kind == "svg" else _cover_circle(decoded, size)
+            surface = _contain(self._decode(image, size), size)
             return surface.convert_alpha() if pygame.display.get_surface() else surface
         except (pygame.error, OSError, ValueError, MemoryError) as exc:
             if image.path not in self._failed:
@@ -168,20 +168,20 @@ class Pictures:
         return outcome[0]
 
 
-def _cover_circle(picture: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
-    """A photo scaled to cover the circle and cut round, so it sits like the illustrations."""
+def _contain(picture: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
+    """A picture scaled to fit inside `size` with its aspect kept (letterboxed, never cropped).
+
+    SVGs are already rendered at their contained size (load_sized_svg keeps the aspect); a PNG is
+    scaled here, so both kinds look the same in their frame."""
     w, h = picture.get_size()
-    scale = max(size[0] / w, size[1] / h)
-    scaled = pygame.transform.smoothscale(
-        picture.convert_alpha() if pygame.display.get_surface() else picture,
-        (max(1, round(w * scale)), max(1, round(h * scale))),
-    )
-    out = pygame.Surface(size, pygame.SRCALPHA)
-    out.blit(scaled, ((size[0] - scaled.get_width()) // 2, (size[1] - scaled.get_height()) // 2))
-    mask = pygame.Surface(size, pygame.SRCALPHA)
-    pygame.draw.circle(mask, (255, 255, 255, 255), (size[0] // 2, size[1] // 2), min(size) // 2)
-    out.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
-    return out
+    if w <= 0 or h <= 0:
+        raise ValueError("the picture is empty")
+    scale = min(size[0] / w, size[1] / h)
+    target = (max(1, min(size[0], round(w * scale))), max(1, min(size[1], round(h * scale))))
+    if target == (w, h):
+        return picture
+    source = picture.convert_alpha() if pygame.display.get_surface() else picture
+    return pygame.transform.smoothscale(source, target)
 
 
 class Painter:
@@ -204,14 +204,16 @@ class Painter:
                 self._item(strip, item, theme, -viewport.x, -viewport.y)
         return base, strip
 
+    def draw(
+        self, surface: pygame.Surface, items: Iterable[Item], theme: Theme, *, dx: int = 0, dy: int = 0
+    ) -> None:
+        """Paint layout items onto a surface, shifted by (dx, dy) (the preview's panels, too)."""
+        for item in items:
+            self._item(surface, item, theme, dx, dy)
+
     def _item(self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int) -> None:
         if isinstance(item, TextLine):
-            font = self.fonts.font(item.size_px, item.bold)
-            if font.size(item.text)[0] == 0:
-                return  # only zero-width characters (U+200B, U+FEFF): SDL_ttf refuses to render them
-            rendered = font.render(item.text, True, theme.rgb(item.color))
-            y = item.box.y + dy + (item.box.h - rendered.get_height()) // 2
-            surface.blit(rendered, (item.box.x + dx, y))
+            self._text(surface, item, theme, dx, dy)
         elif isinstance(item, Shape):
             _shape(surface, item, theme, dx, dy)
         elif isinstance(item, Qr):
@@ -220,7 +222,35 @@ class Painter:
             box = item.box
             picture = self.pictures.get(item.image, (box.w, box.h))
             if picture is not None:
-                surface.blit(picture, (box.x + dx, box.y + dy))
+                # Centred in its box and clipped to it: a picture never spills out of its frame.
+                x = box.x + dx + (box.w - picture.get_width()) // 2
+                y = box.y + dy + (box.h - picture.get_height()) // 2
+                clip = surface.get_clip()
+                surface.set_clip(_rect(box, dx, dy).clip(clip))
+                surface.blit(picture, (x, y))
+                surface.set_clip(clip)
+
+    def _text(self, surface: pygame.Surface, line: TextLine, theme: Theme, dx: int, dy: int) -> None:
+        """A line, run by run when it mixes weights, on one baseline; each run starts where the
+        one before ends, so the line is as wide as the layout measured it."""
+        runs = line.runs or (Run(text=line.text, bold=line.bold),)
+        own = self.fonts.font(line.size_px, line.bold)
+        top = line.box.y + dy + (line.box.h - own.get_height()) // 2
+        baseline = top + own.get_ascent()
+        x = line.box.x + dx
+        color = theme.rgb(line.color)
+        for run in runs:
+            font = self.fonts.font(line.size_px, run.bold)
+            text = run.text.translate(_AS_SPACE)
+            width = font.size(text)[0]
+            if width == 0:
+                continue  # only zero-width characters (U+200B, U+FEFF): SDL_ttf refuses to render them
+            surface.blit(font.render(text, True, color), (x, baseline - font.get_ascent()))
+            x += width
+
+
+# No-break spaces keep words together while wrapping; on screen they are ordinary spaces.
+_AS_SPACE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
 
 def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:

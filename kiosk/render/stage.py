@@ -125,7 +125,9 @@ class Stage:
 
     def admin_layout(self, state: State, info: AdminInfo) -> ScreenLayout:
         assert state.admin is not None
-        return arrange_admin(state.admin, info, self.size[0], self.size[1], self.fonts.measure)
+        return arrange_admin(
+            state.admin, info, *self.size, self.fonts.measure, deck=self.program.deck, language=state.language
+        )
 
     def layout_for(self, state: State, info: AdminInfo | None = None) -> ScreenLayout:
         """What a tap hits right now: the staff screen when open, else the visitor's view."""
@@ -197,7 +199,7 @@ class Stage:
         target.blit(screen.base, (dx, dy))
         viewport = screen.layout.viewport
         if screen.strip is not None and viewport is not None:
-            scroll = round(min(max(0.0, scroll_px), screen.layout.scroll_limit_px))
+            scroll = screen.layout.scroll_offset(scroll_px)
             target.blit(
                 screen.strip,
                 (viewport.x + dx, viewport.y + dy),
@@ -209,12 +211,11 @@ class Stage:
     ) -> None:
         if state.pressed is None or now - state.pressed_at >= PRESS_S:
             return
-        for hotspot in screen.layout.hotspots:
-            if hotspot.action == state.pressed:
-                box = hotspot.box
-                # Multiplying darkens the card and keeps its label readable, with no re-render.
-                target.fill(
-                    self.theme.rgb("pressed"),
-                    pygame.Rect(box.x + dx, box.y + dy, box.w, box.h),
-                    special_flags=pygame.BLEND_RGB_MULT,
-                )
+        # A card that scrolls is tinted where it is now, cut to its scrolling area.
+        for box in screen.layout.hotspot_boxes(state.pressed, state.scroll_px):
+            # Multiplying darkens the card and keeps its label readable, with no re-render.
+            target.fill(
+                self.theme.rgb("pressed"),
+                pygame.Rect(box.x + dx, box.y + dy, box.w, box.h),
+                special_flags=pygame.BLEND_RGB_MULT,
+            )

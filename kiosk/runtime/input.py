@@ -1,30 +1,42 @@
-"""The one place that reads pygame events: it turns fingers, mice and keys into intents.
+"""The one place that reads pygame events: it turns fingers, mice and keys into intents, and
+resolves where a finger landed into what it pressed.
 
 Touch arrives as FINGER events (normalised 0..1 coordinates) and, on X11, also as synthetic
 mouse events flagged `event.touch`; those are dropped, so one physical tap is one Tap. A real
 mouse still works. Only one pointer is followed at a time: a second finger (a child's palm, two
 visitors) is ignored until the first lifts, so gestures never mix.
+
+`InputRouter` then hit-tests pointer intents against the hotspots of the layout on screen (the
+same items the stage draws), lets the first touch on a dark screen only wake it, and turns a
+still 5-second press in the top-left corner into the staff gesture.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pygame
 
+from kiosk.core.admin import HOLD_S, in_corner
 from kiosk.core.intents import (
+    Activate,
+    AdminGesture,
     Back,
     Drag,
     Intent,
     PointerDown,
+    Press,
     Quit,
     RawTouch,
     Redraw,
     Resize,
+    Scroll,
     Swipe,
     Tap,
 )
 from kiosk.core.orientation import Orientation
+from kiosk.layout.items import ScreenLayout
 
 TAP_SLOP = 0.03  # share of the short side a finger may wander and still tap
 SWIPE_MIN = 0.12  # share of the width a stroke must cover to be a swipe
@@ -138,3 +150,52 @@ class InputReader:
 
 def kind_of(event_type: int) -> str:
     return {pygame.FINGERDOWN: "down", pygame.FINGERMOTION: "move", pygame.FINGERUP: "up"}[event_type]
+
+
+class InputRouter:
+    """Events in, intents for `step` out: pointer positions become the actions under them."""
+
+    def __init__(self, orientation: Orientation, *, dev: bool = False) -> None:
+        self.reader = InputReader(orientation, dev=dev)
+        self._waking_touch = False  # the finger now down landed on a dark screen
+        self._gesture_fired = False  # once per press: holding on does not reopen the pad
+
+    def resize(self, orientation: Orientation) -> None:
+        self.reader.resize(orientation)
+
+    def read(self, event: pygame.event.Event, now: float) -> list[Intent]:
+        return self.reader.read(event, now)
+
+    def held(self, now: float) -> tuple[float, float, float] | None:
+        return self.reader.held(now)
+
+    def resolve(
+        self, intent: Intent, *, dark: bool, layout: Callable[[], ScreenLayout], scroll_px: float = 0.0
+    ) -> Intent:
+        """Hit-test a pointer intent against `layout()` (built only when needed), as scrolled by
+        `scroll_px` (cards in a scrolling list move with it); other intents pass."""
+        if isinstance(intent, PointerDown):
+            # A finger that lands on a dark screen wakes it; its lift must not press what appears.
+            self._waking_touch = dark
+            return Press(None if dark else layout().hit(intent.x, intent.y, scroll_px))
+        if isinstance(intent, Tap):
+            action = None if (dark or self._waking_touch) else layout().hit(intent.x, intent.y, scroll_px)
+            self._waking_touch = False
+            # A tap on nothing still counts as a visitor being there (it delays the reset).
+            return Press(None) if action is None else Activate(action)
+        if isinstance(intent, Drag):
+            return Scroll(intent.dy_px, layout().scroll_limit_px)
+        return intent
+
+    def gesture(self, now: float) -> AdminGesture | None:
+        """The staff gesture, once, when a still press in the top-left corner reaches HOLD_S."""
+        held = self.reader.held(now)
+        if held is None:
+            self._gesture_fired = False
+            return None
+        x, y, seconds = held
+        width, height = self.reader.orientation.logical_size
+        if seconds >= HOLD_S and not self._gesture_fired and in_corner(x, y, width, height):
+            self._gesture_fired = True
+            return AdminGesture()
+        return None

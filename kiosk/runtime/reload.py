@@ -5,6 +5,10 @@ A sync tool writes files one by one, so a change is only loaded once the folder 
 new release is seen as a change like any edit. Loading and validating run in a worker thread;
 the frame loop only polls (a few dozen `stat` calls a second at most) and picks up the result.
 An invalid deck is never offered: its problems are logged once and kept for the admin screen.
+
+What is loaded, and which warnings the admin screen lists, comes from the one validation pipeline
+(`kiosk.layout.validation.full_report`, through `content_loader`), without its slow fit check: see
+`content_loader` for why.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.content.deck import Deck
-from kiosk.content.loader import Report
+from kiosk.content.loader import DEFAULT_ASSETS, Report
+from kiosk.layout.fit import TextMetrics
+from kiosk.layout.validation import full_report
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +67,33 @@ def _stamp(path: str) -> FileStamp:
 
 
 def deck_images(deck: Deck) -> tuple[Path, ...]:
-    paths = {slide.image.path for slide in deck.slides if slide.image}
-    for slide in deck.slides:
-        for detail in slide.details:
-            paths |= {detail.image.path} if detail.image else set()
-            paths |= {step.image.path for step in detail.steps if step.image}
+    paths = {image.path for slide in deck.slides for image in slide.all_images()}  # every language's
     return tuple(sorted(paths))
+
+
+def content_loader(
+    assets: Path = DEFAULT_ASSETS, *, fonts: TextMetrics | None = None
+) -> Callable[[Path], Report]:
+    """How the running kiosk loads a changed deck: `full_report` with `fit=False`.
+
+    Errors, content warnings, placeholder text and letters the font lacks are checked as
+    `kiosk validate` checks them. Whether every screen fits is not: laying out every screen at
+    four sizes takes seconds on a Pi, and the new content would wait for it although the kiosk
+    shrinks text that is too long anyway. Staff get those warnings where they edit (validate,
+    preview, new-slide), and kiosk-content-sync runs `kiosk validate` before it switches.
+
+    The loader keeps its own font cache: it runs in the reload worker, and the painter's cache
+    belongs to the frame loop."""
+    if fonts is None:
+        from kiosk.render.painter import Fonts
+
+        fonts = Fonts()
+    metrics = fonts
+
+    def load(folder: Path) -> Report:
+        return full_report(folder, fonts=metrics, assets=assets, fit=False)
+
+    return load
 
 
 class Reloader:

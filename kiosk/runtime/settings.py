@@ -20,7 +20,7 @@ from kiosk.content.document import DocumentError, read_document
 from kiosk.content.hours import OpeningHours
 from kiosk.content.problems import ContentError, Problem
 from kiosk.content.schema import HoursText, Weekday
-from kiosk.core.program import Mode
+from kiosk.core.program import Mode, Program, build_program
 
 # IT's file. $KIOSK_SETTINGS_FILE names another where /etc is not the place: a second kiosk on one
 # machine, or a test run that must never read the machine's own settings.
@@ -47,6 +47,19 @@ class Settings:
     reduced_motion: bool | None = None  # None: the deck's
     data_dir: Path | None = None
     admin_pin_hash: str | None = None
+
+    def program(self, deck: Deck, *, version: int) -> Program:
+        """What this kiosk plays from `deck` (the settings' mode, idle timeout and staff access)."""
+        reduced = self.reduced_motion if self.reduced_motion is not None else deck.reduced_motion
+        return build_program(
+            deck,
+            self.mode,
+            idle_timeout_s=self.idle_timeout_s,
+            version=version,
+            reduced_motion=reduced,
+            admin_pin_hash=self.admin_pin_hash,
+            admin_dev=self.dev,
+        )
 
 
 class LocalSettingsFile(BaseModel):
@@ -135,7 +148,7 @@ def settings_for(
             idle_timeout_s=local.idle_timeout_s,
             rotation=local.rotation if local.rotation is not None else settings.rotation,
             theme=local.theme or settings.theme,
-            opening_hours=OpeningHours.parse(dict(local.opening_hours))
+            opening_hours=OpeningHours.parse({str(day): hours for day, hours in local.opening_hours.items()})
             if local.opening_hours is not None
             else None,
             on_sleep=local.on_sleep,

@@ -21,6 +21,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from kiosk.core.program import Program, View
+from kiosk.core.state import State
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,6 @@ DB_NAME = "stats.sqlite3"
 RETENTION_DAYS = 365
 BATCH_EVERY_S = 2.0
 QUEUE_MAX = 10_000
-KINDS = ("impression", "open", "language", "session")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -45,10 +48,15 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+# impression: a screen was shown (seconds: how long); open: a visitor opened a detail;
+# language: a visitor switched language; session: first touch to idle reset (seconds).
+EventKind = Literal["impression", "open", "language", "session"]
+
+
 @dataclass(frozen=True)
 class Event:
     at: datetime.datetime
-    kind: str
+    kind: EventKind
     slide: str | None = None
     detail: str | None = None
     language: str | None = None
@@ -181,7 +189,8 @@ class StatsStore:
         ]
         with self._connection:
             self._connection.executemany(
-                "INSERT INTO events(at, day, kind, slide, detail, language, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events(at, day, kind, slide, detail, language, seconds)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -194,6 +203,80 @@ class StatsStore:
     def close(self) -> None:
         self.flush()
         self._connection.close()
+
+
+# What the statistics watch: the screen a visitor can see (None: dark or staff screens), the
+# language, and whether a visitor is there.
+Observation = tuple[View | None, str, bool]
+
+
+def observation(state: State) -> Observation:
+    visible = None if (state.dark or state.admin is not None) else state.view
+    return visible, state.language, state.last_input_at is not None
+
+
+class StatsObserver:
+    """Turns what changed on screen into anonymous counts (nothing about the person).
+
+    `observe(state, now)` after every step: a screen that leaves records an impression (or an
+    open, for a detail in touch mode) with how long it stayed; a visitor's first touch starts a
+    session and the idle reset ends it; a visitor's language switch is counted."""
+
+    def __init__(
+        self,
+        store: StatsStore | None,
+        *,
+        wall_clock: Callable[[], datetime.datetime],
+        program_for: Callable[[View], Program],
+    ) -> None:
+        self.store = store
+        self.wall_clock = wall_clock
+        self.program_for = program_for  # during a reload, a view may belong to the outgoing deck
+        self._seen: Observation | None = None  # the first observation is the starting point
+        self._view_since = 0.0
+        self._session_since: float | None = None
+
+    def observe(self, state: State, now: float) -> None:
+        seen = observation(state)
+        if self._seen is None:
+            self._seen, self._view_since = seen, now
+        if seen == self._seen:
+            return
+        (old_view, old_language, old_visitor), (new_view, new_language, new_visitor) = self._seen, seen
+        if old_view != new_view:
+            if old_view is not None:
+                self._record_view(old_view, now - self._view_since)
+            self._view_since = now
+        if new_visitor and not old_visitor:
+            self._session_since = now
+        elif old_visitor and not new_visitor and self._session_since is not None:
+            self._record(Event(self.wall_clock(), "session", seconds=round(now - self._session_since, 1)))
+            self._session_since = None
+        if new_language != old_language and new_visitor:
+            self._record(Event(self.wall_clock(), "language", language=new_language))
+        self._seen = seen
+
+    def _record_view(self, view: View, seconds: float) -> None:
+        program = self.program_for(view)
+        if view.slide >= len(program.deck.slides):
+            return
+        slide = program.deck.slides[view.slide].id
+        kind: EventKind = "open" if view.detail is not None and program.touch else "impression"
+        self._record(Event(self.wall_clock(), kind, slide, view.detail, view.language, round(seconds, 1)))
+
+    def _record(self, event: Event) -> None:
+        if self.store is not None:
+            self.store.record(event)
+
+
+def today_summary(store: StatsStore, today: datetime.date) -> str:
+    """One line for the staff screen: today's screens, opens and visitor sessions."""
+    store.flush()
+    summary = summarize(store.path, today)
+    shown = sum(t.impressions for t in summary.topics)
+    opened = sum(t.opens for t in summary.topics)
+    visitors = sum(n for _, n, _ in summary.sessions_per_day)
+    return f"{shown} screens shown, {opened} topics opened, {visitors} visitor sessions"
 
 
 @dataclass(frozen=True)
@@ -238,14 +321,16 @@ def summarize(path: Path, since: datetime.date | None = None) -> Summary:
         sessions = tuple(
             (row[0], int(row[1]), round(row[2] or 0.0, 1))
             for row in connection.execute(
-                "SELECT day, COUNT(*), AVG(seconds) FROM events WHERE day >= ? AND kind = 'session' GROUP BY day ORDER BY day",
+                "SELECT day, COUNT(*), AVG(seconds) FROM events"
+                " WHERE day >= ? AND kind = 'session' GROUP BY day ORDER BY day",
                 (day,),
             )
         )
         languages = tuple(
             (row[0], int(row[1]))
             for row in connection.execute(
-                "SELECT language, COUNT(*) FROM events WHERE day >= ? AND kind = 'language' GROUP BY language ORDER BY language",
+                "SELECT language, COUNT(*) FROM events"
+                " WHERE day >= ? AND kind = 'language' GROUP BY language ORDER BY language",
                 (day,),
             )
         )

@@ -48,9 +48,6 @@ class Notifier:
     def ready(self) -> None:
         self._send("READY=1")
 
-    def status(self, text: str) -> None:
-        self._send(f"STATUS={text}")
-
     def ping(self, now: float) -> bool:
         """Send WATCHDOG=1 if half a period has passed since the last one; True when sent."""
         if self.address is None or now - self._last_ping < self.interval_s:

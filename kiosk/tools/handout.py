@@ -2,8 +2,10 @@
 
 Every slide with its details, illustrations and QR codes, in one language, set in Atkinson
 Hyperlegible as real, selectable text (fpdf2 embeds the TTF subsets and draws the SVGs as
-vectors). Print-friendly: white paper, colour only for titles, bullets and the illustration discs.
-The disclaimer and the page number are in the footer of every page.
+vectors). Print-friendly: white paper, colour only for titles, bullets and the illustration discs,
+taken from the deck's theme. The kiosk's own words (cover line, contents, QR caption, page number)
+come from `Deck.label`, so a deck in German prints them in German. The disclaimer and the page
+number are in the footer of every page.
 
 Reads the loaded Deck only; never imports pygame, except to rasterise an SVG that fpdf2 cannot
 draw (none of ours: the one gradient renders as a vector).
@@ -13,28 +15,25 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from kiosk.content.deck import Bullets, Deck, Detail, Image, Paragraph, QrCode, Slide
-from kiosk.content.loader import DEFAULT_ASSETS
+from kiosk.content.deck import Bullets, Deck, Detail, Image, Numbered, Paragraph, QrCode, Run, Slide, inline
+from kiosk.core.theme import RGB, THEMES, WARM
+from kiosk.layout.text import wrap_runs
+from kiosk.resources import FONTS_DIR
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = DEFAULT_ASSETS / "fonts"
+FONT_DIR = FONTS_DIR
 FONT = "Atkinson"
 PAPERS = {"a4": "A4", "letter": "Letter"}
 
-# The kiosk's warm palette, on white paper.
-INK = (0x1D, 0x2B, 0x33)
-TEAL = (0x0D, 0x3B, 0x4C)
-ROSE = (0xB2, 0x3A, 0x5E)
-SAND = (0xE9, 0xDC, 0xCF)
-MUTE = (0x4D, 0x5F, 0x69)
-WHITE = (0xFF, 0xFF, 0xFF)
+WHITE = (0xFF, 0xFF, 0xFF)  # the paper, and the QR code's quiet zone
 
 # Type sizes in points: large, for older readers (body text never below 12 pt).
 COVER_TITLE_PT = 30
@@ -55,25 +54,6 @@ DETAIL_DISC_MM = 28
 STEP_DISC_MM = 26
 QR_MIN_MM = 25  # the symbol itself, quiet zone excluded: scannable from a sheet on a table
 QR_QUIET_MODULES = 4
-
-WORDS = {
-    "en": {
-        "tagline": "A guide to take home and read at your own pace.",
-        "contents": "In this guide",
-        "scan": "Scan to read this at home",
-        "page": "Page {n} of {total}",
-    },
-    "es": {
-        "tagline": "Una guía para llevar a casa y leer con calma.",
-        "contents": "En esta guía",
-        "scan": "Escanee para leerlo en casa",
-        "page": "Página {n} de {total}",
-    },
-}
-
-
-def words(language: str) -> dict[str, str]:
-    return WORDS.get(language, WORDS["en"])
 
 
 @dataclass(frozen=True)
@@ -116,23 +96,11 @@ def write_handout(deck: Deck, out: Path, *, language: str | None = None, paper: 
     return info
 
 
-def handout_command(args) -> int:
-    """`kiosk handout --out FILE.pdf [--lang es] [--paper a4|letter] [--deck DIR]`."""
+def handout_command(args, deck: Deck) -> int:
+    """`kiosk handout --out FILE.pdf [--lang es] [--paper a4|letter] [--deck DIR]`, for a deck that
+    loaded (the command line loads it and reports its errors)."""
     import sys
 
-    from kiosk.content.loader import check_deck
-
-    report = check_deck(args.deck, assets=DEFAULT_ASSETS)
-    here = Path.cwd()
-    for problem in report.errors:
-        print(problem.format(relative_to=here), file=sys.stderr)
-    deck = report.deck
-    if deck is None:
-        print(
-            f"kiosk: the deck in {args.deck} has {len(report.errors)} error(s); run `kiosk validate {args.deck}` and fix them.",
-            file=sys.stderr,
-        )
-        return 1
     if args.lang and args.lang not in deck.languages:
         print(
             f"kiosk: `{args.lang}` is not one of the deck's languages ({', '.join(deck.languages)})",
@@ -169,6 +137,11 @@ def _line(points: float) -> float:
     return _mm(points) * LEADING
 
 
+def _baseline(top: float, points: float = BODY_PT) -> float:
+    """Where fpdf2's cells put the baseline of a line of body text that starts at `top`."""
+    return top + _line(points) / 2 + 0.3 * _mm(points)
+
+
 class _Handout(FPDF):
     def __init__(
         self, deck: Deck, language: str, paper: str, pages: dict[str, int], total_pages: int
@@ -176,7 +149,10 @@ class _Handout(FPDF):
         super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
         self.deck = deck
         self.language = language
-        self.words = words(language)
+        theme = THEMES.get(deck.theme, WARM)
+        # The theme's colours by role, on white paper (the screen's background is not printed).
+        self.ink, self.teal, self.rose = theme.rgb("ink"), theme.rgb("teal"), theme.rgb("rose")
+        self.sand, self.mute, self.on_teal = theme.rgb("sand"), theme.rgb("mute"), theme.rgb("on_teal")
         self.known_pages = pages  # slide id -> page, from the first pass
         self.slide_pages: dict[str, int] = {}
         self.total_pages = total_pages
@@ -192,13 +168,17 @@ class _Handout(FPDF):
         self.set_lang(language)
         self.set_display_mode("fullwidth", "continuous")
 
+    def word(self, key: str) -> str:
+        """One of the kiosk's own words in the handout's language (the deck may override it)."""
+        return self.deck.label(key, self.language)
+
     # -- page furniture ---------------------------------------------------------------------
 
     def header(self) -> None:
         if self.page_no() == 1:
             return
         self.set_xy(self.l_margin, 10)
-        self._font(SMALL_PT, "", MUTE)
+        self._font(SMALL_PT, "", self.mute)
         self.cell(
             self.epw, _line(SMALL_PT), self.deck.title.get(self.language), new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
@@ -208,20 +188,20 @@ class _Handout(FPDF):
     def footer(self) -> None:
         top = self.h - BOTTOM_MM + 6
         self._rule(top)
-        self._font(SMALL_PT, "", MUTE)
-        page_w = self.get_string_width(self.words["page"].format(n=99, total=99)) + 2
+        self._font(SMALL_PT, "", self.mute)
+        page_w = self.get_string_width(self.word("page").format(n=99, total=99)) + 2
         if self.deck.disclaimer is not None:
             self.set_xy(self.l_margin, top + 3)
-            self._font(SMALL_PT, "I", INK)
+            self._font(SMALL_PT, "I", self.ink)
             self.multi_cell(
                 self.epw - page_w - 6, _line(SMALL_PT), self.deck.disclaimer.get(self.language), align=Align.L
             )
         self.set_xy(self.w - self.r_margin - page_w, top + 3)
-        self._font(SMALL_PT, "", MUTE)
+        self._font(SMALL_PT, "", self.mute)
         self.cell(
             page_w,
             _line(SMALL_PT),
-            self.words["page"].format(n=self.page_no(), total=self.total_pages),
+            self.word("page").format(n=self.page_no(), total=self.total_pages),
             align=Align.R,
         )
 
@@ -237,35 +217,37 @@ class _Handout(FPDF):
         deck, language = self.deck, self.language
         top = self.get_y() + 6
         disc = 56
-        picture = next((s.image for s in deck.slides if s.image is not None), None)
+        picture = next(
+            (s.image_for(language) for s in deck.slides if s.image_for(language) is not None), None
+        )
         text_w = self.epw - (disc + 10 if picture else 0)
         self.set_y(top)
-        self._text(deck.title.get(language), COVER_TITLE_PT, "B", TEAL, text_w)
+        self._text(deck.title.get(language), COVER_TITLE_PT, "B", self.teal, text_w)
         self.ln(3)
-        self._text(self.words["tagline"], COVER_LINE_PT, "", INK, text_w)
+        self._text(self.word("tagline"), COVER_LINE_PT, "", self.ink, text_w)
         if picture is not None:
             self._illustration(picture, self.w - self.r_margin - disc, top, disc, None)
         self.set_y(max(self.get_y(), top + disc) + 14)
-        self._text(self.words["contents"], HEADING_PT, "B", TEAL, self.epw)
+        self._text(self.word("contents"), HEADING_PT, "B", self.teal, self.epw)
         self.ln(2)
         row = _line(SUMMARY_PT) + 2.5
         for number, slide in enumerate(deck.slides, start=1):
             page = self.known_pages.get(slide.id)
             link = self.add_link(page=page) if page else ""
             y = self.get_y()
-            self._font(SUMMARY_PT, "B", ROSE)
+            self._font(SUMMARY_PT, "B", self.rose)
             self.cell(10, row, f"{number}.")
-            self._font(SUMMARY_PT, "", INK)
+            self._font(SUMMARY_PT, "", self.ink)
             self.cell(self.epw - 30, row, slide.title.get(language), link=link)
             self.set_xy(self.w - self.r_margin - 20, y)
-            self._font(SUMMARY_PT, "", MUTE)
+            self._font(SUMMARY_PT, "", self.mute)
             self.cell(20, row, str(page or ""), align=Align.R, link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self._rule(self.get_y(), colour=SAND)
+            self._rule(self.get_y(), colour=self.sand)
 
     def _slide(self, slide: Slide) -> None:
         language = self.language
         title, summary = slide.title.get(language), slide.summary.get(language)
-        disc = SLIDE_DISC_MM if slide.image is not None else 0
+        disc = SLIDE_DISC_MM if slide.image_for(language) is not None else 0
         text_w = self.epw - (disc + 8 if disc else 0)
         text_h = (
             self._height(title, TITLE_PT, "B", text_w) + 2 + self._height(summary, SUMMARY_PT, "", text_w)
@@ -273,58 +255,66 @@ class _Handout(FPDF):
         # A new slide starts on a new page unless it and its first detail fit well on this one.
         first_detail = slide.details[0] if slide.details else None
         lead = (
-            self._keep(first_detail, first_detail.image is not None and first_detail.image != slide.image)
+            self._keep(
+                first_detail,
+                first_detail.image_for(language) is not None
+                and first_detail.image_for(language) != slide.image_for(language),
+            )
             if first_detail
             else 0
         )
-        qr = self._qr_height(slide.link) + 4 if slide.link is not None else 0
+        qr = self._qr_height(slide.link_for(language)) + 4 if slide.link_for(language) is not None else 0
         if self.page_no() == 1 or not self._fits(12 + max(text_h, disc) + qr + lead):
             self.add_page()
         else:
             self.ln(5)
-            self._rule(self.get_y(), colour=SAND, width=0.6)
+            self._rule(self.get_y(), colour=self.sand, width=0.6)
             self.ln(7)
         self.slide_pages[slide.id] = self.page_no()
         self.start_section(title)
         top = self.get_y()
-        self._text(title, TITLE_PT, "B", TEAL, text_w)
+        self._text(title, TITLE_PT, "B", self.teal, text_w)
         self.ln(2)
-        self._text(summary, SUMMARY_PT, "", INK, text_w)
-        if slide.image is not None:
+        self._text(summary, SUMMARY_PT, "", self.ink, text_w)
+        if slide.image_for(language) is not None:
             self._illustration(
-                slide.image,
+                slide.image_for(language),
                 self.w - self.r_margin - disc,
                 top,
                 disc,
                 slide.alt.get(language) if slide.alt else None,
             )
         self.set_y(max(self.get_y(), top + disc))
-        if slide.link is not None:
-            self._qr_block(slide.link)
-        shown = {slide.image.path} if slide.image is not None else set()
+        if slide.link_for(language) is not None:
+            self._qr_block(slide.link_for(language))
+        shown = {slide.image_for(language).path} if slide.image_for(language) is not None else set()
         for detail in slide.details:
             self._detail(detail, shown)
 
     def _keep(self, detail: Detail, with_image: bool) -> float:
         """The height that must follow on the page where a detail's heading goes: the whole
         detail when it is short (it is never split), else its heading and first lines."""
+        language = self.language
         width = self.epw - (DETAIL_DISC_MM + 8 if with_image else 0)
-        heading = 6 + self._height(detail.title.get(self.language), HEADING_PT, "B", width) + 2
+        heading = 6 + self._height(detail.title.get(language), HEADING_PT, "B", width) + 2
         parts: list[tuple[float, float]] = []  # (height, the least of it that may end a page)
         for block in detail.blocks(self.language):
             if isinstance(block, Paragraph):
-                height = self._height(block.text, BODY_PT, "", width)
+                height = self._body_height(block.text, width)
                 parts.append((height + 2, min(height, 3 * _line(BODY_PT))))
-            else:
-                items = [self._height(item, BODY_PT, "", width - 8) + 1.2 for item in block.items]
+            elif block.items:
+                indent = self._list_indent(block)
+                items = [self._body_height(item, width - indent) + 1.2 for item in block.items]
                 parts.append((sum(items) + 1, items[0]))
         steps = [
             self._step_height(step.text.get(self.language), step.image is not None) for step in detail.steps
         ]
         if steps:  # a numbered sequence stays together
             parts.append((sum(steps), sum(steps)))
-        if detail.link is not None:
-            parts.append((self._qr_height(detail.link) + 4, self._qr_height(detail.link)))
+        if detail.link_for(language) is not None:
+            parts.append(
+                (self._qr_height(detail.link_for(language)) + 4, self._qr_height(detail.link_for(language)))
+            )
         whole = heading + sum(height for height, _ in parts)
         lead = heading + (parts[0][1] if parts else 0)
         if with_image:
@@ -334,7 +324,11 @@ class _Handout(FPDF):
 
     def _detail(self, detail: Detail, shown: set[Path]) -> None:
         language = self.language
-        image = detail.image if detail.image is not None and detail.image.path not in shown else None
+        image = (
+            detail.image_for(language)
+            if detail.image_for(language) is not None and detail.image_for(language).path not in shown
+            else None
+        )
         if image is not None:
             shown.add(image.path)
         if not self._fits(self._keep(detail, image is not None)):  # never orphan a heading
@@ -343,7 +337,7 @@ class _Handout(FPDF):
             self.ln(6)
         top = self.get_y()
         width = self.epw - (DETAIL_DISC_MM + 8 if image is not None else 0)
-        self._text(detail.title.get(language), HEADING_PT, "B", TEAL, width)
+        self._text(detail.title.get(language), HEADING_PT, "B", self.teal, width)
         self.ln(2)
         if image is not None:
             self._illustration(
@@ -355,35 +349,74 @@ class _Handout(FPDF):
             )
         for block in detail.blocks(language):
             if isinstance(block, Paragraph):
-                self._text(block.text, BODY_PT, "", INK, width)
+                self._body(block.text, self.l_margin, width)
                 self.ln(2)
-            elif isinstance(block, Bullets):
-                self._bullets(block.items, width)
+            else:
+                self._list(block, width)
         for number, step in enumerate(detail.steps, start=1):
             self._step(number, step.text.get(language), step.image, shown)
         if image is not None:
             self.set_y(max(self.get_y(), top + DETAIL_DISC_MM + 2))
-        if detail.link is not None:
-            self._qr_block(detail.link)
+        if detail.link_for(language) is not None:
+            self._qr_block(detail.link_for(language))
 
     # -- pieces -----------------------------------------------------------------------------
 
-    def _bullets(self, items: tuple[str, ...], width: float) -> None:
-        indent = 8
+    def _list_indent(self, block: Bullets | Numbered) -> float:
+        """Bullets hang 8 mm in; numbers sit right-aligned in a gutter as wide as the widest."""
+        if isinstance(block, Bullets):
+            return 8
+        self.set_font(FONT, "B", BODY_PT)
+        return max(8, max(self.get_string_width(label) for label in block.labels) + 3)
+
+    def _list(self, block: Bullets | Numbered, width: float) -> None:
+        indent = self._list_indent(block)
         line = _line(BODY_PT)
-        for item in items:
-            height = self._height(item, BODY_PT, "", width - indent)
-            if not self._fits(height):
+        labels = block.labels if isinstance(block, Numbered) else ("",) * len(block.items)
+        for item, label in zip(block.items, labels, strict=True):
+            if not self._fits(self._body_height(item, width - indent)):
                 self.add_page()
             y = self.get_y()
-            dot = 2.2
-            self.set_fill_color(*ROSE)
-            self.ellipse(self.l_margin + 1.5, y + line / 2 - dot / 2, dot, dot, style="F")
-            self.set_x(self.l_margin + indent)
-            self._font(BODY_PT, "", INK)
-            self.multi_cell(width - indent, line, item, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if isinstance(block, Bullets):
+                dot = 2.2
+                self.set_fill_color(*self.rose)
+                self.ellipse(self.l_margin + 1.5, y + line / 2 - dot / 2, dot, dot, style="F")
+            else:
+                self._font(BODY_PT, "B", self.teal)
+                label_w = self.get_string_width(label)
+                self.text(self.l_margin + indent - 2 - label_w, _baseline(y), label)
+            self._body(item, self.l_margin + indent, width - indent)
             self.ln(1.2)
         self.ln(1)
+
+    def _body_lines(self, markup: str, width: float) -> list[tuple[Run, ...]]:
+        """A body paragraph or item set as on screen (the same wrap, kept line breaks and bold),
+        in thousandths of a millimetre. Paper lines are long, so only a word wider than the whole
+        line is hyphenated."""
+
+        def measure(text: str, size: int, bold: bool) -> int:
+            self.set_font(FONT, "B" if bold else "", size)
+            return math.ceil(self.get_string_width(text) * 1000)
+
+        inner = round((width - 2 * self.c_margin) * 1000)
+        return wrap_runs(inline(markup), inner, BODY_PT, measure, self.language, even_ragged=False)
+
+    def _body_height(self, markup: str, width: float) -> float:
+        return len(self._body_lines(markup, width)) * _line(BODY_PT)
+
+    def _body(self, markup: str, x: float, width: float) -> None:
+        """Body text line by line, run by run (bold in bold), breaking the page between lines."""
+        line_h = _line(BODY_PT)
+        for runs in self._body_lines(markup, width):
+            if self.get_y() + line_h > self.page_break_trigger:
+                self.add_page()
+            left = x + self.c_margin
+            for run in runs:
+                self._font(BODY_PT, "B" if run.bold else "", self.ink)
+                self.text(left, _baseline(self.get_y()), run.text)
+                left += self.get_string_width(run.text)
+            self.set_y(self.get_y() + line_h)
+        self.set_x(self.l_margin)
 
     def _step_height(self, text: str, has_picture: bool) -> float:
         text_w = self.epw - 12 - (STEP_DISC_MM + 6 if has_picture else 0)
@@ -396,9 +429,9 @@ class _Handout(FPDF):
         y = self.get_y()
         badge = 8.5
         middle = y + (STEP_DISC_MM / 2 if picture is not None else badge / 2)
-        self.set_fill_color(*TEAL)
+        self.set_fill_color(*self.teal)
         self.ellipse(self.l_margin, middle - badge / 2, badge, badge, style="F")
-        self._font(CAPTION_PT, "B", WHITE)
+        self._font(CAPTION_PT, "B", self.on_teal)
         self.set_xy(self.l_margin, middle - badge / 2)
         self.cell(badge, badge, str(number), align=Align.C)
         x = self.l_margin + 12
@@ -409,7 +442,7 @@ class _Handout(FPDF):
         text_w = self.w - self.r_margin - x
         text_h = self._height(text, BODY_PT, "", text_w)
         self.set_xy(x, max(y, middle - text_h / 2))  # the text is centred on its picture
-        self._font(BODY_PT, "", INK)
+        self._font(BODY_PT, "", self.ink)
         self.multi_cell(text_w, _line(BODY_PT), text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_y(y + height)
 
@@ -450,15 +483,15 @@ class _Handout(FPDF):
                     c += 1
         text_x = x + side + 2
         text_w = self.w - self.r_margin - text_x
-        caption_h = self._height(self.words["scan"], CAPTION_PT, "B", text_w) + self._height(
+        caption_h = self._height(self.word("scan"), CAPTION_PT, "B", text_w) + self._height(
             code.url, SMALL_PT, "", text_w
         )
         self.set_xy(text_x, y + max(0, (side - caption_h) / 2))  # beside the middle of the symbol
-        self._font(CAPTION_PT, "B", TEAL)
+        self._font(CAPTION_PT, "B", self.teal)
         self.multi_cell(
-            text_w, _line(CAPTION_PT), self.words["scan"], align=Align.L, new_x=XPos.LEFT, new_y=YPos.NEXT
+            text_w, _line(CAPTION_PT), self.word("scan"), align=Align.L, new_x=XPos.LEFT, new_y=YPos.NEXT
         )
-        self._font(SMALL_PT, "", MUTE)
+        self._font(SMALL_PT, "", self.mute)
         self.multi_cell(
             text_w,
             _line(SMALL_PT),
@@ -472,7 +505,7 @@ class _Handout(FPDF):
         self.set_y(max(self.get_y(), y + side) + 2)
 
     def _illustration(self, image: Image, x: float, y: float, disc: float, alt: str | None) -> None:
-        self.set_fill_color(*SAND)
+        self.set_fill_color(*self.sand)
         self.ellipse(x, y, disc, disc, style="F")
         inset = disc * 0.12
         self._draw_image(image, x + inset, y + inset, disc - 2 * inset, disc - 2 * inset, alt)
@@ -494,11 +527,11 @@ class _Handout(FPDF):
 
     # -- text helpers -----------------------------------------------------------------------
 
-    def _font(self, size: float, style: str, colour: tuple[int, int, int]) -> None:
+    def _font(self, size: float, style: str, colour: RGB) -> None:
         self.set_font(FONT, style, size)
         self.set_text_color(*colour)
 
-    def _text(self, text: str, size: float, style: str, colour: tuple[int, int, int], width: float) -> None:
+    def _text(self, text: str, size: float, style: str, colour: RGB, width: float) -> None:
         self._font(size, style, colour)
         self.set_x(self.l_margin)
         self.multi_cell(width, _line(size), text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -511,8 +544,8 @@ class _Handout(FPDF):
         at_top = self.get_y() <= MARGIN_MM + 3
         return at_top or self.get_y() + height <= self.page_break_trigger
 
-    def _rule(self, y: float, colour: tuple[int, int, int] = SAND, width: float = 0.35) -> None:
-        self.set_draw_color(*colour)
+    def _rule(self, y: float, colour: RGB | None = None, width: float = 0.35) -> None:
+        self.set_draw_color(*(colour or self.sand))
         self.set_line_width(width)
         self.line(self.l_margin, y, self.w - self.r_margin, y)
 

@@ -3,7 +3,7 @@
 The template has one line per language of the deck for every text, with placeholder text in
 capitals ("NEW SLIDE: ...") that validates at once, so the new slide can be watched in
 `kiosk preview` while it is written. Placeholder text left in a deck is reported as a warning
-(`placeholder_problems`), so a slide cannot quietly reach patients half-written.
+(`kiosk.content.placeholders`), so a slide cannot quietly reach patients half-written.
 
 deck.yaml is edited as *text*: the new id goes in on its own line, after the slide named by
 `--after` (or at the end), with the same indentation, so the staff's comments and layout stay as
@@ -17,20 +17,19 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from kiosk.content.document import DocumentError, parse
-from kiosk.content.loader import DECK_FILE, DEFAULT_ASSETS, check_deck, default_today
-from kiosk.content.problems import Problem, Severity
+from kiosk.content.loader import DECK_FILE, DEFAULT_ASSETS, default_today
+from kiosk.content.placeholders import LINE_BREAK as _LINE_BREAK
+from kiosk.content.placeholders import PLACEHOLDER, PLACEHOLDER_MESSAGE, placeholder_problems
+from kiosk.content.problems import Severity
 from kiosk.content.schema import ID_PATTERN
+
+__all__ = ["PLACEHOLDER", "PLACEHOLDER_MESSAGE", "ScaffoldError", "placeholder_problems", "template"]
 
 REVIEW_AFTER_DAYS = 180
 MAX_ID_CHARS = 48
-
-# Placeholder text starts with one of these; they are in capitals so they stand out on screen.
-PLACEHOLDER = re.compile(r"\b(NEW SLIDE|NEW DETAIL|NUEVA DIAPOSITIVA|NUEVO DETALLE)\b")
-PLACEHOLDER_MESSAGE = "this is placeholder text from `kiosk new-slide`; replace it with your own words"
 
 _TEXTS = {
     "en": {
@@ -52,8 +51,6 @@ _TEXTS = {
         ),
     },
 }
-
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # as PyYAML counts lines
 
 
 class ScaffoldError(Exception):
@@ -162,31 +159,14 @@ def check_id(slide_id: str) -> None:
             else ", like `first-visit`"
         )
         raise ScaffoldError(
-            f"`{slide_id}` is not a valid slide id; use lowercase letters, digits and dashes ({MAX_ID_CHARS} characters at most){like}"
+            f"`{slide_id}` is not a valid slide id; use lowercase letters, digits and dashes "
+            f"({MAX_ID_CHARS} characters at most){like}"
         )
     if slide_id == Path(DECK_FILE).stem:
         raise ScaffoldError(
-            f"`{slide_id}` cannot be a slide id: the file {slide_id}.yaml would be {DECK_FILE}; choose another id"
+            f"`{slide_id}` cannot be a slide id: the file {slide_id}.yaml would be {DECK_FILE}; choose "
+            "another id"
         )
-
-
-def placeholder_problems(files: Iterable[str | Path]) -> list[Problem]:
-    """A warning for every line of these files that still holds template placeholder text."""
-    problems: list[Problem] = []
-    for file in files:
-        try:
-            text = Path(file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # the loader reports unreadable files
-        for number, line in enumerate(_LINE_BREAK.split(text), start=1):
-            if line.lstrip(" ").startswith("#"):
-                continue
-            match = PLACEHOLDER.search(line)
-            if match:
-                problems.append(
-                    Problem(str(file), number, match.start() + 1, PLACEHOLDER_MESSAGE, Severity.WARNING)
-                )
-    return problems
 
 
 # -- editing deck.yaml ----------------------------------------------------------------------------
@@ -199,7 +179,8 @@ def insert_slide_id(text: str, slide_id: str, after: str | None = None, *, file:
         document = parse(file, text)
     except DocumentError as exc:
         raise ScaffoldError(
-            f"{DECK_FILE} has an error, so it cannot be changed safely: {exc.problems[0].format()}; fix it first (`kiosk validate`)",
+            f"{DECK_FILE} has an error, so it cannot be changed safely: {exc.problems[0].format()}; fix "
+            "it first (`kiosk validate`)",
             usage=False,
         ) from None
     data = document.data if isinstance(document.data, dict) else {}
@@ -355,7 +336,8 @@ def new_slide_command(
         return 2 if exc.usage else 1
     except OSError as exc:
         print(
-            f"kiosk: the new slide could not be written ({exc.strerror or exc}); check that you may write to {deck_folder}",
+            f"kiosk: the new slide could not be written ({exc.strerror or exc}); check that you may write "
+            f"to {deck_folder}",
             file=sys.stderr,
         )
         return 1
@@ -363,18 +345,15 @@ def new_slide_command(
     shown = _relative(path, here)
     where = f"after `{after}`" if after else "at the end"
     print(
-        f"created {shown}, and added `{slide_id}` to the slide order in {_relative(Path(deck_folder) / DECK_FILE, here)} ({where})"
+        f"created {shown}, and added `{slide_id}` to the slide order in "
+        f"{_relative(Path(deck_folder) / DECK_FILE, here)} ({where})"
     )
-    report = check_deck(Path(deck_folder), assets=assets)
-    problems = list(report.problems)
-    if report.deck is not None:
-        from kiosk.layout.fit import fit_problems
-        from kiosk.render.painter import Fonts
+    from kiosk.layout.validation import full_report
+    from kiosk.render.painter import Fonts
 
-        problems += fit_problems(report.deck, Fonts())
-        problems += placeholder_problems([path])
+    problems = full_report(Path(deck_folder), fonts=Fonts(), assets=assets).problems
     mine = [p for p in problems if Path(p.file) == path]
-    for problem in sorted(set(mine), key=lambda p: (p.line, p.column, p.message)):
+    for problem in sorted(mine, key=lambda p: (p.line, p.column, p.message)):
         print(problem.format(relative_to=here))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
@@ -382,12 +361,14 @@ def new_slide_command(
             if problem not in mine:
                 print(problem.format(relative_to=here), file=sys.stderr)
         print(
-            f"the deck has {len(errors)} error(s), so the kiosk will not show it until they are fixed (`kiosk validate {deck_folder}`)",
+            f"the deck has {len(errors)} error(s), so the kiosk will not show it until they are fixed "
+            f"(`kiosk validate {deck_folder}`)",
             file=sys.stderr,
         )
         return 1
     print(
-        f"OK: the deck validates. Write the new slide's text in {shown}, and watch it with `kiosk preview {deck_folder}`."
+        f"OK: the deck validates. Write the new slide's text in {shown}, and watch it with `kiosk preview "
+        f"{deck_folder}`."
     )
     return 0
 

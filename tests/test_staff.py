@@ -17,7 +17,7 @@ from kiosk.cli import main
 from kiosk.content.loader import check_deck, load_deck
 from kiosk.core.admin import HOLD_S, hash_pin, verify_pin
 from kiosk.runtime.app import Kiosk
-from kiosk.runtime.reload import Reloader
+from kiosk.runtime.reload import Fingerprint, Reloader
 from kiosk.runtime.settings import Settings
 from kiosk.runtime.stats import DB_NAME, QUEUE_MAX, Event, StatsStore, summarize
 
@@ -235,8 +235,9 @@ def test_reload_on_the_admin_screen_puts_the_edited_deck_on_screen(display, tmp_
     folder = tmp_path / "deck"
     shutil.copytree(FROZEN_DECK, folder)
     deck = load_deck(folder)
-    # The watcher looks once and then never again by itself: only the button can load the edit.
-    reloader = Reloader(folder, check_deck, current=deck, poll_s=1e9, executor=None)
+    # A watcher blind to changes on disk (its fingerprint never changes): only the button loads.
+    blind = Fingerprint(str(folder), ())
+    reloader = Reloader(folder, check_deck, current=deck, executor=None, scan=lambda folder, extra: blind)
     clocks = Clocks(MONDAY)
     settings = Settings(dev=True, idle_timeout_s=600)
     kiosk = Kiosk(deck, settings, display, clock=clocks.mono, wall_clock=clocks.wall, reloader=reloader)

@@ -22,7 +22,9 @@ from kiosk.resources import SAMPLE_DECK_DIR
 
 DEFAULT_DECK = SAMPLE_DECK_DIR  # the bundled sample deck (benchmarks use it)
 LOCAL_DECK = Path("slides")  # a deck folder here wins over the bundled sample
-_DECK_HELP = "the deck folder (default: ./slides if there is one, else the bundled sample deck)"
+_DECK_HELP = "the deck folder (default: ./slides)"
+_RUN_DECK_HELP = "the deck folder (default: ./slides if there is one, else the bundled sample deck)"
+_log = logging.getLogger("kiosk")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
         "set-pin", help="make the admin PIN's salted hash for the local settings file"
     )
     set_pin.add_argument(
-        "--stdin", action="store_true", help="read the PIN from standard input instead of asking"
+        "--stdin",
+        action="store_true",
+        help="read the PIN from standard input instead of asking (the default when it is not a terminal)",
     )
 
     schema = commands.add_parser(
@@ -147,9 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     new_slide.add_argument(
         "id", help="the new slide's id: lowercase letters, digits and dashes, like first-visit"
     )
-    new_slide.add_argument(
-        "deck", nargs="?", type=Path, default=LOCAL_DECK, help="the deck folder (default: ./slides)"
-    )
+    new_slide.add_argument("deck", nargs="?", type=Path, default=None, help=_DECK_HELP)
     new_slide.add_argument(
         "--after", metavar="ID", help="put the new slide after this one (default: at the end)"
     )
@@ -166,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--deck", type=Path, default=None, help=_DECK_HELP)
+    parser.add_argument("--deck", type=Path, default=None, help=_RUN_DECK_HELP)
     parser.add_argument(
         "--mode", choices=("touch", "lobby"), help="touch (default) or lobby (a TV nobody touches)"
     )
@@ -205,7 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         raw = ["run", *raw]  # `kiosk` alone, or `kiosk --windowed`, means `kiosk run`
     args = parser.parse_args(raw)
     if getattr(args, "deck", LOCAL_DECK) is None:
-        args.deck = default_deck(quiet=args.command == "run")
+        if args.command == "run":
+            args.deck = default_deck()
+        elif LOCAL_DECK.is_dir():
+            args.deck = LOCAL_DECK
+        else:
+            return refuse_without_deck(args.command)
     try:
         if args.command == "stats":
             return stats_command(args)
@@ -240,18 +247,27 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def default_deck(*, quiet: bool = False) -> Path:
-    """./slides when this folder has one, else the sample deck that comes with the kiosk; says which
-    (on stderr, so that the output of a command stays as it was)."""
+def default_deck() -> Path:
+    """What `kiosk run` plays without --deck: ./slides when this folder has one, else the sample
+    deck that comes with the kiosk; the log says which."""
     if (LOCAL_DECK / "deck.yaml").is_file():
+        _log.info("no --deck given: playing the deck in ./slides (%s)", LOCAL_DECK.resolve())
         return LOCAL_DECK
-    if not quiet:
-        print(
-            f"kiosk: no ./slides here, so using the bundled sample deck ({SAMPLE_DECK_DIR}); "
-            "`kiosk init DIR` copies it to start your own",
-            file=sys.stderr,
-        )
+    _log.info("no --deck given and no ./slides here: playing the bundled sample deck (%s)", SAMPLE_DECK_DIR)
     return SAMPLE_DECK_DIR
+
+
+def refuse_without_deck(command: str) -> int:
+    """Exit 2 with what to do, for an editing command given no deck and run where there is no
+    ./slides (it must not check or change the copy installed with the kiosk instead)."""
+    given = "--deck DIR" if command in ("handout", "export") else "DIR"
+    print(
+        f"kiosk: which deck? There is no ./slides folder here. Give the deck folder "
+        f"(`kiosk {command} {given}`), run the command in the folder that holds `slides`, "
+        "or start a deck of your own with `kiosk init slides`.",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def load_or_report(deck_path: Path) -> Deck | None:
@@ -455,7 +471,8 @@ def set_pin_command(args: argparse.Namespace) -> int:
 
     from kiosk.core.admin import hash_pin
 
-    if args.stdin:
+    if args.stdin or not sys.stdin.isatty():
+        # A pipe or a script: getpass would warn that it cannot hide the input, and ask twice.
         pin = sys.stdin.readline().strip()
     else:
         pin = getpass.getpass("New admin PIN (4-8 digits): ")

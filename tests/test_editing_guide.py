@@ -12,9 +12,10 @@ first (or last) line of the block is itself the changed one, the marker names th
 With `append`, the block is added at the end of the file instead.
 
 `kiosk validate slides` then runs in a folder holding that copy. The text block must equal, line for
-line, what it prints about that file. The warning "this slide is waiting for clinical review" is
-left out of the comparison (every slide has it until a clinician signs it off), unless the marker
-says `strict`. An example with no text block must produce no error and no warning for the file.
+line, what it prints about that file. The line naming the slides "waiting for clinical review"
+(in deck.yaml) is left out of the comparison (it stands until a clinician signs every slide off),
+unless the marker says `strict`. An example with no text block must produce no error and no
+warning for the file.
 The deck is checked as on 2 June 2025, the "today" of the guide's examples about review dates.
 
     <!-- command -->                          then a ```sh block with one `kiosk ...` line, then ```text
@@ -47,7 +48,7 @@ from kiosk.tools.preview.bindings import help_rows
 
 GUIDE = REPO / "docs" / "editing.md"
 SCREENSHOTS = REPO / "docs" / "screenshots"
-PENDING = "this slide is waiting for clinical review"
+PENDING = "waiting for clinical review"
 UPDATE = os.environ.get("KIOSK_UPDATE_SCREENSHOTS") == "1"
 TODAY = datetime.date(2025, 6, 2)  # the guide's examples say "today" is 2 June 2025
 
@@ -159,6 +160,8 @@ def workspace(tmp_path: Path, monkeypatch) -> Path:
 def test_the_guide_has_examples_of_each_common_mistake():
     kinds = {example.attributes.get("mistake") for example in EXAMPLES if example.kind == "example"}
     assert {"indentation", "colon", "quotes", "tab", "typo", "translation"} <= kinds
+    # the mistakes that once got a misleading message, or none while text was lost (issue 14)
+    assert {"brackets", "yes-no", "hash", "bullets"} <= kinds
     assert any(example.kind == "command" and "new-slide" in example.code for example in EXAMPLES)
 
 

@@ -180,7 +180,6 @@ def test_fixture_decks_load_without_errors(name, slides, details, without_pictur
 
 
 @pytest.mark.long
-@pytest.mark.xfail(strict=False, reason="layout rewrite pending (l1/l2/t)")
 @pytest.mark.parametrize("name", ["bowel-prep-de", "long-fi"])
 def test_fixture_decks_fit_everywhere(name):
     from kiosk.render.painter import Fonts

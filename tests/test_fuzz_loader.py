@@ -166,8 +166,8 @@ def _check(raw: bytes, deck_text: str = DECK_TEXT) -> None:
             source = raw if problem.file.endswith(SLIDE_NAME) else deck_text.encode("utf-8")
             assert problem.line <= _line_breaks(source) + 1, problem
             assert "Traceback" not in problem.message
-        assert list(report.problems) == sorted(
-            report.problems, key=lambda p: (p.file, p.line, p.column, p.message)
+        assert list(report.problems) == sorted(  # review reminders first (Problem.rank), then by place
+            report.problems, key=lambda p: (p.rank, p.file, p.line, p.column, p.message)
         )
         if report.errors:
             assert report.deck is None

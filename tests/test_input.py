@@ -14,7 +14,7 @@ import pytest
 from conftest import SLIDES
 
 from kiosk.content.loader import check_deck, load_deck
-from kiosk.core.actions import AdminExit, AdminReload, Open
+from kiosk.core.actions import AdminExit, AdminExitConfirm, AdminReload, Open
 from kiosk.core.admin import HOLD_S
 from kiosk.core.intents import Activate, AdminGesture, Drag, PointerDown, Press, Quit, Scroll, Swipe, Tap
 from kiosk.core.orientation import Orientation
@@ -275,4 +275,6 @@ def test_the_staff_exit_button_ends_the_loop(deck, display):
     kiosk = Kiosk(deck, Settings(dev=True), display, clock=clock)
     kiosk.handle(AdminGesture(), clock.now)
     press_staff_button(kiosk, clock, AdminExit())
+    assert kiosk.running  # Exit kiosk asks first
+    press_staff_button(kiosk, clock, AdminExitConfirm())
     assert kiosk.running is False

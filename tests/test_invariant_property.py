@@ -99,7 +99,6 @@ def _sample_slides(deck: Deck) -> list[int]:
     return sorted({i for i, s in enumerate(deck.slides) if s.details} | {len(deck.slides) - 1})
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING)
 @settings(
     max_examples=30,
     deadline=None,
@@ -118,7 +117,6 @@ def test_generated_decks_hold_the_invariant(spec: DeckSpec, data: st.DataObject)
 
 
 @pytest.mark.long
-@pytest.mark.xfail(strict=False, reason=PENDING)
 @settings(
     max_examples=200,
     deadline=None,

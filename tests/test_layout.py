@@ -120,7 +120,9 @@ def test_long_text_shrinks_to_the_floor_then_scrolls(deck):
     sizes = {i.size_px for i in layout.scroll_items if isinstance(i, TextLine)}
     assert min(sizes) >= round(1080 * 0.032)
     lobby = arrange(big, View(0, "long", "en"), 1920, 1080, Mode.LOBBY, fake_measure)
-    assert lobby.overflow  # nobody can scroll a lobby TV: reported, so validate can warn
+    # Nobody can scroll a lobby TV: the detail is split into pages ("1/3"), none overflowing.
+    assert lobby.viewport is None and not lobby.overflow
+    assert [i.text for i in lobby.items if isinstance(i, TextLine) and i.role == "page"][0].startswith("1/")
 
 
 def test_hit_testing_reads_the_layout(deck):
@@ -188,6 +190,6 @@ def test_validate_warns_about_letters_the_font_cannot_draw(tmp_path, capsys):
     assert main(["validate", str(deck_dir)]) == 0
     out = capsys.readouterr().out
     line = next(l for l in out.splitlines() if "not in the kiosk's font" in l)
-    assert "benefits.yaml:1:1: warning:" in line and "Ж" in line and "😀" in line
+    assert "benefits.yaml:4:7: warning:" in line and "Ж" in line and "😀" in line
     assert main(["validate", str(SLIDES)]) == 0
     assert "not in the kiosk's font" not in capsys.readouterr().out  # é, ñ, ¿, ·, % are all there

@@ -18,7 +18,7 @@ from kiosk.content.loader import check_deck
 from kiosk.core.program import Mode, build_program
 from kiosk.core.state import initial_state
 from kiosk.core.theme import THEMES
-from kiosk.layout.fit import fit_problems
+from kiosk.layout.validation import full_report
 from kiosk.render.export import export, screen_views
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage
@@ -281,19 +281,20 @@ def test_warnings_are_listed_and_w_hides_them(preview: Preview, folder: Path, cl
     assert preview.warnings_rect is None and "warnings" not in preview.panel_text
 
 
-def test_text_that_does_not_fit_is_a_warning_like_kiosk_validate_gives(folder: Path, fonts: Fonts):
+def test_the_preview_lists_exactly_the_warnings_kiosk_validate_gives(folder: Path, fonts: Fonts):
+    """One pipeline: a text past the word guide and a letter the font lacks reach the preview
+    exactly as `kiosk validate` reports them (the layout itself adapts, so fit warnings are rare)."""
     slide = folder / "the-session.yaml"
-    words = " ".join(
-        ["Your clinician explains every step before it happens, so nothing comes as a surprise."] * 12
-    )
     text = slide.read_text(encoding="utf-8")
-    assert "    body:\n      en: |\n" in text
-    save(slide, text.replace("    body:\n      en: |\n", f"    body:\n      en: |\n        {words}\n\n", 1))
-    deck = check_deck(folder).deck
-    expected = sorted(fit_problems(deck, Fonts()))
-    assert expected and all("does not fit the screen" in p.message for p in expected)
+    summary = "  en: A session takes about 15 to 30 minutes."
+    assert summary in text
+    long = " ".join(["Your clinician explains each step before it happens."] * 4) + " Ж"
+    save(slide, text.replace(summary, f"  en: {long}", 1))
+    expected = sorted(full_report(folder, fonts=fonts).problems)
+    messages = [p.message for p in expected]
+    assert any("words" in m for m in messages) and any("Ж" in m for m in messages)
     shown = Preview(folder, pygame.Surface(WINDOW), fonts=fonts)
-    assert set(expected) <= set(shown.session.warnings)
+    assert sorted(shown.session.warnings) == [p for p in expected if p.severity.value == "warning"]
 
 
 def test_placeholder_text_from_new_slide_is_a_warning(folder: Path, clock: Clock, fonts: Fonts):
@@ -425,7 +426,7 @@ def test_export_png_draws_the_window_headless(folder: Path, tmp_path: Path, caps
         == 0
     )
     assert pygame.image.load(str(out)).get_size() == WINDOW
-    assert "what-is-it › the-goal, 1920x1080, es, touch; 0 error(s), 9 warning(s)" in capsys.readouterr().out
+    assert "what-is-it › the-goal, 1920x1080, es, touch; 0 error(s), 1 warning(s)" in capsys.readouterr().out
 
     assert main(["preview", str(folder), "--export-png", str(out), "--screen", "99"]) == 2
     assert "there is no screen `99`" in capsys.readouterr().err

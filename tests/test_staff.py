@@ -218,6 +218,8 @@ def test_exit_from_the_admin_screen_stops_the_kiosk(deck, display):
     hold_corner(kiosk, clocks)
     assert kiosk.running is True
     press(kiosk, clocks, "admin:exit")
+    assert kiosk.running  # Exit kiosk asks first (tests/test_staff_screen.py)
+    press(kiosk, clocks, "admin:exit-confirm")
     assert kiosk.running is False
 
 

@@ -13,6 +13,7 @@ from kiosk.core.actions import (
     AdminBack,
     AdminClose,
     AdminExit,
+    AdminExitConfirm,
     AdminReload,
     AdminTestPattern,
     AdminTouchTest,
@@ -250,7 +251,9 @@ def test_reload_and_exit_on_the_staff_screen_come_back_as_effects(deck):
     assert state.admin is not None and state.admin.screen == "main"
     reloaded = step_with_effects(state, Activate(AdminReload()), 2.0)
     assert reloaded.effects == (Reload(),) and reloaded.state.admin == state.admin
-    assert step_with_effects(state, Activate(AdminExit()), 2.0).effects == (Exit(),)
+    asked = step_with_effects(state, Activate(AdminExit()), 2.0)  # Exit kiosk asks first
+    assert asked.effects == () and asked.state.admin is not None and asked.state.admin.screen == "exit"
+    assert step_with_effects(asked.state, Activate(AdminExitConfirm()), 2.5).effects == (Exit(),)
     # A visitor's loop has no such buttons: the same actions there do nothing and ask for nothing.
     visitor = initial_state(build_program(deck, Mode.TOUCH, admin_dev=True), 0.0)
     assert step_with_effects(visitor, Activate(AdminExit()), 2.0).effects == ()

@@ -287,6 +287,15 @@ class Timing:
     max_slide_s: float = 30.0
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    """The clinic's contact block for the handout: its name, a phone number and when to call."""
+
+    name: Text
+    phone: str
+    when_to_call: Text | None = None
+
+
 @dataclass(frozen=True)
 class Deck:
     title: Text
@@ -305,6 +314,10 @@ class Deck:
     reduced_motion: bool = False
     # The deck's own wording for the kiosk's words: (language, ((key, text), ...)), from `labels:`.
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # The deck's own plain-language targets, (language, target), from `reading_level:`
+    # (kiosk.content.readability has the defaults and the scales).
+    reading_level: tuple[tuple[str, float], ...] = ()
+    contact: Contact | None = None
 
     def slide(self, slide_id: str) -> Slide | None:
         return next((s for s in self.slides if s.id == slide_id), None)

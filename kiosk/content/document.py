@@ -21,7 +21,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kiosk.content.problems import Problem
+from kiosk.content.problems import Problem, Severity
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NESTING_DEPTH = 32
@@ -53,6 +53,13 @@ class Document:
     data: Any
     value_marks: dict[Path_, Mark] = field(default_factory=dict)
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
+    # How each value that YAML did not read as text was written: the scalar as typed (`No`,
+    # `10`), or `[`, `{` or `-` for a list or mapping, so that a message can quote it.
+    written: dict[Path_, str] = field(default_factory=dict)
+    # Mistakes in how a value is written that lose part of it when it is a text (a `#` that
+    # starts a note, bullet points joined into one line, `es:No` read as one word): the loader
+    # reports them for the values that are texts.
+    doubts: dict[Path_, Problem] = field(default_factory=dict)
 
     def mark(self, path: Path_) -> Mark:
         """The mark of the value at `path`, or of its nearest ancestor that has one."""
@@ -206,7 +213,7 @@ def parse(file: str, text: str) -> Document:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        raise DocumentError([_yaml_problem(file, exc)]) from None
+        raise DocumentError([_yaml_problem(file, exc, text)]) from None
     except yaml.YAMLError as exc:
         raise DocumentError([_other_yaml_problem(file, text, exc)]) from None
     if node is None:
@@ -220,11 +227,18 @@ def parse(file: str, text: str) -> Document:
                 )
             ]
         )
-    builder = _Builder(file)
+    builder = _Builder(file, text)
     data = builder.build(node, ())
     if builder.problems:
         raise DocumentError(builder.problems)
-    return Document(file, data, builder.value_marks, builder.key_marks)
+    return Document(
+        file,
+        data,
+        builder.value_marks,
+        builder.key_marks,
+        builder.written,
+        builder.doubts,
+    )
 
 
 def _check_indentation(file: str, text: str) -> list[Problem]:
@@ -284,7 +298,7 @@ def _check_depth(file: str, text: str) -> None:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        raise DocumentError([_yaml_problem(file, exc)]) from None
+        raise DocumentError([_yaml_problem(file, exc, text)]) from None
     except yaml.YAMLError as exc:
         raise DocumentError([_other_yaml_problem(file, text, exc)]) from None
 
@@ -318,7 +332,162 @@ def _indented_key_before(mark: Any) -> str | None:
     return match.group(1) if match else None
 
 
-def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+# The start of a line that begins a value: indentation, any `- ` of list items, then a key and
+# its colon (or nothing, for a bare list item); `value` is the rest of the line.
+_ENTRY = re.compile(r"(?P<lead> *(?:-[ \t]+)*)(?:(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+|$))?(?P<value>.*)")
+# `en:What`: a key, its colon, and no space before the text.
+_NO_SPACE = re.compile(r" *(?:-[ \t]+)?(?P<key>[A-Za-z_][\w-]*):(?P<rest>[^\s/#].*)")
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u201a"
+# Longer texts are not repeated in a message: the example would be longer than the advice.
+_MAX_EXAMPLE_CHARS = 50
+
+
+def _like(key: str | None, text: str, quote: str = '"') -> str:
+    """`, like: en: "text"`, the fix written out, when the text is short enough to repeat."""
+    text = text.strip()
+    if not text or len(text) > _MAX_EXAMPLE_CHARS:
+        return ""
+    return f", like: {key + ': ' if key else ''}{quote}{text}{quote}"
+
+
+def _without_note(value: str) -> str:
+    """The value without a note (` #...`) after it."""
+    match = re.search(r"[ \t]#", value)
+    return (value[: match.start()] if match else value).rstrip()
+
+
+def _closing_quote(text: str, opening: int, limit: int) -> int | None:
+    """Where the quoted text that starts at `opening` ends (the offset of its closing quote),
+    looking no further than `limit`; None when it is still open there."""
+    quote = text[opening]
+    index = opening + 1
+    while index < limit:
+        char = text[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and text[index + 1 : index + 2] == "'":  # '' is one ' inside '...'
+                index += 2
+                continue
+            return index
+        index += 1
+    return None
+
+
+def _likely_cause(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """The line, column (from 1) and message of the mistake that most likely made PyYAML stop.
+
+    PyYAML notices a mistake where the file stops making sense, often lines after it: a quote
+    left open runs on to the next quote anywhere below, and then an "indentation" is refused. So
+    look back from where it stopped for the mistakes staff make, and name the place they start.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    lines = _LINE_BREAK.split(text)
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+    error_line = min(mark.line, len(lines) - 1)
+    error_at = min(starts[error_line] + mark.column, len(text))
+    what = f"{exc.problem or ''} {exc.context or ''}"
+
+    # A quote opened on a line and not closed there: the text ran on to a quote further down,
+    # and the mistake showed where that quote ended.
+    for index in range(error_line, max(error_line - 200, 0) - 1, -1):
+        entry = _ENTRY.fullmatch(lines[index])
+        if entry is None or not (entry["key"] or "-" in entry["lead"]):
+            continue
+        value = entry["value"]
+        if not value or value[0] not in "\"'":
+            continue
+        opening = starts[index] + entry.start("value")
+        closing = _closing_quote(text, opening, error_at)
+        line_end = starts[index] + len(lines[index])
+        if closing is None or closing < line_end:
+            continue
+        closing_line = next(
+            n for n in range(index, len(starts)) if n + 1 == len(starts) or starts[n + 1] > closing
+        )
+        if closing_line != error_line:
+            continue
+        quote = value[0]
+        name = "double quote" if quote == '"' else "single quote"
+        message = (
+            f"the {name} ({quote}) that starts this text is not closed on this line, so YAML reads"
+            f" on to the next {quote} (on line {closing_line + 1}); add a {quote} at the end of the"
+            f" text{_like(entry['key'], _without_note(value[1:]), quote)}"
+        )
+        return index + 1, entry.start("value") + 1, message
+
+    entry = _ENTRY.fullmatch(lines[error_line])
+    if entry is not None and (entry["key"] or "-" in entry["lead"]) and entry["value"]:
+        key, value = entry["key"], entry["value"]
+        column = entry.start("value") + 1
+        here = starts[error_line] + entry.start("value")
+        if value[0] in "\"'" and here < error_at:
+            closing = _closing_quote(text, here, starts[error_line] + len(lines[error_line]))
+            after = value[closing - here + 1 :].strip() if closing is not None else ""
+            if after and not after.startswith("#"):
+                whole = _without_note(value)
+                if value[0] == '"':
+                    fix = "to show quotes inside a text, put the whole text in single quotes" + _like(
+                        key, whole, "'"
+                    )
+                else:
+                    inner = whole[1:-1] if whole.endswith("'") else whole[1:]
+                    fix = (
+                        "to write an apostrophe (') inside a text, put the whole text in double quotes"
+                        + _like(key, inner)
+                    )
+                return (
+                    error_line + 1,
+                    column,
+                    f"this text starts with a quote ({value[0]}), so it ends at the next {value[0]}, but"
+                    f" more text follows it (`{_without_note(after)}`); {fix}",
+                )
+        if value[0] in "[{" and here < error_at and "while parsing a flow" not in what:
+            return (
+                error_line + 1,
+                column,
+                f"a text that starts with {value[0]} is read as a list, and the words after the"
+                f" {'] ' if value[0] == '[' else '} '}are not expected; put the whole text in double"
+                f" quotes{_like(key, _without_note(value))}",
+            )
+        if value[0] in _CURLY_QUOTES and "mapping values are not allowed" in what:
+            inner = _without_note(value).strip(_CURLY_QUOTES)
+            return (
+                error_line + 1,
+                column,
+                f"this text starts with a curly quote ({value[0]}), which YAML does not treat as a"
+                ' quote, so the colon (:) inside it ends the text; type straight double quotes (")'
+                f" around the text instead{_like(key, inner)}",
+            )
+
+    # `en:What`: without the space, `en:What is ...` is text, not a label, and the next line is
+    # refused. Look at the line that stopped PyYAML and the last line with content above it.
+    candidates = [error_line]
+    for index in range(error_line - 1, -1, -1):
+        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
+            candidates.append(index)
+            break
+    for index in candidates:
+        match = _NO_SPACE.fullmatch(lines[index])
+        if match is not None:
+            rest = _without_note(match["rest"])
+            fix = f"`{match['key']}: {rest}`" if len(rest) <= _MAX_EXAMPLE_CHARS else "after the colon"
+            return (
+                index + 1,
+                match.end("key") + 1,
+                f"there is no space after the colon of `{match['key']}:`, so YAML does not read"
+                f" `{match['key']}` as a label; type a space after the colon: {fix}",
+            )
+    return None
+
+
+def _yaml_problem(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
+    cause = _likely_cause(text, exc) if text else None
+    if cause is not None:
+        return Problem(file, *cause)
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = (exc.problem or "").strip()
@@ -345,7 +514,10 @@ def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
     elif "expected a single document" in context or "but found another document" in what:
         message = "the file holds more than one YAML document (a line with ---); keep one slide per file"
     elif "while parsing a flow" in context and exc.context_mark is not None:
-        message = "a bracket ([ or {) opened here is not closed, or items in it are not separated by commas; add the missing ] or }"
+        message = (
+            "a bracket ([ or {) opened here is not closed, or items in it are not separated by commas;"
+            " add the missing ] or } (or, if this is a text, put the whole text in double quotes)"
+        )
         line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
     elif "while scanning a quoted scalar" in context:
         message = "a quoted text is not closed; add the missing closing quote (\" or ')"
@@ -359,11 +531,15 @@ def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
 class _Builder:
     """Turns a composed node tree into plain data, refusing what a slide file never needs."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str = "") -> None:
         self.file = file
+        self.text = text
+        self.lines = _LINE_BREAK.split(text)
         self.problems: list[Problem] = []
         self.value_marks: dict[Path_, Mark] = {}
         self.key_marks: dict[Path_, Mark] = {}
+        self.written: dict[Path_, str] = {}
+        self.doubts: dict[Path_, Problem] = {}
         self.expanded = 0
         self.too_deep = False
         self.constructor = SafeConstructor()
@@ -405,10 +581,94 @@ class _Builder:
                 )
             return None
         if isinstance(node, MappingNode):
+            self.written[path] = self._source(node) if node.flow_style else ":"
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
+            self.written[path] = self._source(node) if node.flow_style else "-"
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        assert isinstance(node, ScalarNode)  # a composed node is a mapping, a sequence or a scalar
+        value = self._scalar(node)
+        if isinstance(value, str):
+            if node.style is None and self.text:
+                self._doubt(node, path)
+        else:
+            self.written[path] = node.value
+        return value
+
+    def _source(self, node: Node) -> str:
+        """A value as it is written in the file (for a `[...]` or `{...}` on one line)."""
+        return self.text[node.start_mark.pointer : node.end_mark.pointer]
+
+    def _doubt(self, node: ScalarNode, path: Path_) -> None:
+        """Remember how an unquoted text may have lost words (see Document.doubts)."""
+        start, end = node.start_mark, node.end_mark
+        where = (self.file, start.line + 1, start.column + 1)
+        for number in range(start.line + 1, min(end.line, len(self.lines) - 1) + 1):
+            line = self.lines[number].strip()
+            if line == "-" or line.startswith("- "):
+                self.doubts[path] = Problem(
+                    *where,
+                    f"line {number + 1} is a bullet point (it starts with `- `), but without `|` after"
+                    f" `{path[-1]}:` YAML joins these lines into one; write `{path[-1]}: |` and put"
+                    " the text on the lines below it, two spaces further in",
+                )
+                return
+            glued = re.match(r"([a-z]{2}(?:-[A-Za-z]{2,4})?):(?=\S)", line)
+            if glued is not None:
+                indent = len(self.lines[number]) - len(self.lines[number].lstrip())
+                column = indent + len(glued[1]) + 1  # the colon, from 1
+                self.doubts[path] = Problem(
+                    self.file,
+                    number + 1,
+                    column,
+                    f"there is no space after the colon of `{glued[1]}:`, so YAML does not read it as a"
+                    f" label and joins the line to the text above; type a space after the colon:"
+                    f" `{glued[1]}: ...`",
+                )
+                return
+        glued = re.match(r"([a-z]{2}(?:-[A-Za-z]{2,4})?):(?=\S)", node.value)
+        if glued is not None and isinstance(path[-1], str):
+            rest = node.value[glued.end() :]
+            self.doubts[path] = Problem(
+                self.file,
+                start.line + 1,
+                start.column + len(glued[1]) + 1,  # the colon, from 1
+                f"there is no space after the colon of `{glued[1]}:`, so YAML does not read it as a"
+                f" label; type a space after the colon: `{glued[1]}: "
+                + (rest if len(rest) <= _MAX_EXAMPLE_CHARS else "...")
+                + "`",
+            )
+            return
+        line = self.lines[end.line] if end.line < len(self.lines) else ""
+        note = re.match(r"[ \t]+#(.*)", line[end.column :])
+        if note is None:
+            return
+        column = end.column + note.start(1)  # the column of `#`, counting from 1
+        curly = (
+            f" (the curly quote {node.value[0]} is not a quote to YAML: type straight quotes)"
+            if node.value[0] in _CURLY_QUOTES
+            else ""
+        )
+        words = note[1].rstrip()
+        if words[:1].isspace() or not words:
+            self.doubts[path] = Problem(
+                self.file,
+                end.line + 1,
+                column,
+                f"`#{words}` after this text is read as a note for people and is not shown; if it"
+                f" belongs to the text, put the whole text in double quotes{curly}; if it is a note,"
+                " move it to a line of its own",
+                Severity.WARNING,
+            )
+        else:
+            self.doubts[path] = Problem(
+                self.file,
+                end.line + 1,
+                column,
+                f"the text is cut at ` #`: YAML reads `#{words}` as a note for people and drops it;"
+                f" put the whole text in double quotes{curly}"
+                + _like(str(path[-1]), f"{node.value} #{words}".strip(_CURLY_QUOTES)),
+            )
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}

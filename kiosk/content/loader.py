@@ -13,7 +13,7 @@ import os
 import re
 import typing
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from kiosk.content.deck import (
+    Contact,
     Deck,
     Detail,
     Image,
@@ -53,6 +54,10 @@ DECK_FILE = "deck.yaml"
 # What YAML refuses in a file; a double-quoted escape (\0, \x07, \ud800) still puts it into a text.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_SUMMARY_WORDS = 30
+# Where review reminders stand in a report (Problem.rank): overdue ones first, then the line that
+# names the slides waiting for review, then everything else in file order.
+OVERDUE_RANK = -2
+PENDING_RANK = -1
 DEFAULT_ASSETS = ASSETS_DIR
 
 
@@ -112,6 +117,7 @@ class _DeckLoader:
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ()
         self.default_language = ""
+        self.pending_reviews: list[tuple[str, bool]] = []  # slide id, and whether it says `pending`
 
     # -- files ------------------------------------------------------------------------------
 
@@ -177,6 +183,8 @@ class _DeckLoader:
             pixel_shift=deck_file.pixel_shift,
             reduced_motion=deck_file.reduced_motion,
             labels=labels,
+            reading_level=self._reading_level(document, deck_file),
+            contact=self._contact(document, deck_file),
         )
 
     def _read(self, path: Path) -> Document | None:
@@ -244,6 +252,32 @@ class _DeckLoader:
             )
         return tuple((code, text) for code, text in words.items() if text)
 
+    def _reading_level(self, document: Document, deck_file: DeckFile) -> tuple[tuple[str, float], ...]:
+        given = deck_file.reading_level or {}
+        for code in given:
+            if code not in self.languages:
+                self.problems.append(
+                    document.problem(
+                        ("reading_level", code),
+                        f"`{code}` is not one of the deck's languages ({', '.join(self.languages)})"
+                        + _did_you_mean(code, [c for c in self.languages if c not in given]),
+                        at_key=True,
+                    )
+                )
+        return tuple((code, float(given[code])) for code in self.languages if code in given)
+
+    def _contact(self, document: Document, deck_file: DeckFile) -> Contact | None:
+        contact = deck_file.contact
+        if contact is None:
+            return None
+        return Contact(
+            name=self._text(document, ("contact", "name"), contact.name),
+            phone=contact.phone,
+            when_to_call=self._text(
+                document, ("contact", "when_to_call"), contact.when_to_call, required=False
+            ),
+        )
+
     def _check_slides_anyway(self, document: Document) -> None:
         """deck.yaml has errors, but if its languages and slide list are usable, check the slides
         too, so that staff see every problem in one run rather than one file at a time."""
@@ -288,6 +322,9 @@ class _DeckLoader:
             slide = self._load_slide(file, slide_id)
             if slide is not None:
                 slides.append(slide)
+        summary = self._review_summary(document)
+        if summary is not None:
+            self.problems.append(summary)
         for extra in sorted(self.folder.glob("*.y*ml")):
             if (
                 extra.name != DECK_FILE
@@ -304,6 +341,25 @@ class _DeckLoader:
                     )
                 )
         return slides
+
+    def _review_summary(self, document: Document) -> Problem | None:
+        """One warning naming every slide that waits for clinical review: nine identical lines
+        on every run would teach staff to skip warnings (overdue reviews stay one a slide)."""
+        if not self.pending_reviews:
+            return None
+        names = ", ".join(slide_id for slide_id, _ in self.pending_reviews)
+        count = len(self.pending_reviews)
+        waiting = "1 slide is" if count == 1 else f"{count} slides are"
+        unsigned = not all(said_pending for _, said_pending in self.pending_reviews)
+        problem = document.problem(
+            ("slides",),
+            f"{waiting} waiting for clinical review: {names}; when a clinician has checked a slide,"
+            " they replace `pending` with their name in its `reviewed_by`"
+            + (" (or add that line)" if unsigned else ""),
+            at_key=True,
+            severity=Severity.WARNING,
+        )
+        return replace(problem, rank=PENDING_RANK)
 
     def _link_problem(self, file: Path) -> Problem | None:
         """Content is confined to the deck folder: a deck or slide file may be a link only to a
@@ -372,30 +428,16 @@ class _DeckLoader:
                     )
                 )
         review = Review(model.reviewed_by, model.reviewed_on, model.review_due)
-        if review.pending and model.reviewed_by:
-            self.problems.append(
-                document.problem(
-                    ("reviewed_by",),
-                    "this slide is waiting for clinical review; when a clinician has checked it, replace `pending` with their name in `reviewed_by`",
-                    severity=Severity.WARNING,
-                )
-            )
-        elif review.pending:
-            self.problems.append(
-                document.problem(
-                    ("id",),
-                    "this slide has not had a clinical review; when a clinician has checked it, add a line `reviewed_by: ` with their name",
-                    severity=Severity.WARNING,
-                )
-            )
+        if review.pending:  # named in one line for the whole deck (see _review_summary)
+            self.pending_reviews.append((slide_id, bool(model.reviewed_by)))
         if review.overdue(self.today):
-            self.problems.append(
-                document.problem(
-                    ("review_due",),
-                    f"the review date {model.review_due} has passed; ask a clinician to check the slide and set a new `review_due`",
-                    severity=Severity.WARNING,
-                )
+            overdue = document.problem(
+                ("review_due",),
+                f"the review date {model.review_due} has passed; ask a clinician to check the slide and"
+                " set a new `review_due`",
+                severity=Severity.WARNING,
             )
+            self.problems.append(replace(overdue, rank=OVERDUE_RANK))
         image, images = self._images(document, ("image",), model.image)
         link, links = self._links(document, ("link",), model.link)
         return Slide(
@@ -550,11 +592,16 @@ class _DeckLoader:
         """Check one text field against the deck's languages; fall back where that is harmless."""
         if value is None:
             return None
+        doubted = False
         for where, text in (
             [(path, value)]
             if isinstance(value, str)
             else [(path + (code,), text) for code, text in value.items()]
         ):
+            doubt = document.doubts.get(where)
+            if doubt is not None:  # words that YAML dropped or joined (see Document.doubts)
+                self.problems.append(doubt)
+                doubted = True
             bad = _NOT_PRINTABLE.search(text)
             if bad is not None:
                 self.problems.append(
@@ -574,7 +621,7 @@ class _DeckLoader:
         languages = self.languages
         severity = Severity.ERROR if required else Severity.WARNING
         if isinstance(value, str):
-            if len(languages) > 1:
+            if len(languages) > 1 and not doubted:
                 example = " and ".join(f"`{code}: ...`" for code in languages)
                 self.problems.append(
                     document.problem(
@@ -691,6 +738,14 @@ def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> P
         else:
             limit = f"at most {ctx.get('max_length')} {'is' if ctx.get('max_length') == 1 else 'are'} allowed"
         return document.problem(loc, f"`{name}` has {count} item{'' if count == 1 else 's'}; {limit}")
+    if kind == "text":
+        value = _value_at(document, loc)
+        if isinstance(value, dict):
+            for code, text in value.items():
+                if not isinstance(text, str):
+                    return document.problem(loc + (code,), _not_text(document, loc + (code,), text))
+        elif not isinstance(value, str):
+            return document.problem(loc, _not_text(document, loc, value))
     if kind.startswith("date"):
         return document.problem(loc, f"`{name}` should be a date written as YYYY-MM-DD, like 2027-05-31")
     message = str(error["msg"])
@@ -700,6 +755,40 @@ def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> P
         message = message[len("Value error, ") :]
     separator = " " if message.startswith("should") else ": "
     return document.problem(loc, f"`{name}`{separator}{message}")
+
+
+# YAML 1.1 reads these words as yes or no when they stand alone, not as text.
+_YES_NO = "yes, no, on, off, true and false"
+
+
+def _not_text(document: Document, path: Path_, value: Any) -> str:
+    """Why a value where a text belongs was not read as text, and how to write it instead."""
+    name = str(path[-1]) if isinstance(path[-1], str) else "text"
+    written = document.written.get(path, "")
+    if isinstance(value, (bool, int, float, datetime.date)):
+        if isinstance(value, bool):
+            kind = f"yes/no, not as words (YAML reads {_YES_NO} that way)"
+        else:
+            kind = "a date" if isinstance(value, datetime.date) else "a number"
+            kind += ", not as words"
+        return f'`{written}` was read as {kind}; put it in double quotes, like: {name}: "{written}"'
+    if value is None:
+        return f"the `{name}` text is empty; write the text after `{name}: `, or remove the line"
+    if written == "-":
+        return (
+            f"the lines below `{name}:` start with `- `, so YAML reads them as a list, but a text is"
+            f" expected here; for bullet points write `{name}: |` and put the lines below it, two"
+            " spaces further in"
+        )
+    if written[:1] in ("[", "{"):
+        return (
+            f"a text that starts with {written[0]} is read as a list; put the whole text in double"
+            f" quotes, like: {name}: " + (f'"{written}"' if len(written) <= 50 else f'"{written[0]}..."')
+        )
+    return (
+        f"`{name}` should be a text, but it holds labels (a word and a colon); if the text contains"
+        ' a colon followed by a space, put the whole text in double quotes, like: "Before: after"'
+    )
 
 
 def _value_at(document: Document, loc: Path_) -> Any:

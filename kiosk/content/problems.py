@@ -26,6 +26,9 @@ class Problem:
     column: int
     message: str
     severity: Severity = Severity.ERROR
+    # Lower ranks are listed first: overdue clinical reviews (-2) and the one line that names the
+    # slides waiting for review (-1) lead the list; every other problem is 0.
+    rank: int = 0
 
     def format(self, relative_to: Path | None = None) -> str:
         """`path:line:column: message`, with `warning: ` before the message for warnings."""
@@ -42,8 +45,9 @@ class Problem:
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Sorted by file, then line and column, so staff can work down a file from the top."""
-    return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.message))
+    """Sorted by file, then line and column, so staff can work down a file from the top (after
+    the few that must not be missed: see Problem.rank)."""
+    return sorted(set(problems), key=lambda p: (p.rank, p.file, p.line, p.column, p.message))
 
 
 class ContentError(Exception):

@@ -359,6 +359,28 @@ class TimingFile(_Strict):
     )
 
 
+def _phone(value: str) -> str:
+    if not any(c.isdigit() for c in value) or not all(c.isdigit() or c in " +-(). /" for c in value):
+        raise PydanticCustomError(
+            "phone", "write the phone number with digits, spaces and + - ( ) only, like +1 555 010 0000"
+        )
+    return value
+
+
+class ContactFile(_Strict):
+    """The clinic's contact block, printed on the handout in every language."""
+
+    name: Text(80, "The clinic's name, as patients know it.")
+    phone: Annotated[
+        str,
+        Field(min_length=3, max_length=40, description="The number patients call, like +1 555 010 0000."),
+        AfterValidator(_phone),
+    ]
+    when_to_call: Text(
+        400, "When to call the clinic: one or two short sentences, in every language.", optional=True
+    ) = None
+
+
 class DeckFile(_Strict):
     """`deck.yaml`: the deck's title, languages, settings and slide order."""
 
@@ -396,6 +418,15 @@ class DeckFile(_Strict):
         description="The deck's own wording for the kiosk's words, per language, like"
         " de: {hint: Thema antippen}. Words left out use the kiosk's translation (or English).",
         json_schema_extra={"propertyNames": {"pattern": LANGUAGE_PATTERN}},
+    )
+    reading_level: dict[Language, Annotated[float, Field(ge=0, le=200)]] | None = Field(
+        default=None,
+        description="Plain-language targets per language, each in that language's own formula, like"
+        " {en: 8, es: 70}: Flesch-Kincaid grade for en (at most), Fernández-Huerta for es (at least),"
+        " Wiener Sachtextformel for de (at most), LIX for others (at most). See docs/content.md.",
+    )
+    contact: ContactFile | None = Field(
+        default=None, description="The clinic's name, phone and when to call, for the handout."
     )
     slides: list[Id] = Field(
         min_length=1,

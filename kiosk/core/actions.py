@@ -83,6 +83,24 @@ class AdminExit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AdminExitConfirm:
+    """The confirm step's Exit: only this ends the kiosk (a single stray tap must not)."""
+
+    def __str__(self) -> str:
+        return "admin:exit-confirm"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdminPage:
+    """Show the staff screen's problem list from entry `first` (the layout knows what fits)."""
+
+    first: int
+
+    def __str__(self) -> str:
+        return f"admin:page:{self.first}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AdminClose:
     """Leave the staff screens for the visitor loop."""
 
@@ -117,6 +135,8 @@ AdminAction = (
     | PinOk
     | AdminReload
     | AdminExit
+    | AdminExitConfirm
+    | AdminPage
     | AdminClose
     | AdminTouchTest
     | AdminTestPattern

@@ -3,13 +3,17 @@
 Opening it takes a 5-second press in the top-left corner (a patient does not hold a blank corner
 that long) and then the PIN from the local settings file, stored only as a salted PBKDF2 hash.
 Three wrong PINs lock the pad for 30 s, doubling with each further miss up to 15 minutes; the
-lock survives closing the pad and the idle reset.
+lock survives closing the pad and the idle reset. Wrong entries and locks are logged (never the
+digits), so IT can see someone trying PINs.
+
+Exit kiosk asks first ("exit" screen): a single stray tap must not leave a black screen.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 from dataclasses import dataclass, replace
@@ -19,6 +23,8 @@ from kiosk.core.actions import (
     AdminAction,
     AdminBack,
     AdminClose,
+    AdminExit,
+    AdminPage,
     AdminTestPattern,
     AdminTouchTest,
     PinClear,
@@ -34,6 +40,8 @@ MAX_LOCK_S = 900.0
 MAX_MARKS = 20
 HOLD_S = 5.0
 CORNER = 0.08  # share of the short side: the square in the top-left corner that opens the pad
+
+log = logging.getLogger(__name__)
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = PIN_ITERATIONS) -> str:
@@ -69,7 +77,8 @@ class PinGuard:
         return PinGuard(failures, now + lock)
 
 
-AdminScreen = Literal["pin", "main", "touch", "pattern"]
+# "exit": the confirm step after Exit kiosk (Exit ends the kiosk, Stay goes back to "main").
+AdminScreen = Literal["pin", "main", "touch", "pattern", "exit"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class AdminState:
     digits: str = ""
     message: str = ""
     marks: tuple[tuple[int, int], ...] = ()
+    list_first: int = 0  # the first entry shown in the main screen's problem list (paging)
 
 
 def open_admin(pin_hash: str | None, dev: bool) -> AdminState | None:
@@ -104,8 +114,14 @@ def admin_action(
         return None, guard
     if isinstance(action, AdminTouchTest | AdminTestPattern) and admin.screen == "main":
         return AdminState("touch" if isinstance(action, AdminTouchTest) else "pattern"), guard
+    if isinstance(action, AdminExit) and admin.screen == "main":
+        return AdminState("exit", list_first=admin.list_first), guard
+    if isinstance(action, AdminPage) and admin.screen == "main":
+        return replace(admin, list_first=max(0, action.first)), guard
     if isinstance(action, AdminBack):
-        return (AdminState("main"), guard) if admin.screen in ("touch", "pattern") else (None, guard)
+        if admin.screen in ("touch", "pattern", "exit"):
+            return AdminState("main", list_first=admin.list_first), guard
+        return None, guard
     return admin, guard
 
 
@@ -113,11 +129,23 @@ def _check_pin(
     admin: AdminState, guard: PinGuard, now: float, pin_hash: str | None
 ) -> tuple[AdminState | None, PinGuard]:
     if guard.locked(now):
-        message = f"Locked: try again in {math.ceil(guard.locked_until - now)} s"
-        return replace(admin, digits="", message=message), guard
+        wait_s = math.ceil(guard.locked_until - now)
+        log.warning("staff PIN: entry refused, the pad is locked for %d s more", wait_s)
+        return replace(admin, digits="", message=f"Locked: try again in {wait_s} s"), guard
     if pin_hash and verify_pin(admin.digits, pin_hash):
+        if guard.failures:
+            log.warning("staff PIN: accepted after %d wrong entries", guard.failures)
         return AdminState("main"), PinGuard()
     guard = guard.failed(now)
+    # Never the digits typed: a log line must not help anyone guess the PIN.
+    if guard.locked(now):
+        log.warning(
+            "staff PIN: locked for %d s after %d wrong entries",
+            round(guard.locked_until - now),
+            guard.failures,
+        )
+    else:
+        log.warning("staff PIN: wrong entry (%d of %d)", guard.failures, FREE_TRIES)
     message = (
         f"Wrong PIN. Locked for {round(guard.locked_until - now)} s" if guard.locked(now) else "Wrong PIN"
     )

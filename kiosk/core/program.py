@@ -7,6 +7,7 @@ plays the whole loop once in each of the deck's languages in turn, since nobody 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -17,6 +18,10 @@ from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide
 # readers are older or read in a second language). 25 visible words give 2.5 + 9 = 11.5 s.
 NOTICE_S = 2.5
 SECONDS_PER_WORD = 0.36
+
+# How a lobby screen splits each detail into pages: (slide index, detail id, language) -> the
+# words on each page. It depends on the screen, so the runtime passes one made by the layout.
+Pages = Callable[[int, str, str], tuple[int, ...]]
 
 
 class Mode(str, Enum):
@@ -33,6 +38,7 @@ class View:
     language: str
     version: int = 0  # which loaded deck: during a reload the old and new decks are both drawn
     large: bool = False  # the visitor asked for large text (A+)
+    page: int = 0  # which page of a lobby detail too long for one screen
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Entry:
     slide: int
     detail: str | None = None
     language: str | None = None  # fixed in lobby mode; None follows the visitor's choice
+    page: int = 0  # a lobby detail too long for one screen plays as several entries
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class Program:
             entry.language or language,
             self.version,
             large,
+            entry.page if detail is None else 0,
         )
 
 
@@ -98,24 +106,39 @@ def build_program(
     reduced_motion: bool = False,
     admin_pin_hash: str | None = None,
     admin_dev: bool = False,
+    pages: Pages | None = None,
 ) -> Program:
+    """The loop. In lobby mode `pages` (see `Pages`) splits long details into pages, each with
+    its own reading time; without it every detail is one entry."""
+    timing = deck.timing
+
+    def reading(words: int) -> float:
+        return reading_time_s(words, timing.min_slide_s, timing.max_slide_s)
+
+    def slide_time(index: int, language: str) -> float:
+        slide = deck.slides[index]
+        if slide.duration_s is not None:
+            return slide.duration_s
+        return reading(visible_words(slide, language, mode))
+
     entries: list[Entry] = []
+    durations: list[float] = []
     if mode is Mode.TOUCH:
-        entries = [Entry(index) for index in range(len(deck.slides))]
+        for index in range(len(deck.slides)):
+            entries.append(Entry(index))
+            durations.append(slide_time(index, deck.default_language))
     else:
         for language in deck.languages:
             for index, slide in enumerate(deck.slides):
                 entries.append(Entry(index, None, language))
-                entries += [Entry(index, detail.id, language) for detail in slide.details]
-    durations: list[float] = []
-    for entry in entries:
-        slide = deck.slides[entry.slide]
-        if entry.detail is None and slide.duration_s is not None:
-            durations.append(slide.duration_s)
-            continue
-        detail = slide.detail(entry.detail) if entry.detail else None
-        words = visible_words(slide, entry.language or deck.default_language, mode, detail)
-        durations.append(reading_time_s(words, deck.timing.min_slide_s, deck.timing.max_slide_s))
+                durations.append(slide_time(index, language))
+                for detail in slide.details:
+                    words = pages(index, detail.id, language) if pages is not None else ()
+                    if not words:
+                        words = (visible_words(slide, language, mode, detail),)
+                    for page, count in enumerate(words):
+                        entries.append(Entry(index, detail.id, language, page))
+                        durations.append(reading(count))
     timeout = idle_timeout_s if idle_timeout_s is not None else deck.timing.idle_timeout_s
     return Program(
         deck,

@@ -15,7 +15,7 @@ from kiosk.core.actions import (
     Action,
     AdminAction,
     AdminBack,
-    AdminExit,
+    AdminExitConfirm,
     AdminReload,
     GoBack,
     Open,
@@ -150,8 +150,8 @@ def step_with_effects(state: State, intent: Intent, now: float) -> Outcome:
     if state.admin is not None and isinstance(intent, Activate):
         if isinstance(intent.action, AdminReload):
             effects.append(Reload())
-        elif isinstance(intent.action, AdminExit):
-            effects.append(Exit())
+        elif isinstance(intent.action, AdminExitConfirm) and state.admin.screen == "exit":
+            effects.append(Exit())  # only the confirm step's Exit: one stray tap never ends the kiosk
     after = step(state, intent, now)
     if after.dark != state.dark:
         effects.append(DisplayPower(on=not after.dark))

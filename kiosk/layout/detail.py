@@ -1,15 +1,25 @@
-"""A detail screen: the topic's heading, its paragraphs, bullets or numbered steps, and its picture."""
+"""A detail screen: the topic's heading, its paragraphs, bullets or numbered steps, and its picture.
+
+Text shrinks step by step down to its floor. What still does not fit then adapts, and never
+overflows: a touch screen scrolls the text under a fixed heading, with a "more" cue in a strip
+of its own above the chrome; a lobby screen (nobody can scroll a TV) splits the text into pages
+shown one after the other, each page repeating the heading with "2/3" beside the kicker.
+"""
 
 from __future__ import annotations
 
-from kiosk.content.deck import Deck, Detail, Slide
-from kiosk.core.program import Mode, View
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from kiosk.content.deck import Deck, Detail, Image, QrCode, Slide
+from kiosk.core.program import Mode, Pages, View
 from kiosk.layout.chrome import bottom_row, illustration, qr_block, top_bar
-from kiosk.layout.items import Box, Item, Measure, ScreenLayout, Shape, TextLine
+from kiosk.layout.items import Box, Hotspot, Item, Measure, ScreenLayout, Shape, TextLine
 from kiosk.layout.metrics import (
     BODY,
     DETAIL_TITLE,
     KICKER,
+    LARGE_TEXT,
     PORTRAIT_DETAIL_GROW,
     SHRINK_STEP,
     TITLE_FLOOR,
@@ -18,106 +28,362 @@ from kiosk.layout.metrics import (
 )
 from kiosk.layout.text import Flow
 
+# Text lines that count as read for a lobby page's reading time (as `visible_words` counts them):
+# the heading and the body, not the kicker, the page marker or the step numbers.
+READ_ROLES = frozenset({"title", "body", "step"})
+# A detail's heading and body set in its column, and the spans of the body's rows of two steps.
+_Column = tuple[Flow, Flow, tuple[tuple[int, int], ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Unit:
+    """Items that must stay on one page: a line, with the bullet, badge or picture beside it."""
+
+    top: int
+    bottom: int
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Page:
+    items: tuple[Item, ...]
+    words: int
+
 
 def detail_screen(
     deck: Deck, slide: Slide, detail: Detail, view: View, m: Metrics, measure: Measure
 ) -> ScreenLayout:
+    return _compose(deck, slide, detail, view, m, measure)[0]
+
+
+def page_words(
+    deck: Deck, slide: Slide, detail: Detail, view: View, m: Metrics, measure: Measure
+) -> tuple[int, ...]:
+    """How many words each page of a lobby detail shows (one page when it fits the screen)."""
+    return _compose(deck, slide, detail, view, m, measure)[1]
+
+
+def lobby_pages(deck: Deck, width: int, height: int, measure: Measure, *, large: bool = False) -> Pages:
+    """The pagination `build_program` needs for a lobby screen of this size, as a callable
+    (core may not import layout): (slide index, detail id, language) -> words on each page."""
+    metrics = Metrics(width, height, Mode.LOBBY, LARGE_TEXT if large else 1.0)
+
+    def pages(index: int, detail_id: str, language: str) -> tuple[int, ...]:
+        slide = deck.slides[index]
+        detail = slide.detail(detail_id)
+        if detail is None:
+            return ()
+        view = View(index, detail_id, language, 0, large)
+        return page_words(deck, slide, detail, view, metrics, measure)
+
+    return pages
+
+
+def _compose(
+    deck: Deck, slide: Slide, detail: Detail, view: View, m: Metrics, measure: Measure
+) -> tuple[ScreenLayout, tuple[int, ...]]:
     touch = m.mode is Mode.TOUCH
+    language = view.language
     items, hotspots, bar_bottom = top_bar(deck, view, m, measure, back=True)
     bottom_items, bottom_top = bottom_row(deck, view, m, measure, hint=False, dots=not touch, medical=True)
     items += bottom_items
-    image = detail.image_for(view.language) or (slide.image_for(view.language) if not detail.steps else None)
-    has_steps = bool(detail.steps)
-    link = detail.link_for(view.language) or slide.link_for(view.language)
-    qr_top = bottom_top
+    image = detail.image_for(language) or (slide.image_for(language) if not detail.steps else None)
+    link = detail.link_for(language) or slide.link_for(language)
+    gap = round(m.height * 0.02)
+    qr_box: Box | None = None
     if link is not None:
-        gap = round(m.height * 0.02)
-        if m.portrait:
-            qr_items, qr_box = qr_block(
-                link, view, m, measure, 0, bottom_top - gap, left=m.margin_x, deck=deck
-            )
-        else:
-            qr_items, qr_box = qr_block(
-                link, view, m, measure, m.width - m.margin_x, bottom_top - gap, deck=deck
-            )
+        qr_items, qr_box = _place_qr(deck, link, view, m, measure, bottom_top - gap)
         items += qr_items
-        qr_top = qr_box.y - gap
-    if m.portrait:
-        radius = round(min(m.width * 0.24, m.height * 0.11)) if image else 0
+    side = image is not None and not m.portrait and not detail.steps
+    column_w = round(m.width * 0.52) if side else m.width - 2 * m.margin_x
+    column_top = bar_bottom + round(m.height * (0.03 if m.portrait else 0.045))
+    if qr_box is not None and not m.portrait and not side:
+        # Beside the QR block rather than above it, while the column stays wide enough to read:
+        # the text then keeps the screen's full height.
+        beside = qr_box.x - 2 * gap - m.margin_x
+        column_w = beside if beside >= column_w * 0.6 else column_w
+    column = Box(m.margin_x, column_top, column_w, 0)
+    disc: list[Item] = []
+    if image is not None and side:
+        region_x = round(m.width * 0.6)
+        region = Box(region_x, bar_bottom, m.width - m.margin_x - region_x, 0)
+        region_bottom = _clear_of(qr_box, region, bottom_top) - gap
+        diameter = min(region.w, region_bottom - bar_bottom - round(m.height * 0.03), round(m.height * 0.5))
+        radius = diameter // 2
+        disc = _picture(image, region.x + region.w // 2, bar_bottom + round(m.height * 0.03) + radius, radius)
+    elif image is not None and m.portrait:
+        radius = round(min(m.width * 0.24, m.height * 0.11))
         cy = bar_bottom + round(m.height * 0.015) + radius
-        items += illustration(image, m.width // 2, cy, radius)
-        column = Box(
-            m.margin_x,
-            (cy + radius if image else bar_bottom) + round(m.height * 0.03),
-            m.width - 2 * m.margin_x,
-            0,
-        )
-    else:
-        column_w = round(m.width * 0.52) if (image and not has_steps) else m.width - 2 * m.margin_x
-        column = Box(m.margin_x, bar_bottom + round(m.height * 0.045), column_w, 0)
-        if image and not has_steps:
-            region_x = round(m.width * 0.6)
-            region_w = m.width - m.margin_x - region_x
-            region_h = qr_top - bar_bottom - round(m.height * 0.06)
-            radius = round(min(region_w, region_h, m.height * 0.5) / 2)
-            items += illustration(
-                image, region_x + region_w // 2, bar_bottom + round(m.height * 0.03) + radius, radius
-            )
-    # Text that would run into the QR block stops above it (in portrait, or when it spans the width).
-    under_qr = link is not None and (
-        m.portrait or column.right > m.width - m.margin_x - round(m.width * 0.25)
-    )
-    limit = (qr_top if under_qr else bottom_top) - round(m.height * 0.02)
-    floor = m.min_shrink(BODY)
+        disc = _picture(image, m.width // 2, cy, radius)
+        column = replace(column, y=cy + radius + round(m.height * 0.03))
+    limit = _clear_of(qr_box, column, bottom_top) - gap
     # A tall portrait screen has room to spare below a short detail: start larger and shrink.
-    shrink = title_shrink = PORTRAIT_DETAIL_GROW if m.portrait else 1.0
-    while True:
-        head, body = _detail_column(slide, detail, view, m, measure, column, shrink, title_shrink)
-        if body.y <= limit or title_shrink <= TITLE_FLOOR:
-            break
-        # Body text gives way first, down to its floor; then the heading, which has room to spare.
+    start = PORTRAIT_DETAIL_GROW if m.portrait else 1.0
+    sizes = _shrink_steps(start, m.min_shrink(BODY))
+    # Fitting is monotone in the sizes, so the largest that fits is found by bisection.
+    tried: dict[int, _Column] = {}
+
+    def attempt(index: int) -> _Column:
+        if index not in tried:
+            tried[index] = _column(slide, detail, view, m, measure, column, *sizes[index], marker=False)
+        return tried[index]
+
+    low, high = 0, len(sizes) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if attempt(middle)[1].y <= limit:
+            high = middle
+        else:
+            low = middle + 1
+    if attempt(low)[1].y > limit:
+        # It scrolls or goes on more pages anyway: the heading need not shrink below the body's.
+        low = next(i for i, (shrink, _) in enumerate(sizes) if shrink == sizes[-1][0])
+    shrink, title_shrink = sizes[low]
+    head, body, _ = attempt(low)
+    overflow = head.overflow + body.overflow
+    if body.y <= limit:
+        page = head.items + body.items
+        layout = _layout(m, items + disc + page, hotspots, overflow)
+        return layout, (_words(page),)
+    if touch:
+        return _scrolling(m, items, hotspots, overflow, disc, head, body, column, limit), ()
+    # Lobby: the same sizes, with room kept beside the kicker for the page marker.
+    sized = (slide, detail, view, m, measure, column, shrink, title_shrink)
+    head, body, rows = _column(*sized, marker=True)
+    # Later pages repeat the heading compactly, in one kicker-sized line where it fits, and have
+    # no picture above it (in portrait): their text starts higher and they hold more.
+    later = _later_head(detail, view, m, measure, column_top if m.portrait else column.y, column, shrink)
+    if any(bottom - top > limit - later.y for top, bottom in rows):
+        # A row of two steps taller than a page: list the steps in one column, read in order.
+        head, body, rows = _column(*sized, marker=True, single=True)
+    overflow = head.overflow + body.overflow + later.overflow
+    pages = _paginate(_units(body.items, rows), (head.items, head.y), (later.items, later.y), limit, overflow)
+    number = min(max(0, view.page), len(pages) - 1)
+    marker = _marker(head if number == 0 else later, number, len(pages), column, measure)
+    if number > 0 and m.portrait:
+        disc = []
+    shown = items + disc + list(pages[number].items) + marker
+    return _layout(m, shown, hotspots, overflow), tuple(page.words for page in pages)
+
+
+def _later_head(
+    detail: Detail, view: View, m: Metrics, measure: Measure, top: int, column: Box, shrink: float
+) -> Flow:
+    size = m.px(KICKER, shrink)
+    head = Flow(
+        measure, column.x, max(1, column.w - _marker_room(size, measure)), top, language=view.language
+    )
+    head.text(detail.title.get(view.language), size, bold=True, color="teal", role="title")
+    head.width = column.w
+    head.gap(m.u * 0.02 * shrink)
+    return head
+
+
+def _shrink_steps(start: float, floor: float) -> list[tuple[float, float]]:
+    """(body, heading) shrink factors from the largest to the smallest: body text gives way first,
+    down to its floor, with the heading alongside; then the heading alone, which has room to spare."""
+    shrink = title_shrink = start
+    steps = [(shrink, title_shrink)]
+    while title_shrink > TITLE_FLOOR:
         if shrink > floor:
             shrink = max(floor, shrink - SHRINK_STEP)
             title_shrink = shrink
         else:
             title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
-    items += head.items
-    overflow = head.overflow + body.overflow
-    viewport = None
-    scroll_items: tuple[Item, ...] = ()
-    content_h = 0
-    if body.y > limit:
-        if touch:
-            top = head.y
-            viewport = Box(0, top, m.width, limit - top)
-            scroll_items = tuple(body.items)
-            content_h = body.y - top + round(m.height * 0.03)
-            more = round(m.short * 0.04)
-            items.append(
-                Shape(
-                    "chevron-down",
-                    Box(
-                        m.width // 2 - more // 2,
-                        limit + (bottom_top - limit - more) // 2 if bottom_top - limit > more else limit,
-                        more,
-                        more,
-                    ),
-                    fill="rose",
-                )
-            )
-        else:
-            overflow.append(
-                f"detail `{slide.id}/{detail.id}` ({view.language}) is {body.y - limit}px too tall at {m.width}x{m.height}"
-            )
-            items += body.items
+        steps.append((shrink, title_shrink))
+    return steps
+
+
+def _layout(m: Metrics, items: list[Item], hotspots: Sequence[Hotspot], overflow: list[str]) -> ScreenLayout:
+    return ScreenLayout(m.width, m.height, tuple(items), tuple(hotspots), overflow=tuple(overflow))
+
+
+def _clear_of(qr_box: Box | None, column: Box, bottom_top: int) -> int:
+    """The lowest row a column may use: above the QR block when they share any x, else the chrome."""
+    if qr_box is None or qr_box.right <= column.x or qr_box.x >= column.x + column.w:
+        return bottom_top
+    # The QR's white frame stands a few pixels outside its box.
+    return qr_box.y - max(2, qr_box.h // 20)
+
+
+def _place_qr(
+    deck: Deck, link: QrCode, view: View, m: Metrics, measure: Measure, bottom: int
+) -> tuple[list[Item], Box]:
+    """The detail's QR block: bottom-left under a portrait column, bottom-right in landscape."""
+    if m.portrait:
+        items, box = qr_block(link, view, m, measure, 0, bottom, left=m.margin_x, deck=deck)
     else:
-        items += body.items
+        items, box = qr_block(link, view, m, measure, m.width - m.margin_x, bottom, deck=deck)
+    border = max(2, round(m.short * 0.003))
+    # The frame drawn around the code is part of the block.
+    return items, Box(box.x - border, box.y - border, box.w + border, box.h + 2 * border)
+
+
+def _picture(image: Image, cx: int, cy: int, radius: int) -> list[Item]:
+    """The detail's picture in its frame; the frame is a panel the picture sits wholly inside."""
+    out: list[Item] = []
+    for item in illustration(image, cx, cy, radius):
+        if isinstance(item, Shape) and not item.role:
+            item = replace(item, layer="panel", role="disc")
+        out.append(item)
+    return out
+
+
+def _scrolling(
+    m: Metrics,
+    items: list[Item],
+    hotspots: Sequence[Hotspot],
+    overflow: list[str],
+    disc: list[Item],
+    head: Flow,
+    body: Flow,
+    column: Box,
+    limit: int,
+) -> ScreenLayout:
+    """A touch detail too long for the screen: the text scrolls, the heading stays put when it
+    leaves the text a fair share of the screen, and a "more" chevron sits in a strip of its own
+    between the scrolling text and the chrome (never on the disclaimer or the QR block)."""
+    cue_h = round(m.short * 0.07)
+    bottom = limit - cue_h
+    pad = round(m.width * 0.01)
+    top = head.y
+    fixed: list[Item] = list(head.items)
+    moving: list[Item] = list(body.items)
+    column_top = head.items[0].box.y if head.items else column.y
+    # In portrait the picture sits above the heading: it scrolls with the text at its full size,
+    # rather than squeezing the text into a sliver below it.
+    if m.portrait and disc:
+        top = min(item.box.y for item in disc) - pad
+        fixed, moving = [], disc + list(head.items) + moving
+        disc = []
+    elif bottom - top < (bottom - column_top) // 2:
+        top = column_top
+        fixed, moving = [], list(head.items) + moving
+    viewport = Box(column.x - pad, top, column.w + 2 * pad, bottom - top)
+    content_h = body.y - top + round(m.height * 0.03)
+    more = round(m.short * 0.045)
+    chevron = Shape(
+        "chevron-down",
+        Box(column.x + column.w // 2 - more // 2, bottom + (cue_h - more) // 2, more, more),
+        fill="rose",
+        role="more",
+    )
     return ScreenLayout(
-        m.width, m.height, tuple(items), tuple(hotspots), scroll_items, viewport, content_h, tuple(overflow)
+        m.width,
+        m.height,
+        tuple(items + disc + fixed + [chevron]),
+        tuple(hotspots),
+        scroll_items=tuple(moving),
+        viewport=viewport,
+        content_height_px=content_h,
+        overflow=tuple(overflow),
     )
 
 
-def _detail_column(
+def _units(body: list[Item], rows: Sequence[tuple[int, int]]) -> list[_Unit]:
+    """The body cut into the rows a page may end between: items whose heights overlap (a line and
+    its bullet, a step's badge and picture and the lines beside it) stay together, and so do the
+    lines of a row of two steps (`rows`), so that each step reads on in its own column."""
+    lines: list[_Unit] = []
+    for item in sorted(body, key=lambda item: (item.box.y, item.box.x)):
+        if lines and item.box.y < lines[-1].bottom:
+            last = lines[-1]
+            lines[-1] = _Unit(
+                top=last.top, bottom=max(last.bottom, item.box.bottom), items=(*last.items, item)
+            )
+        else:
+            lines.append(_Unit(top=item.box.y, bottom=item.box.bottom, items=(item,)))
+    units: list[_Unit] = []
+    for unit in lines:
+        row = next(((top, bottom) for top, bottom in rows if top <= unit.top < bottom), None)
+        if units and row is not None and row[0] <= units[-1].top < row[1]:
+            last = units[-1]
+            units[-1] = _Unit(
+                top=last.top, bottom=max(last.bottom, unit.bottom), items=(*last.items, *unit.items)
+            )
+        else:
+            units.append(unit)
+    return units
+
+
+def _paginate(
+    units: list[_Unit],
+    first: tuple[list[Item], int],
+    later: tuple[list[Item], int],
+    limit: int,
+    overflow: list[str],
+) -> list[_Page]:
+    """Fill pages top-down with whole units. `first` and `later` are the heading of the first
+    page and of the pages after it, each with the row where the text under it starts."""
+    pages: list[_Page] = []
+    page, top = list(first[0]), first[1]
+    offset = 0  # how far this page's units move up from where the single long column put them
+    started = False
+    for index, unit in enumerate(units):
+        if started and _starts_block(units, index):
+            # A paragraph, bullet or step that would break across pages but fits a page of its
+            # own starts a new page, unless that leaves this one more than half empty.
+            block_bottom = _block_bottom(units, index)
+            if (
+                block_bottom - offset > limit
+                and block_bottom - unit.top <= limit - later[1]
+                and (unit.top - offset - top) * 2 >= limit - top
+            ):
+                pages.append(_Page(items=tuple(page), words=_words(page)))
+                page, top = list(later[0]), later[1]
+                started = False
+        if started and unit.bottom - offset > limit:
+            pages.append(_Page(items=tuple(page), words=_words(page)))
+            page, top = list(later[0]), later[1]
+            started = False
+        if not started:
+            offset = unit.top - top
+            started = True
+            if unit.bottom - offset > limit:
+                overflow.append(f"a row of {unit.bottom - unit.top}px is taller than a whole page")
+        page += [_shift(item, -offset) for item in unit.items]
+    pages.append(_Page(items=tuple(page), words=_words(page)))
+    return pages
+
+
+def _block(unit: _Unit) -> str:
+    return next((item.block for item in unit.items if isinstance(item, TextLine) and item.block), "")
+
+
+def _starts_block(units: list[_Unit], index: int) -> bool:
+    return index == 0 or _block(units[index]) != _block(units[index - 1])
+
+
+def _block_bottom(units: list[_Unit], index: int) -> int:
+    """The bottom of the paragraph, bullet or step that starts with `units[index]`."""
+    key = _block(units[index])
+    bottom = units[index].bottom
+    for unit in units[index + 1 :]:
+        if _block(unit) != key:
+            break
+        bottom = unit.bottom
+    return bottom
+
+
+def _marker_room(size: int, measure: Measure) -> int:
+    """Room kept at the end of a heading's first line for the widest marker ("10/10")."""
+    return measure("10/10", size, True) + round(size * 0.8)
+
+
+def _marker(head: Flow, number: int, count: int, column: Box, measure: Measure) -> list[Item]:
+    """ "2/3" at the right end of the heading's first line, in the room kept for it."""
+    if count < 2 or not head.items:
+        return []
+    first = head.items[0]
+    assert isinstance(first, TextLine)
+    size = first.size_px
+    text = f"{number + 1}/{count}"
+    width = measure(text, size, True)
+    box = Box(column.x + column.w - width, first.box.y, width, max(first.box.h, size))
+    return [TextLine(text, box, size, True, "teal", width, role="page", block="page")]
+
+
+def _column(
     slide: Slide,
     detail: Detail,
     view: View,
@@ -126,65 +392,104 @@ def _detail_column(
     column: Box,
     shrink: float,
     title_shrink: float,
-) -> tuple[Flow, Flow]:
-    head = Flow(measure, column.x, column.w, column.y)
-    head.text(slide.title.get(view.language), m.px(KICKER, shrink), color="mute")
+    *,
+    marker: bool,
+    single: bool = False,
+) -> _Column:
+    language = view.language
+    head = Flow(measure, column.x, column.w, column.y, language=language)
+    kicker_size = m.px(KICKER, shrink)
+    if marker:
+        head.width = max(1, column.w - _marker_room(kicker_size, measure))
+    head.text(slide.title.get(language), kicker_size, color="mute", role="kicker")
+    head.width = column.w
     head.text(
-        detail.title.get(view.language),
+        detail.title.get(language),
         m.px(DETAIL_TITLE, title_shrink),
         bold=True,
         color="teal",
         line_height=TITLE_LINE_HEIGHT,
+        role="title",
     )
     head.gap(m.u * 0.02 * shrink)
-    body = Flow(measure, column.x, column.w, head.y)
+    body = Flow(measure, column.x, column.w, head.y, language=language)
     size = m.px(BODY, shrink)
-    body.blocks(detail.blocks(view.language), size)
-    if detail.steps:
-        _steps(detail, view, m, body, size, shrink)
-    return head, body
+    body.blocks(detail.blocks(language), size)
+    rows = _steps(detail, view, m, body, size, shrink, single=single) if detail.steps else ()
+    return head, body, rows
 
 
-def _steps(detail: Detail, view: View, m: Metrics, flow: Flow, size: int, shrink: float) -> None:
-    """Numbered steps with a picture each: a 2-column grid in landscape, a list in portrait."""
-    columns = 1 if m.portrait or len(detail.steps) < 3 else 2
+def _steps(
+    detail: Detail, view: View, m: Metrics, flow: Flow, size: int, shrink: float, *, single: bool
+) -> tuple[tuple[int, int], ...]:
+    """Numbered steps: a list in portrait, two columns in landscape where a column stays wide
+    enough to read. A row is as tall as its text, or its picture when it has one.
+
+    Returns the spans (top, bottom) of rows of two steps, which a lobby page keeps together."""
     gap = round(m.width * 0.03)
+    columns = 1
+    if not (m.portrait or single) and len(detail.steps) >= 3 and (flow.width - gap) // 2 >= size * 14:
+        columns = 2
     cell_w = (flow.width - gap * (columns - 1)) // columns
+    with_pictures = any(step.image for step in detail.steps)
     picture = round(min(m.short * (0.17 if columns == 2 else 0.22), cell_w * 0.3) * shrink)
-    row_top = flow.y
-    row_bottom = flow.y
-    x0 = flow.x
-    for i, step in enumerate(detail.steps):
-        col = i % columns
-        if col == 0 and i > 0:
-            row_top = row_bottom + round(m.height * 0.025)
-        cell_x = x0 + col * (cell_w + gap)
-        items: list[Item] = (
-            illustration(step.image, cell_x + picture // 2, row_top + picture // 2, picture // 2)
-            if step.image
-            else []
-        )
-        badge = round(size * 1.4)
-        text_x = cell_x + (picture + round(gap * 0.6) if step.image else 0)
-        # The number sits beside the first line of text, not above it: a row saved per step.
-        sub = Flow(flow.measure, text_x, cell_x + cell_w - text_x, row_top)
-        lines = sub.text(step.text.get(view.language), size, indent_px=badge + round(size * 0.4))
-        first = lines[0].box if lines else Box(text_x, row_top, 0, badge)
-        badge_y = first.y + (first.h - badge) // 2
-        items.append(Shape("circle", Box(text_x, badge_y, badge, badge), fill="teal"))
-        number = str(i + 1)
-        number_w = flow.measure(number, size, True)
-        items.append(
-            TextLine(
-                number,
-                Box(text_x + (badge - number_w) // 2, badge_y, number_w, badge),
-                size,
-                True,
-                "on_teal",
-                number_w,
+    text_dx = picture + round(gap * 0.6) if with_pictures else 0
+    badge = round(size * 1.4)
+    row_gap = round(size * 0.6)
+    y = flow.y
+    rows: list[tuple[int, int]] = []
+    for start in range(0, len(detail.steps), columns):
+        row_bottom = y
+        for col, step in enumerate(detail.steps[start : start + columns]):
+            cell_x = flow.x + col * (cell_w + gap)
+            items: list[Item] = []
+            if step.image is not None:
+                items += _picture(step.image, cell_x + picture // 2, y + picture // 2, picture // 2)
+                row_bottom = max(row_bottom, y + picture)
+            # In a list the numbers line up after the pictures' column; in a grid a step without
+            # a picture uses its whole cell.
+            text_x = cell_x + (text_dx if columns == 1 or step.image is not None else 0)
+            # The number sits beside the first line of text, not above it: a row saved per step.
+            sub = Flow(flow.measure, text_x, cell_x + cell_w - text_x, y, language=view.language)
+            lines = sub.text(
+                step.text.get(view.language), size, indent_px=badge + round(size * 0.4), role="step"
             )
-        )
-        flow.items.extend(items + sub.items)
-        flow.overflow.extend(sub.overflow)
-        row_bottom = max(row_bottom, sub.y, row_top + picture)
-    flow.y = row_bottom
+            first = lines[0].box if lines else Box(text_x, y, 0, badge)
+            badge_y = first.y + (first.h - badge) // 2
+            items.append(
+                Shape("circle", Box(text_x, badge_y, badge, badge), fill="teal", layer="panel", role="badge")
+            )
+            number = str(start + col + 1)
+            number_w = flow.measure(number, size, True)
+            items.append(
+                TextLine(
+                    number,
+                    Box(text_x + (badge - number_w) // 2, badge_y, number_w, badge),
+                    size,
+                    True,
+                    "on_teal",
+                    number_w,
+                    role="step-number",
+                    block=f"step-number-{start + col + 1}",
+                )
+            )
+            flow.items.extend(items + sub.items)
+            flow.overflow.extend(sub.overflow)
+            row_bottom = max(row_bottom, sub.y, badge_y + badge)
+        if columns > 1:
+            rows.append((y, row_bottom))
+        y = row_bottom + row_gap
+    flow.y = y - row_gap
+    return tuple(rows)
+
+
+def _words(items: Sequence[Item]) -> int:
+    return sum(
+        len(item.text.split()) for item in items if isinstance(item, TextLine) and item.role in READ_ROLES
+    )
+
+
+def _shift(item: Item, dy: int) -> Item:
+    if dy == 0:
+        return item
+    return replace(item, box=Box(item.box.x, item.box.y + dy, item.box.w, item.box.h))

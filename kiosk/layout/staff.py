@@ -19,6 +19,8 @@ from kiosk.core.actions import (
     AdminBack,
     AdminClose,
     AdminExit,
+    AdminExitConfirm,
+    AdminPage,
     AdminReload,
     AdminTestPattern,
     AdminTouchTest,
@@ -131,7 +133,12 @@ def arrange_admin(
         )
         items, hotspots = _pin_pad(admin, width, height, short, measure, words)
     else:
-        arrange = {"main": _main, "touch": _touch_test, "pattern": _test_pattern}[admin.screen]
+        arrange = {
+            "main": _main,
+            "touch": _touch_test,
+            "pattern": _test_pattern,
+            "exit": _exit_confirm,
+        }[admin.screen]
         items, hotspots = arrange(admin, info, width, height, short, measure)
     return ScreenLayout(width, height, tuple(items), tuple(hotspots))
 
@@ -215,7 +222,8 @@ def _main(
     )
     hours, rest = divmod(int(info.uptime_s), 3600)
     facts = [
-        f"Version {info.version} · up {hours} h {rest // 60} min · {info.fps:.1f} frames/s · {info.memory_mb:.0f} MB",
+        f"Version {info.version} · up {hours} h {rest // 60} min · {info.fps:.1f} frames/s"
+        f" · {info.memory_mb:.0f} MB",
         f"Deck: {info.deck} ({info.slides} slides), loaded {info.loaded_at}",
         f"Display: {info.display}",
         f"Today: {info.today}",
@@ -224,26 +232,12 @@ def _main(
     for fact in facts:
         y = _text(items, fact, margin, y, size, measure=measure, width=column)
     y += size // 2
-    sections = (
-        ("Content errors (the last good deck is showing)", info.errors, "rose"),
-        ("Past their review date", info.overdue, "ink"),
-        ("Warnings", info.warnings, "mute"),
-    )
-    buttons_top = height - round(short * (0.15 if width > height else 0.4))
-    for heading, lines, color in sections:
-        if not lines or y > buttons_top - 3 * size:
-            continue
-        y = _text(items, heading, margin, y, size, bold=True, color="teal", measure=measure)
-        for line in lines[:8]:
-            if y > buttons_top - 2 * size:
-                break
-            y = _text(items, line, margin, y, round(size * 0.85), color=color, measure=measure, width=column)
-        y += size // 2
+    # Exit kiosk sits at the far left, away from Close (far right); it only opens a confirm step.
     labels: list[tuple[str, Action]] = [
+        ("Exit kiosk", AdminExit()),
         ("Reload content", AdminReload()),
         ("Touch test", AdminTouchTest()),
         ("Test pattern", AdminTestPattern()),
-        ("Exit kiosk", AdminExit()),
         ("Close", AdminClose()),
     ]
     gap = round(width * 0.012)
@@ -252,10 +246,179 @@ def _main(
     button_w = (column - gap * (per_row - 1)) // per_row
     button_h = round(short * 0.1)
     top = height - round(short * 0.04) - rows * button_h - (rows - 1) * gap
+    _problem_list(admin, info, items, hotspots, Box(margin, y, column, top - gap - y), size, measure)
     for i, (label, action) in enumerate(labels):
         row, col = divmod(i, per_row)
         box = Box(margin + col * (button_w + gap), top + row * (button_h + gap), button_w, button_h)
         _button(items, hotspots, label, action, box, size, measure, primary=isinstance(action, AdminClose))
+    return items, hotspots
+
+
+@dataclass(frozen=True)
+class _Entry:
+    section: str  # the heading it sits under
+    text: str
+    color: str
+
+
+def _entries(info: AdminInfo) -> list[_Entry]:
+    """Errors first, then slides past their review date, then the other warnings."""
+    sections = (
+        ("Content errors (the last good deck is showing)", info.errors, "rose"),
+        ("Past their review date", info.overdue, "ink"),
+        ("Warnings", info.warnings, "mute"),
+    )
+    return [
+        _Entry(f"{heading} ({len(lines)})", line, color)
+        for heading, lines, color in sections
+        for line in lines
+    ]
+
+
+def _page(
+    entries: list[_Entry], first: int, box: Box, size: int, measure: Measure
+) -> list[tuple[_Entry, list[str], bool]]:
+    """The entries from `first` that fit in `box`: (entry, wrapped lines, heading above it).
+
+    Unless everything fits at once, the last row of the box is kept for the "+N more" line and
+    its buttons."""
+    whole = _fit(entries, first, box.w, box.h, size, measure)
+    if first == 0 and len(whole) == len(entries):
+        return whole
+    return _fit(entries, first, box.w, box.h - round(PAGING_ROW * size), size, measure)
+
+
+PAGING_ROW = 3.0  # the "+N more" row's height, in body sizes (with its gap above): buttons a finger hits
+
+
+def _fit(
+    entries: list[_Entry], first: int, width: int, budget: int, size: int, measure: Measure
+) -> list[tuple[_Entry, list[str], bool]]:
+    step = round(size * 1.35)
+    small = round(size * 0.85)
+    small_step = round(small * 1.35)
+    shown: list[tuple[_Entry, list[str], bool]] = []
+    used = 0
+    section = None
+    for entry in entries[first:]:
+        heading = entry.section != section
+        lines = wrap(entry.text, width, small, False, measure)
+        need = (step if heading else 0) + len(lines) * small_step + (size // 2 if heading and shown else 0)
+        if used + need > budget and shown:
+            break
+        shown.append((entry, lines, heading))
+        used += need
+        section = entry.section
+    return shown
+
+
+def _problem_list(
+    admin: AdminState,
+    info: AdminInfo,
+    items: list[Item],
+    hotspots: list[Hotspot],
+    box: Box,
+    size: int,
+    measure: Measure,
+) -> None:
+    """Errors, overdue reviews and warnings, a page at a time: "+N more" and buttons to page."""
+    entries = _entries(info)
+    if not entries or box.h < 3 * size:
+        return
+    first = min(admin.list_first, len(entries) - 1)
+    page = _page(entries, first, box, size, measure)
+    small = round(size * 0.85)
+    y = box.y
+    for entry, lines, heading in page:
+        if heading:
+            y += size // 2 if y > box.y else 0
+            y = _text(items, entry.section, box.x, y, size, bold=True, color="teal", measure=measure)
+        for line in lines:
+            w = measure(line, small, False)
+            items.append(TextLine(line, Box(box.x, y, w, round(small * 1.35)), small, False, entry.color, w))
+            y += round(small * 1.35)
+    after = first + len(page)
+    if first == 0 and after == len(entries):
+        return  # everything fits: no paging row
+    row_h = round(size * (PAGING_ROW - 0.3))
+    row_y = box.y + box.h - row_h
+    more = len(entries) - after
+    note = f"+{more} more" if more else "end of the list"
+    note = f"{note} · showing {first + 1}-{after} of {len(entries)}"
+    w = measure(note, size, True)
+    items.append(TextLine(note, Box(box.x, row_y, w, row_h), size, True, "ink", w))
+    button_w = max(measure("Earlier", size, True), measure("More", size, True)) + 3 * size
+    gap = size
+    right = box.x + box.w
+    if more:
+        _button(
+            items,
+            hotspots,
+            "More",
+            AdminPage(first=after),
+            Box(right - button_w, row_y, button_w, row_h),
+            size,
+            measure,
+        )
+    if first > 0:
+        _button(
+            items,
+            hotspots,
+            "Earlier",
+            AdminPage(first=_previous_first(entries, first, box, size, measure)),
+            Box(right - 2 * button_w - gap, row_y, button_w, row_h),
+            size,
+            measure,
+        )
+
+
+def _previous_first(entries: list[_Entry], first: int, box: Box, size: int, measure: Measure) -> int:
+    """Where the page before the one starting at `first` starts: the earliest that reaches it."""
+    for start in range(0, first):
+        if start + len(_page(entries, start, box, size, measure)) >= first:
+            return start
+    return 0
+
+
+def _exit_confirm(
+    admin: AdminState, info: AdminInfo, width: int, height: int, short: int, measure: Measure
+) -> tuple[list[Item], list[Hotspot]]:
+    """Exit kiosk's confirm step. Its buttons sit mid-screen, not where Exit kiosk was, so a
+    double tap cannot confirm; Stay is the highlighted choice."""
+    items: list[Item] = []
+    hotspots: list[Hotspot] = []
+    margin = round(width * 0.08)
+    column = width - 2 * margin
+    title = round(short * 0.06)
+    size = max(14, round(short * 0.032))
+    y = _text(
+        items,
+        "Exit the kiosk?",
+        margin,
+        round(height * 0.18),
+        title,
+        bold=True,
+        color="teal",
+        measure=measure,
+    )
+    y = _text(
+        items,
+        "The screen will go black until it restarts.",
+        margin,
+        y + size // 2,
+        size,
+        measure=measure,
+        width=column,
+    )
+    button_w = min(round(short * 0.45), (column - size) // 2)
+    button_h = round(short * 0.13)
+    top = max(y + size * 2, round(height * 0.45))
+    centre = width // 2
+    gap = max(size * 2, round(width * 0.06))
+    exit_box = Box(centre - gap // 2 - button_w, top, button_w, button_h)
+    stay_box = Box(centre + gap // 2, top, button_w, button_h)
+    _button(items, hotspots, "Exit", AdminExitConfirm(), exit_box, size, measure)
+    _button(items, hotspots, "Stay", AdminBack(), stay_box, size, measure, primary=True)
     return items, hotspots
 
 
@@ -297,17 +460,19 @@ def _touch_test(
         items.append(Shape("rect", Box(x - 1, y_mark - radius, 2, 2 * radius), fill="rose"))
         items.append(Shape("rect", Box(x - radius, y_mark - 1, 2 * radius, 2), fill="rose"))
         label = f"{x}, {y_mark}"
-        w = measure(label, round(size * 0.8), False)
-        lx = min(max(0, x + radius + 4), width - w)
-        items.append(
-            TextLine(label, Box(lx, y_mark - size, w, round(size * 1.3)), round(size * 0.8), False, "ink", w)
-        )
-    back = Box(
-        width - margin - round(short * 0.25),
-        height - round(short * 0.13),
-        round(short * 0.25),
-        round(short * 0.09),
-    )
+        label_size = round(size * 0.8)
+        w = measure(label, label_size, False)
+        h = round(size * 1.3)
+        # Beside the mark, on whichever side has room, and always wholly on screen: a label cut
+        # off at an edge is the one staff need when checking that edge.
+        lx = x + radius + 4 if x + radius + 4 + w <= width else x - radius - 4 - w
+        lx = min(max(0, lx), width - w)
+        ly = min(max(0, y_mark - h), height - h)
+        items.append(TextLine(label, Box(lx, ly, w, h), label_size, False, "ink", w))
+    # Done sits at the middle of the lower part, clear of the corners and the bottom edge, so
+    # testing a corner or an edge never ends the test.
+    done_w, done_h = round(short * 0.3), round(short * 0.11)
+    back = Box((width - done_w) // 2, height - round(short * 0.16) - done_h, done_w, done_h)
     _button(items, hotspots, "Done", AdminBack(), back, size, measure, primary=True)
     return items, hotspots
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from kiosk.content.loader import DEFAULT_ASSETS, Report, check_deck
 from kiosk.content.placeholders import placeholder_problems
 from kiosk.content.problems import Problem, sort_problems
+from kiosk.content.readability import readability_problems
 from kiosk.layout.fit import TextMetrics, fit_problems
 
 
@@ -40,6 +41,7 @@ def full_report(
         return report
     deck = report.deck
     extra: list[Problem] = placeholder_problems(slide.source for slide in deck.slides)
+    extra += readability_problems(deck)  # plain language, per text and language (docs/content.md)
     # With no modes, fit_problems lays out nothing and checks only the letters against the font.
     extra += fit_problems(deck, fonts) if fit else fit_problems(deck, fonts, modes=())
     return replace(report, problems=tuple(sort_problems([*report.problems, *extra])))

@@ -14,8 +14,10 @@ from kiosk.content.deck import Deck
 from kiosk.core.program import Mode, Program, View, build_program
 from kiosk.core.state import State, initial_state
 from kiosk.core.theme import THEMES
+from kiosk.layout.detail import lobby_pages
 from kiosk.layout.invariant import elements, scroll_elements, violations
 from kiosk.layout.items import Hotspot, ScreenLayout
+from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage
 
 MANIFEST_FORMAT = 2  # 2: screens carry `elements`, `violations` and `scroll` (docs/manifest.md)
@@ -42,6 +44,21 @@ def view_state(program: Program, view: View, *, large_text: bool = False) -> Sta
     return replace(start, index=index, detail=view.detail, large_text=large_text)
 
 
+def _lobby_entries(program: Program, language: str) -> list[tuple[str, int]]:
+    """Each lobby screen in `language`, in play order, with its file name and program index; a
+    detail split into pages exports every page (`03-benefits--symptoms-p2.png`)."""
+    deck = program.deck
+    out: list[tuple[str, int]] = []
+    for index, entry in enumerate(program.entries):
+        if entry.language != language:
+            continue
+        name = f"{entry.slide + 1:02d}-{deck.slides[entry.slide].id}"
+        if entry.detail is not None:
+            name += f"--{entry.detail}" + (f"-p{entry.page + 1}" if entry.page else "")
+        out.append((f"{name}.png", index))
+    return out
+
+
 def export(
     deck: Deck,
     out: Path,
@@ -60,17 +77,28 @@ def export(
     if pygame.display.get_surface() is None:
         pygame.display.set_mode((1, 1))
     language = language or deck.default_language
-    program = build_program(deck, mode)
+    program = build_program(deck, mode, pages=lobby_pages(deck, *size, Fonts().measure, large=large_text))
     stage = Stage(program, THEMES[theme or deck.theme], size)
     frame = pygame.Surface(size).convert()
     out.mkdir(parents=True, exist_ok=True)
     screens = []
-    for name, view in screen_views(deck, language):
-        state = view_state(program, view, large_text=large_text)
+    states: list[tuple[str, State]] = []
+    if mode is Mode.LOBBY:
+        start = initial_state(program, 0.0, language)
+        for name, index in _lobby_entries(program, language):
+            states.append((name, replace(start, index=index, large_text=large_text)))
+    else:
+        for name, view in screen_views(deck, language):
+            states.append((name, view_state(program, view, large_text=large_text)))
+    for name, state in states:
         stage.compose(state, 0.0, frame)
         pygame.image.save(frame, str(out / name))
-        layout = stage.layout(state.view)
-        screens.append(_screen_entry(name, deck.slides[view.slide].id, view.detail, layout))
+        view = state.view
+        layout = stage.layout(view)
+        entry = _screen_entry(name, deck.slides[view.slide].id, view.detail, layout)
+        if view.page:
+            entry["page"] = view.page + 1
+        screens.append(entry)
     manifest = {
         "format": MANIFEST_FORMAT,
         "size": list(size),
@@ -130,8 +158,12 @@ def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:
         loaded_at="2026-11-25 08:02",
         slides=len(deck.slides),
         errors=("benefits.yaml:3:1: unknown key `titel`: did you mean `title`?",),
-        warnings=("what-is-it.yaml:10:14: warning: this slide is waiting for clinical review",),
-        overdue=(),
+        # Enough warnings to page, so the "+N more" row is in the picture.
+        warnings=tuple(
+            f"{slide.id}.yaml:10:14: warning: this slide is waiting for clinical review"
+            for slide in deck.slides
+        ),
+        overdue=("aftercare: review was due 2026-11-01",),
         fps=0.9,
         memory_mb=61,
         today="214 screens shown, 9 topics opened, 4 visitor sessions",
@@ -140,8 +172,9 @@ def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:
     screens = {
         "admin-pin.png": AdminState("pin", digits="24", message="Wrong PIN"),
         "admin-main.png": AdminState("main"),
-        "admin-touch.png": AdminState(
-            "touch", marks=((size[0] // 4, size[1] // 2), (size[0] * 3 // 4, size[1] // 3))
+        "admin-exit.png": AdminState("exit"),
+        "admin-touch.png": AdminState(  # the middle, and two corners: their labels stay on screen
+            "touch", marks=((size[0] // 4, size[1] // 2), (size[0] - 1, size[1] - 1), (0, 0))
         ),
         "admin-pattern.png": AdminState("pattern"),
     }

@@ -27,13 +27,16 @@ from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
-from kiosk.core.program import Program
+from kiosk.core.program import Mode, Program
 from kiosk.core.schedule import hides_expired, schedule_at
 from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_state, step_with_effects
 from kiosk.core.theme import THEMES
+from kiosk.layout.detail import lobby_pages
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
+from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage
+from kiosk.runtime.display import NoDisplay, init_display, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.reload import Reloader, content_loader
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
@@ -50,6 +53,7 @@ SCHEDULE_EVERY_S = 5.0
 PIXEL_SHIFT_EVERY_S = 180.0
 PIXEL_SHIFTS = ((0, 0), (2, 0), (2, 2), (0, 2), (-2, 2), (-2, 0), (-2, -2), (0, -2), (2, -2))
 ERROR_LOG_EVERY_S = 60.0
+STARTUP_CHECK_AFTER_S = 5.0
 
 DrawnKey = tuple[State, bool, tuple[int, int], int]
 
@@ -93,12 +97,18 @@ class Kiosk:
         self._schedule: Schedule | None = None
         self._scheduled_at = float("-inf")
         self._errors_logged_at: dict[str, float] = {}
+        if reloader is not None:
+            # The start-up load kept no report: validate once more in the reloader's worker once
+            # the first frame is up, so the admin screen lists the warnings from the start.
+            reloader.check_current(now + STARTUP_CHECK_AFTER_S)
         log_expired(deck, self.settings, wall_clock().date())
         self._update_schedule(now, force=True)
 
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
-        return self.settings.program(deck, version=self.versions)
+        # A lobby detail too long for this screen plays as pages, one after the other.
+        pages = lobby_pages(deck, *self.orientation.logical_size, Fonts().measure)
+        return self.settings.program(deck, version=self.versions, pages=pages)
 
     def _logical_surface(self) -> pygame.Surface:
         if self.orientation.rotation == 0:
@@ -166,6 +176,12 @@ class Kiosk:
         self._frame = self._logical_surface()
         self._drawn = None
         log.info("display is now %dx%d; laid out again", width, height)
+        if self.settings.mode is Mode.LOBBY:
+            # Lobby details are split into pages that fit the screen: split them again.
+            program = self._program((self.state.pending or self.state.program).deck)
+            self.stage.remember(program)
+            self.program = program
+            self._step(NewDeck(program), self.clock())
 
     # -- content and schedule ---------------------------------------------------------------
 
@@ -323,9 +339,9 @@ def _run_in_background(command: str, timeout_s: float) -> None:
 
 
 def open_display(settings: Settings) -> pygame.Surface:
+    """The kiosk's screen; NoDisplay when there is none (see `kiosk.runtime.display`)."""
     use_mmap_for_large_buffers()
-    pygame.display.init()
-    if pygame.display.get_driver() == "x11":
+    if init_display() == "x11":
         # On X11 SDL would present through an OpenGL texture; with Mesa's software renderer that
         # doubles the memory (151 -> 65 MiB PSS at 1080p under Xvfb) and slows start-up by 0.3 s.
         # X11 has a native (XShm) framebuffer; kmsdrm has none, so the hint is set for X11 only.
@@ -335,10 +351,10 @@ def open_display(settings: Settings) -> pygame.Surface:
     if settings.windowed or settings.size:
         size = settings.size or (1280, 720)
         flags = 0 if settings.windowed else pygame.NOFRAME
-        display = pygame.display.set_mode(size, flags)
+        display = set_mode(size, flags)
     else:
         # (0, 0) takes the desktop's own resolution, so the panel never switches modes.
-        display = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        display = set_mode((0, 0), pygame.FULLSCREEN)
     if not settings.dev:
         pygame.mouse.set_visible(False)
     pygame.display.set_allow_screensaver(False)
@@ -348,7 +364,12 @@ def open_display(settings: Settings) -> pygame.Surface:
 def run(
     deck: Deck, settings: Settings, *, deck_folder: Path | None = None, assets: Path = DEFAULT_ASSETS
 ) -> int:
-    display = open_display(settings)
+    try:
+        display = open_display(settings)
+    except NoDisplay as exc:
+        log.error("%s", exc)  # a non-zero exit: systemd starts the kiosk again, the journal says why
+        pygame.quit()
+        return 1
     folder = deck_folder or deck.folder
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-reload")
     reloader = Reloader(folder, content_loader(assets), current=deck, executor=executor)

@@ -126,8 +126,37 @@ class Reloader:
         self.warnings: tuple = ()  # the showing deck's warnings, for the admin screen
         self._future: Future | None = None
         self._loading: Fingerprint | None = None
+        self._check_at: float | None = None  # when to validate the starting deck (`check_current`)
+
+    def check_current(self, at: float) -> None:
+        """Validate the deck that is showing once, from `at` on, to keep its warnings for the admin
+        screen (the start-up load does not go through this pipeline). Nothing is adopted: it is the
+        deck already on screen. `at` lets the first frame go up before the worker starts."""
+        self._check_at = at
+
+    def _check(self) -> None:
+        loads = self.loads
+
+        def keep(report: Report) -> None:
+            if report.deck is not None and self.loads == loads:  # a newer load has its own warnings
+                self.warnings = report.warnings
+
+        if self.executor is None:
+            keep(self.load(self.folder))
+            return
+
+        def done(future: Future) -> None:
+            try:
+                keep(future.result())
+            except Exception:  # a bug in validation must not stop the kiosk; the deck still shows
+                log.exception("checking %s for warnings failed", self.folder)
+
+        self.executor.submit(self.load, self.folder).add_done_callback(done)
 
     def poll(self, now: float) -> Report | None:
+        if self._check_at is not None and now >= self._check_at:
+            self._check_at = None
+            self._check()
         finished = self._collect()
         if finished is not None:
             return finished

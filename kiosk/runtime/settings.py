@@ -20,7 +20,7 @@ from kiosk.content.document import DocumentError, read_document
 from kiosk.content.hours import OpeningHours
 from kiosk.content.problems import ContentError, Problem
 from kiosk.content.schema import HoursText, Weekday
-from kiosk.core.program import Mode, Program, build_program
+from kiosk.core.program import Mode, Pages, Program, build_program
 
 # IT's file. $KIOSK_SETTINGS_FILE names another where /etc is not the place: a second kiosk on one
 # machine, or a test run that must never read the machine's own settings.
@@ -48,7 +48,7 @@ class Settings:
     data_dir: Path | None = None
     admin_pin_hash: str | None = None
 
-    def program(self, deck: Deck, *, version: int) -> Program:
+    def program(self, deck: Deck, *, version: int, pages: Pages | None = None) -> Program:
         """What this kiosk plays from `deck` (the settings' mode, idle timeout and staff access)."""
         reduced = self.reduced_motion if self.reduced_motion is not None else deck.reduced_motion
         return build_program(
@@ -59,6 +59,7 @@ class Settings:
             reduced_motion=reduced,
             admin_pin_hash=self.admin_pin_hash,
             admin_dev=self.dev,
+            pages=pages,
         )
 
 

@@ -215,12 +215,19 @@ def observation(state: State) -> Observation:
     return visible, state.language, state.last_input_at is not None
 
 
+def shown(view: View | None) -> tuple[int, str | None, int] | None:
+    """What makes a screen a new impression: its slide or detail (and deck), not its language or
+    text size, which a visitor toggles on the screen they are already reading."""
+    return None if view is None else (view.slide, view.detail, view.version)
+
+
 class StatsObserver:
     """Turns what changed on screen into anonymous counts (nothing about the person).
 
     `observe(state, now)` after every step: a screen that leaves records an impression (or an
     open, for a detail in touch mode) with how long it stayed; a visitor's first touch starts a
-    session and the idle reset ends it; a visitor's language switch is counted."""
+    session and the idle reset ends it; a visitor's language switch is counted on its own. An
+    impression is a screen coming up: switching language or A+ on it is not a new one."""
 
     def __init__(
         self,
@@ -243,7 +250,7 @@ class StatsObserver:
         if seen == self._seen:
             return
         (old_view, old_language, old_visitor), (new_view, new_language, new_visitor) = self._seen, seen
-        if old_view != new_view:
+        if shown(old_view) != shown(new_view):
             if old_view is not None:
                 self._record_view(old_view, now - self._view_since)
             self._view_since = now

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 
 from kiosk import __version__
+from kiosk.content.problems import Problem
 from kiosk.core.state import State
 from kiosk.layout.staff import AdminInfo
 from kiosk.runtime.reload import Reloader
@@ -65,7 +66,7 @@ class StatusBoard:
             loaded_at=self.loaded_at.strftime("%Y-%m-%d %H:%M"),
             slides=len(deck.slides),
             errors=tuple(p.format(relative_to=deck.folder) for p in problems),
-            warnings=tuple(p.format(relative_to=deck.folder) for p in warnings),
+            warnings=tuple(p.format(relative_to=deck.folder) for p in sorted(warnings, key=_later)),
             overdue=tuple(
                 f"{s.id}: review was due {s.review.review_due}"
                 for s in deck.slides
@@ -96,6 +97,12 @@ class StatusBoard:
             text = f"statistics unavailable ({exc})"
         self._summary = (now, text)
         return text
+
+
+def _later(problem: Problem) -> bool:
+    """Sort key: overdue clinical reviews first (they need acting on), the rest in file order."""
+    message = problem.message.lower()
+    return not ("review" in message and ("has passed" in message or "overdue" in message))
 
 
 def rss_mb() -> float:

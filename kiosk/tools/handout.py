@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 FONT_DIR = FONTS_DIR
 FONT = "Atkinson"
 PAPERS = {"a4": "A4", "letter": "Letter"}
+
+# Where a cover title may break instead: " · ", " | " and spaced dashes (the mark itself is dropped).
+_SEPARATOR = re.compile(r"\s+[·|•–—-]\s+")
 
 WHITE = (0xFF, 0xFF, 0xFF)  # the paper, and the QR code's quiet zone
 
@@ -54,6 +58,7 @@ DETAIL_DISC_MM = 28
 STEP_DISC_MM = 26
 QR_MIN_MM = 25  # the symbol itself, quiet zone excluded: scannable from a sheet on a table
 QR_QUIET_MODULES = 4
+KEEP_WHOLE = 0.3  # a detail up to this share of a page is never split
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class _Handout(FPDF):
         self.ink, self.teal, self.rose = theme.rgb("ink"), theme.rgb("teal"), theme.rgb("rose")
         self.sand, self.mute, self.on_teal = theme.rgb("sand"), theme.rgb("mute"), theme.rgb("on_teal")
         self.known_pages = pages  # slide id -> page, from the first pass
+        self.contact_done = False  # the contact block went on the cover
         self.slide_pages: dict[str, int] = {}
         self.total_pages = total_pages
         self.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
@@ -212,6 +218,60 @@ class _Handout(FPDF):
         self._cover()
         for slide in self.deck.slides:
             self._slide(slide)
+        if self.deck.contact is not None and not self.contact_done:
+            if not self._fits(12 + self._contact_height()):
+                self.add_page()
+            else:
+                self.ln(12)
+            self._contact()
+
+    def _title_lines(self, title: str, width: float) -> list[str]:
+        """The cover title as lines to set: whole when it fits on one line, else broken at its
+        separators ("Sclerotherapy · patient guide" becomes two lines, without the dot), so a
+        line never ends on a "·" or a dash."""
+        self.set_font(FONT, "B", COVER_TITLE_PT)
+        if self.get_string_width(title) <= width - 2 * self.c_margin:
+            return [title]
+        parts = [part.strip() for part in _SEPARATOR.split(title) if part.strip()]
+        return parts or [title]
+
+    def _contact_lines(self) -> tuple[str, str, str]:
+        contact = self.deck.contact
+        assert contact is not None
+        when = contact.when_to_call.get(self.language) if contact.when_to_call is not None else ""
+        return contact.name.get(self.language), contact.phone, when
+
+    def _contact_height(self) -> float:
+        name, phone, when = self._contact_lines()
+        width = self.epw - 16
+        height = 8 + self._height(name, HEADING_PT, "B", width) + 1 + _line(TITLE_PT)
+        if when:
+            height += 2 + self._height(when, BODY_PT, "", width)
+        return height + 8
+
+    def _contact(self) -> None:
+        """The clinic's name, phone number (a tel: link) and when to call, in a sand frame."""
+        name, phone, when = self._contact_lines()
+        height = self._contact_height()
+        top = self.get_y()
+        self.set_draw_color(*self.sand)
+        self.set_line_width(0.8)
+        self.rect(self.l_margin, top, self.epw, height - 4, round_corners=True, corner_radius=3)
+        width = self.epw - 16
+        self.set_y(top + 6)
+        self.set_left_margin(self.l_margin + 8)
+        try:
+            self._text(name, HEADING_PT, "B", self.teal, width)
+            self.ln(1)
+            self._font(TITLE_PT, "B", self.ink)
+            dial = "tel:" + "".join(c for c in phone if c.isdigit() or c == "+")
+            self.cell(width, _line(TITLE_PT), phone, link=dial, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if when:
+                self.ln(2)
+                self._text(when, BODY_PT, "", self.ink, width)
+        finally:
+            self.set_left_margin(MARGIN_MM)
+        self.set_y(top + height)
 
     def _cover(self) -> None:
         deck, language = self.deck, self.language
@@ -222,7 +282,8 @@ class _Handout(FPDF):
         )
         text_w = self.epw - (disc + 10 if picture else 0)
         self.set_y(top)
-        self._text(deck.title.get(language), COVER_TITLE_PT, "B", self.teal, text_w)
+        for part in self._title_lines(deck.title.get(language), text_w):
+            self._text(part, COVER_TITLE_PT, "B", self.teal, text_w)
         self.ln(3)
         self._text(self.word("tagline"), COVER_LINE_PT, "", self.ink, text_w)
         if picture is not None:
@@ -243,6 +304,10 @@ class _Handout(FPDF):
             self._font(SUMMARY_PT, "", self.mute)
             self.cell(20, row, str(page or ""), align=Align.R, link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self._rule(self.get_y(), colour=self.sand)
+        if deck.contact is not None and self.get_y() + 10 + self._contact_height() <= self.page_break_trigger:
+            self.ln(10)
+            self._contact()
+            self.contact_done = True
 
     def _slide(self, slide: Slide) -> None:
         language = self.language
@@ -252,13 +317,15 @@ class _Handout(FPDF):
         text_h = (
             self._height(title, TITLE_PT, "B", text_w) + 2 + self._height(summary, SUMMARY_PT, "", text_w)
         )
-        # A new slide starts on a new page unless it and its first detail fit well on this one.
+        # Slides flow on: a slide starts on this page when its title, summary and the heading and
+        # first lines of its first detail fit here (measured: 8 pages with half-empty ones before).
         first_detail = slide.details[0] if slide.details else None
         lead = (
             self._keep(
                 first_detail,
                 first_detail.image_for(language) is not None
                 and first_detail.image_for(language) != slide.image_for(language),
+                lead_only=True,
             )
             if first_detail
             else 0
@@ -291,9 +358,10 @@ class _Handout(FPDF):
         for detail in slide.details:
             self._detail(detail, shown)
 
-    def _keep(self, detail: Detail, with_image: bool) -> float:
+    def _keep(self, detail: Detail, with_image: bool, *, lead_only: bool = False) -> float:
         """The height that must follow on the page where a detail's heading goes: the whole
-        detail when it is short (it is never split), else its heading and first lines."""
+        detail when it is short (a few lines are never split), else its heading and first lines.
+        `lead_only`: just the heading and first lines (what must follow a slide's summary)."""
         language = self.language
         width = self.epw - (DETAIL_DISC_MM + 8 if with_image else 0)
         heading = 6 + self._height(detail.title.get(language), HEADING_PT, "B", width) + 2
@@ -309,8 +377,8 @@ class _Handout(FPDF):
         steps = [
             self._step_height(step.text.get(self.language), step.image is not None) for step in detail.steps
         ]
-        if steps:  # a numbered sequence stays together
-            parts.append((sum(steps), sum(steps)))
+        if steps:  # a numbered sequence may break between steps, never after the first
+            parts.append((sum(steps), sum(steps[:2])))
         if detail.link_for(language) is not None:
             parts.append(
                 (self._qr_height(detail.link_for(language)) + 4, self._qr_height(detail.link_for(language)))
@@ -320,7 +388,11 @@ class _Handout(FPDF):
         if with_image:
             whole, lead = max(whole, 8 + DETAIL_DISC_MM), max(lead, 6 + DETAIL_DISC_MM)
         page = self.page_break_trigger - MARGIN_MM
-        return whole if whole <= page * 0.7 else min(lead, page * 0.7)
+        if lead_only:
+            return min(lead, page * KEEP_WHOLE)
+        # Only a short detail moves whole to the next page: a longer one would leave a page
+        # half empty, so it splits after its heading and first lines instead.
+        return whole if whole <= page * KEEP_WHOLE else min(lead, page * KEEP_WHOLE)
 
     def _detail(self, detail: Detail, shown: set[Path]) -> None:
         language = self.language

@@ -26,6 +26,7 @@ from kiosk.layout.items import Box
 from kiosk.render.export import view_state
 from kiosk.render.painter import Fonts, Painter, Pictures
 from kiosk.render.stage import Stage
+from kiosk.runtime.display import NoDisplay, init_display, set_mode
 from kiosk.runtime.reload import Fingerprint, fingerprint
 from kiosk.tools.preview import panels
 from kiosk.tools.preview.bindings import binding_for, help_rows
@@ -399,10 +400,15 @@ def run_preview(
     window: tuple[int, int] = WINDOW,
 ) -> int:
     """Open the preview window and run until Escape or the window is closed."""
-    pygame.display.init()
+    try:
+        init_display()
+        display = set_mode(window, pygame.RESIZABLE)
+    except NoDisplay as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        pygame.quit()
+        return 1
     pygame.font.init()
     pygame.display.set_caption(f"Kiosk preview: {folder}")
-    display = pygame.display.set_mode(window, pygame.RESIZABLE)
     display.fill(pygame.Color(panels.BACKDROP))
     pygame.display.flip()
     preview = Preview(folder, display, size=size, language=language, mode=mode)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import pwd
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,7 @@ FROZEN_DECK = Path(__file__).resolve().parent / "fixtures" / "deck-frozen"  # fo
 # Before every review_due in the frozen deck (2027-05-25), so no slide is overdue; the real date
 # never matters. KIOSK_TEST_TODAY (YYYY-MM-DD) moves it, to see which tests depend on the date.
 TODAY = datetime.date.fromisoformat(os.environ.get("KIOSK_TEST_TODAY") or "2026-12-01")
+REAL_HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
 PRIVATE_FOLDERS = {
     "HOME": "home",
     "XDG_DATA_HOME": "data",
@@ -84,6 +86,11 @@ def _go_private(root: Path, patch: pytest.MonkeyPatch) -> dict[str, Path]:
     patch.setenv("KIOSK_SETTINGS_FILE", str(settings))
     patch.setattr(kiosk.runtime.settings, "DEFAULT_SETTINGS_FILE", settings)
     patch.setenv("KIOSK_TODAY", TODAY.isoformat())
+    # Developer toolchains found through HOME stay where they are: they are not the kiosk's, and
+    # rustup's proxies (which a pip build may run) write their settings into a HOME they find empty.
+    for variable, folder in (("RUSTUP_HOME", ".rustup"), ("CARGO_HOME", ".cargo")):
+        if variable not in os.environ and (REAL_HOME / folder).is_dir():
+            patch.setenv(variable, str(REAL_HOME / folder))
     folders["HOME"].chmod(0o555)  # read-only (root ignores the bits; the emptiness check does not)
     return {**folders, "settings": settings}
 

@@ -1,9 +1,18 @@
-"""Shared test setup: headless SDL, the real deck, and a fake text measure for pure layout tests."""
+"""Shared test setup: headless SDL, a pinned date, a private home, the frozen fixture deck, and a
+fake text measure for pure layout tests.
+
+Every test runs as on TODAY, with HOME, the XDG folders and the kiosk's settings file pointing into
+its own temporary folder. These are set in the environment, so `kiosk` child processes get them
+too; `child_env()` builds the environment for a child that needs more (the dummy video driver).
+HOME is left read-only and must still be empty when the test ends: nothing may write there.
+"""
 
 from __future__ import annotations
 
 import datetime
 import os
+import pwd
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -15,7 +24,20 @@ from kiosk.content.deck import Deck  # noqa: E402
 from kiosk.content.loader import load_deck  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-SLIDES = REPO / "slides"
+SLIDES = REPO / "slides"  # the production deck: only tests about its content read it
+FROZEN_DECK = Path(__file__).resolve().parent / "fixtures" / "deck-frozen"  # for everything drawn
+
+# Before every review_due in the frozen deck (2027-05-25), so no slide is overdue; the real date
+# never matters. KIOSK_TEST_TODAY (YYYY-MM-DD) moves it, to see which tests depend on the date.
+TODAY = datetime.date.fromisoformat(os.environ.get("KIOSK_TEST_TODAY") or "2026-12-01")
+REAL_HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
+PRIVATE_FOLDERS = {
+    "HOME": "home",
+    "XDG_DATA_HOME": "data",
+    "XDG_CONFIG_HOME": "config",
+    "XDG_STATE_HOME": "state",
+    "XDG_CACHE_HOME": "cache",
+}
 
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
 
@@ -39,9 +61,75 @@ def fake_measure(text: str, size_px: int, bold: bool) -> int:
     return round(len(text) * size_px * (0.6 if bold else 0.55))
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a `kiosk` child process: this test's private folders and date (already
+    in os.environ, see `private_home`), headless SDL, and the checkout on the import path."""
+    env = {
+        **os.environ,
+        "SDL_VIDEODRIVER": "dummy",
+        "SDL_AUDIODRIVER": "dummy",
+        "PYGAME_HIDE_SUPPORT_PROMPT": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    env.update(extra)
+    return env
+
+
+def _go_private(root: Path, patch: pytest.MonkeyPatch) -> dict[str, Path]:
+    import kiosk.runtime.settings
+
+    folders = {name: root / sub for name, sub in PRIVATE_FOLDERS.items()}
+    for name, folder in folders.items():
+        folder.mkdir()
+        patch.setenv(name, str(folder))
+    settings = root / "no-settings.yaml"  # never created: the kiosk runs on its defaults
+    patch.setenv("KIOSK_SETTINGS_FILE", str(settings))
+    patch.setattr(kiosk.runtime.settings, "DEFAULT_SETTINGS_FILE", settings)
+    patch.setenv("KIOSK_TODAY", TODAY.isoformat())
+    # Developer toolchains found through HOME stay where they are: they are not the kiosk's, and
+    # rustup's proxies (which a pip build may run) write their settings into a HOME they find empty.
+    for variable, folder in (("RUSTUP_HOME", ".rustup"), ("CARGO_HOME", ".cargo")):
+        if variable not in os.environ and (REAL_HOME / folder).is_dir():
+            patch.setenv(variable, str(REAL_HOME / folder))
+    folders["HOME"].chmod(0o555)  # read-only (root ignores the bits; the emptiness check does not)
+    return {**folders, "settings": settings}
+
+
+def _check_untouched(home: Path, who: str) -> None:
+    home.chmod(0o755)
+    written = sorted(str(path.relative_to(home)) for path in home.rglob("*"))
+    assert written == [], f"{who} wrote into HOME: {written}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_session(tmp_path_factory) -> Iterator[dict[str, Path]]:
+    """The same as `private_home`, for the whole run: module- and session-scoped fixtures (which
+    pytest sets up before any test's own fixtures) start their processes in it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        folders = _go_private(tmp_path_factory.mktemp("private-session"), patch)
+        yield folders
+        _check_untouched(folders["HOME"], "a module- or session-scoped fixture")
+
+
+@pytest.fixture(autouse=True)
+def private_home(private_session, tmp_path_factory, monkeypatch) -> Iterator[dict[str, Path]]:
+    """HOME, XDG_* and the settings file in a fresh folder, and today pinned, for this test and
+    every process it starts. Yields the folders by environment variable name (and "settings")."""
+    folders = _go_private(tmp_path_factory.mktemp("private"), monkeypatch)
+    yield folders
+    _check_untouched(folders["HOME"], "the test")
+
+
 @pytest.fixture(scope="session")
 def deck() -> Deck:
-    return load_deck(SLIDES)
+    """The frozen fixture deck: what render and layout tests draw, whatever happens to slides/."""
+    return load_deck(FROZEN_DECK, today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def production_deck() -> Deck:
+    """The real slides/, for tests about what the clinic's deck says."""
+    return load_deck(SLIDES, today=TODAY)
 
 
 LINK_URL = "https://example-clinic.com/sclerotherapy"
@@ -50,11 +138,11 @@ DETAIL_LINK_URL = "https://example-clinic.com/aftercare?lang=en"
 
 @pytest.fixture()
 def linked_deck(tmp_path):
-    """A copy of slides/ with a link on the aftercare slide and another on its walking detail."""
+    """A copy of the frozen deck with a link on the aftercare slide and another on its walking detail."""
     import shutil
 
     folder = tmp_path / "deck"
-    shutil.copytree(SLIDES, folder)
+    shutil.copytree(FROZEN_DECK, folder)
     path = folder / "aftercare.yaml"
     text = path.read_text(encoding="utf-8").replace(
         "review_due: 2027-05-25", f"review_due: 2027-05-25\nlink: {LINK_URL}", 1

@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SLIDES
+from conftest import SLIDES, TODAY
 
 from kiosk.content.deck import Bullets, Paragraph
 from kiosk.content.loader import check_deck
 
 VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+@pytest.fixture(scope="module")
+def deck(production_deck):
+    """This file checks the clinic's real slides/, not the frozen fixture deck the render tests use."""
+    return production_deck
 
 
 def syllables(word: str) -> int:
@@ -149,7 +155,8 @@ def test_key_facts_are_on_screen_in_spanish(deck, fact):
 
 
 def test_validate_is_clean_but_for_pending_reviews():
-    report = check_deck(SLIDES)
+    # As on the pinned TODAY: an overdue review_due is a date for the clinic, not a broken build.
+    report = check_deck(SLIDES, today=TODAY)
     assert report.errors == ()
     assert report.warnings and all("waiting for clinical review" in p.message for p in report.warnings)
     assert all(slide.review.pending and slide.review.review_due is not None for slide in report.deck.slides)

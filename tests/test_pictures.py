@@ -1,7 +1,9 @@
 """What patients see, checked by pixels: golden images, contrast, transitions, placeholders.
 
-Golden images are committed PNGs of a few screens. After an intended visual change, look at the
-new exports, then refresh them with:  KIOSK_UPDATE_GOLDEN=1 python -m pytest tests/test_pictures.py
+Golden images are committed PNGs of a few screens of the frozen fixture deck, compared tile by
+tile at full size (golden/compare.py); a failure writes a picture of the difference to
+tests/golden/diff/. After an intended visual change, look at the new exports, then refresh them
+with:  KIOSK_UPDATE_GOLDEN=1 python -m pytest tests/test_pictures.py
 """
 
 from __future__ import annotations
@@ -12,18 +14,16 @@ from pathlib import Path
 
 import pygame
 import pytest
+from golden.compare import DIFF_DIR, TILE_LIMIT, TILE_PX, compare, write_diff
 
 from kiosk.content.deck import Image
 from kiosk.core.program import Mode, View, build_program
 from kiosk.core.state import Transition, initial_state
-from kiosk.core.theme import TEXT_PAIRS, THEMES, contrast_ratio
+from kiosk.core.theme import TEXT_PAIRS, THEMES, Theme, contrast_ratio
 from kiosk.render.stage import Stage
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("KIOSK_UPDATE_GOLDEN") == "1"
-# Mean absolute difference per channel (0-255) allowed: room for a different SDL/FreeType build's
-# antialiasing, far below what a moved box or a changed colour produces.
-TOLERANCE = 1.5
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -33,9 +33,9 @@ def display():
     pygame.display.set_mode((1, 1))
 
 
-def render(deck, view, size, mode=Mode.TOUCH, theme="warm", state_changes=None, now=0.0):
+def render(deck, view, size, mode=Mode.TOUCH, theme: str | Theme = "warm", state_changes=None, now=0.0):
     program = build_program(deck, mode)
-    stage = Stage(program, THEMES[theme], size)
+    stage = Stage(program, theme if isinstance(theme, Theme) else THEMES[theme], size)
     state = replace(
         initial_state(program, 0.0, view.language),
         index=view.slide,
@@ -48,11 +48,31 @@ def render(deck, view, size, mode=Mode.TOUCH, theme="warm", state_changes=None, 
 
 
 def mean_difference(a: pygame.Surface, b: pygame.Surface) -> float:
+    """Mean absolute difference per channel over the whole (quarter-size) picture: for telling how
+    far apart two screens are, not for golden images (see golden/compare.py)."""
     assert a.get_size() == b.get_size()
     small = (a.get_width() // 4, a.get_height() // 4)
     da = pygame.image.tobytes(pygame.transform.smoothscale(a, small), "RGB")
     db = pygame.image.tobytes(pygame.transform.smoothscale(b, small), "RGB")
-    return sum(abs(x - y) for x, y in zip(da, db)) / len(da)
+    return sum(abs(x - y) for x, y in zip(da, db, strict=True)) / len(da)
+
+
+def check_golden(frame: pygame.Surface, name: str, diff_dir: Path = DIFF_DIR) -> None:
+    """Fail, with a diff picture written to `diff_dir`, unless `frame` matches golden/<name>.png."""
+    path = GOLDEN / f"{name}.png"
+    if UPDATE or not path.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        pygame.image.save(frame, str(path))
+        if not UPDATE:
+            pytest.fail(f"no golden image yet: wrote {path}; look at it and commit it")
+    expected = pygame.image.load(str(path)).convert()
+    result = compare(frame, expected)
+    if not result.same:
+        diff = write_diff(frame, expected, result, diff_dir / f"{name}.png")
+        pytest.fail(
+            f"{name} differs from {path.name}: {result.describe()}.\nThe changes are marked in {diff}. "
+            "If the change is intended: KIOSK_UPDATE_GOLDEN=1 python -m pytest tests/test_pictures.py"
+        )
 
 
 GOLDEN_CASES = [
@@ -66,20 +86,106 @@ GOLDEN_CASES = [
 @pytest.mark.parametrize("name,view,size", GOLDEN_CASES, ids=lambda c: c if isinstance(c, str) else None)
 def test_golden_screens(deck, name, view, size):
     frame, _ = render(deck, view, size)
-    path = GOLDEN / f"{name}-{size[0]}x{size[1]}.png"
-    if UPDATE or not path.exists():
-        GOLDEN.mkdir(exist_ok=True)
-        pygame.image.save(frame, str(path))
-        if not UPDATE:
-            pytest.fail(f"no golden image yet: wrote {path}; look at it and commit it")
-    expected = pygame.image.load(str(path)).convert()
-    assert mean_difference(frame, expected) <= TOLERANCE
+    check_golden(frame, f"{name}-{size[0]}x{size[1]}")
 
 
 def test_a_different_screen_is_far_from_the_golden_one(deck):
     frame, _ = render(deck, View(2, None, "en"), (1920, 1080))
     expected = pygame.image.load(str(GOLDEN / "slide-02-en-1920x1080.png")).convert()
-    assert mean_difference(frame, expected) > 5 * TOLERANCE
+    result = compare(frame, expected)
+    assert len(result.tiles) > 100 and result.worst > 10 * TILE_LIMIT
+
+
+# -- the comparison catches small changes that matter ---------------------------------------------
+
+SLIDE = View(1, None, "en")
+SIZES_CHECKED = [(1920, 1080), (1080, 1920)]
+
+
+@pytest.fixture(scope="module")
+def plain_renders(deck):
+    """The slide screen at each size, rendered once, with its layout."""
+    return {size: render(deck, SLIDE, size) for size in SIZES_CHECKED}
+
+
+def paint_over(frame: pygame.Surface, boxes, colour) -> pygame.Surface:
+    changed = frame.copy()
+    for box in boxes:
+        changed.fill(colour, pygame.Rect(box.x, box.y, box.w, box.h))
+    return changed
+
+
+def disclaimer_boxes(deck, layout):
+    text = deck.disclaimer.get(SLIDE.language)
+    return [item.box for item in layout.items if getattr(item, "text", None) == text]
+
+
+def progress_dot_boxes(layout):
+    """The inactive dots (fill "dot") and the current one: a rect of the same height on their row."""
+    dots = [item for item in layout.items if getattr(item, "fill", None) == "dot"]
+    rows = {(item.box.y, item.box.h) for item in dots}
+    return [
+        item.box
+        for item in layout.items
+        if getattr(item, "kind", None) == "rect" and (item.box.y, item.box.h) in rows
+    ]
+
+
+def mutated(deck, renders, change: str, size) -> pygame.Surface:
+    frame, stage = renders[size]
+    layout = stage.layout(SLIDE)
+    background = THEMES["warm"].rgb("background")
+    if change == "no-disclaimer":
+        boxes = disclaimer_boxes(deck, layout)
+        assert len(boxes) == 1, "the disclaimer is not on the slide screen"
+        return paint_over(frame, boxes, background)
+    if change == "no-progress-dots":
+        boxes = progress_dot_boxes(layout)
+        assert len(boxes) == len(deck.slides), f"found {len(boxes)} progress dots"
+        return paint_over(frame, boxes, background)
+    if change == "red-card-borders":
+        return render(deck, SLIDE, size, theme=replace(THEMES["warm"], card_border="#ff0000"))[0]
+    if change == "black-accent":
+        return render(deck, SLIDE, size, theme=replace(THEMES["warm"], rose="#000000"))[0]
+    raise AssertionError(change)
+
+
+@pytest.mark.parametrize("size", SIZES_CHECKED, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("change", ["no-disclaimer", "no-progress-dots", "red-card-borders", "black-accent"])
+def test_the_golden_comparison_rejects_a_small_change_that_matters(deck, plain_renders, change, size):
+    frame, _ = plain_renders[size]
+    changed = mutated(deck, plain_renders, change, size)
+    assert mean_difference(changed, frame) < 1.5  # what the old whole-screen check let through
+    result = compare(changed, frame)
+    assert not result.same, f"{change}: {result.describe()}"
+    assert result.worst > 2 * TILE_LIMIT  # by a margin, not by a hair
+
+
+@pytest.mark.parametrize("size", SIZES_CHECKED, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_golden_comparison_accepts_an_identical_render(deck, plain_renders, size):
+    again, _ = render(deck, SLIDE, size)
+    result = compare(again, plain_renders[size][0])
+    assert result.same and result.worst == 0.0, result.describe()
+
+
+def test_a_failed_golden_comparison_writes_a_diff_picture_and_says_where(deck, plain_renders, tmp_path):
+    changed = mutated(deck, plain_renders, "no-disclaimer", (1920, 1080))
+    with pytest.raises(pytest.fail.Exception) as failure:
+        check_golden(changed, "slide-02-en-1920x1080", diff_dir=tmp_path)
+    diff = tmp_path / "slide-02-en-1920x1080.png"
+    assert str(diff) in str(failure.value)
+    picture = pygame.image.load(str(diff))
+    assert picture.get_size() == (1920, 1080)
+    # The disclaimer's tiles are outlined in red; the untouched top-left corner is not.
+    box = disclaimer_boxes(deck, plain_renders[(1920, 1080)][1].layout(SLIDE))[0]
+    outlined = [
+        (x, y)
+        for x in range(box.x - TILE_PX, box.x + box.w + TILE_PX)
+        for y in range(box.y - TILE_PX, box.y + box.h + TILE_PX, 4)
+        if 0 <= x < 1920 and 0 <= y < 1080 and picture.get_at((x, y))[:3] == (230, 0, 0)
+    ]
+    assert outlined
+    assert picture.get_at((5, 5))[:3] != (230, 0, 0)
 
 
 @pytest.mark.parametrize("theme", sorted(THEMES))

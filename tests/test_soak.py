@@ -1,10 +1,14 @@
-"""Soak: simulated days at 1920x1080 with fake clocks, through the real app.
+"""Soak: simulated hours with fake clocks, through the real app.
 
-Each day: the loop; a visitor session every few minutes while the clinic is open; a content edit
-every hour, every fourth one broken; sleep at closing time and wake in the morning. After warm-up
-we check that memory (RSS) grows by less than 2 MB, that caches stay within their bounds, that
-every frame drawn in opening hours is not blank, and that the deck on screen is always the last
-valid one. CI runs one simulated day; the marked long run does seven.
+The loop; a visitor session every few minutes while the clinic is open; a content edit every hour,
+every fourth one broken; sleep at closing time and wake in the morning. We check that the caches
+stay within their bounds, that every frame drawn in opening hours is not blank, and that the deck
+on screen is always the last valid one. Memory (RSS) after warm-up and at the end is printed, not
+asserted: it depends on the allocator and the machine (benchmarks/memory.py measures it).
+
+CI runs 15.5 simulated hours around closing time at 1280x720 (Monday 17:00 to Tuesday 08:30: an
+hour and a half open, the sleep, the wake, 15 edits, the night sampled every 30 s); the marked
+long run does seven whole days at 1920x1080, the night sampled like the real loop wakes.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 
 import pygame
 import pytest
-from conftest import SLIDES, Clocks
+from conftest import FROZEN_DECK, Clocks
 
 from kiosk.content.hours import OpeningHours
 from kiosk.content.loader import check_deck, load_deck
@@ -31,7 +35,7 @@ from kiosk.runtime.reload import Reloader
 from kiosk.runtime.settings import Settings
 from kiosk.runtime.stats import StatsStore
 
-START = datetime.datetime(2026, 11, 23, 0, 0)  # a Monday, midnight
+MONDAY = datetime.datetime(2026, 11, 23, 0, 0)  # a Monday, midnight
 HOURS = OpeningHours.parse({day: "08:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
 
 
@@ -42,7 +46,7 @@ def rss_mb() -> float:
 
 @dataclass
 class SoakReport:
-    days: float = 0
+    hours: float = 0
     frames: int = 0
     blank_frames: int = 0
     open_frames: int = 0
@@ -62,16 +66,26 @@ class SoakReport:
         return self.rss_end_mb - self.rss_after_warmup_mb
 
 
-def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
+def soak(
+    workdir: Path,
+    *,
+    start: datetime.datetime,
+    hours: float,
+    size: tuple[int, int] = (1920, 1080),
+    night_step_s: float = 0.0,
+    seed: int = 3,
+) -> SoakReport:
+    """`night_step_s`: how far fake time jumps while the screen is dark (0: as the loop wakes)."""
     rnd = random.Random(seed)
     deck_dir = workdir / "deck"
-    shutil.copytree(SLIDES, deck_dir)
+    shutil.copytree(FROZEN_DECK, deck_dir)
     slide_file = deck_dir / "what-is-it.yaml"
     original = slide_file.read_text(encoding="utf-8")
     pygame.display.init()
     pygame.font.init()
-    display = pygame.display.set_mode((1920, 1080))
-    clocks = Clocks(START)
+    display = pygame.display.set_mode(size)
+    width, height = size
+    clocks = Clocks(start)
     commands: list[str] = []
     deck = load_deck(deck_dir)
     reloader = Reloader(deck_dir, check_deck, current=deck, executor=None)
@@ -89,13 +103,13 @@ def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
     )
     report = SoakReport()
     expected_title = "What is sclerotherapy?"
-    next_visit = 8 * 3600 + 300.0
+    next_visit = 300.0  # visits happen only in opening hours (below)
     next_edit = 3600.0
     edit_number = 0
     last_edit_at = 0.0
-    end = days * 86400
-    # Warm once the caches have filled: two hours into the first opening day (or after day one).
-    warmup_end = 10 * 3600 if days <= 1 else 86400 + 10 * 3600
+    end = hours * 3600
+    # Warm once the caches have filled: a quarter of the way (or a day and ten hours into a week).
+    warmup_end = end / 4 if hours <= 24 else 86400 + 10 * 3600
     original_draw = kiosk.draw
 
     def counting_draw(now: float, shift=(0, 0)) -> None:
@@ -104,7 +118,9 @@ def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
         if not kiosk.state.dark:
             report.open_frames += 1
             # Sampling a band across the middle: a blank (black or one-colour) frame fails it.
-            band = pygame.transform.average_color(display, pygame.Rect(0, 500, 1920, 80))
+            band = pygame.transform.average_color(
+                display, pygame.Rect(0, round(height * 0.46), width, round(height * 0.074))
+            )
             if sum(band[:3]) < 300:
                 report.blank_frames += 1
 
@@ -136,6 +152,8 @@ def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
                 report.visits += 1
             next_visit = clocks.now + rnd.uniform(120, 600)
         step_s = max(kiosk.sleep_s(), 0.3)  # transitions are sampled, not drawn frame by frame
+        if kiosk.state.dark:
+            step_s = max(step_s, night_step_s)
         clocks.now += step_s
         kiosk.tick()
         # The deck on screen is always the last valid one (once its slide boundary has passed).
@@ -153,7 +171,7 @@ def soak(days: float, workdir: Path, seed: int = 3) -> SoakReport:
     stats.flush()
     gc.collect()
     report.rss_end_mb = rss_mb()
-    report.days = days
+    report.hours = hours
     report.reloads = kiosk.reloader.loads
     report.sleeps = commands.count("sleep")
     report.wakes = commands.count("wake")
@@ -184,23 +202,31 @@ def visit(kiosk: Kiosk, clocks: Clocks, rnd: random.Random) -> None:
         kiosk.tick()
 
 
-def check(report: SoakReport) -> None:
+def check(report: SoakReport, *, nights: int, mornings: int) -> None:
     assert report.blank_frames == 0
     assert report.wrong_deck_seen == 0, report.notes
-    assert report.growth_mb < 2.0, f"RSS grew {report.growth_mb:.2f} MB after warm-up"
-    assert report.visits > 0 and report.edits >= 23 * report.days and report.broken_edits > 0
-    assert report.sleeps >= int(report.days) and report.wakes >= int(report.days) - 1
+    assert report.visits > 0 and report.edits >= int(report.hours) - 1 and report.broken_edits > 0
+    assert report.sleeps >= nights and report.wakes >= mornings
 
 
-def test_soak_one_simulated_day(tmp_path):
-    report = soak(1, tmp_path)
-    print(f"soak 1 day: {report}")
-    check(report)
+def show(report: SoakReport) -> None:
+    print(
+        f"soak {report.hours:g} h: {report}; RSS {report.rss_after_warmup_mb:.1f} MB after warm-up, "
+        f"{report.growth_mb:+.2f} MB since (a figure, not a check)"
+    )
+
+
+def test_soak_around_closing_time(tmp_path):
+    report = soak(
+        tmp_path, start=MONDAY + datetime.timedelta(hours=17), hours=15.5, size=(1280, 720), night_step_s=30
+    )
+    show(report)
+    check(report, nights=1, mornings=1)
+    assert report.edits == 15 and report.broken_edits == 3 and report.reloads >= 15
 
 
 @pytest.mark.long
 def test_soak_seven_simulated_days(tmp_path):
-    started = time.monotonic()
-    report = soak(7, tmp_path)
-    print(f"soak 7 days in {time.monotonic() - started:.0f} s: {report}")
-    check(report)
+    report = soak(tmp_path, start=MONDAY, hours=7 * 24)
+    show(report)
+    check(report, nights=7, mornings=6)

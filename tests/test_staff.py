@@ -4,17 +4,22 @@ screen's tools, and private statistics that `kiosk stats` reads back."""
 from __future__ import annotations
 
 import datetime
+import shutil
 import sqlite3
+import threading
+import time
 
 import pygame
 import pytest
-from conftest import Clocks
+from conftest import FROZEN_DECK, Clocks
 
 from kiosk.cli import main
+from kiosk.content.loader import check_deck, load_deck
 from kiosk.core.admin import HOLD_S, hash_pin, verify_pin
 from kiosk.runtime.app import Kiosk
+from kiosk.runtime.reload import Fingerprint, Reloader
 from kiosk.runtime.settings import Settings
-from kiosk.runtime.stats import DB_NAME, Event, StatsStore, summarize
+from kiosk.runtime.stats import DB_NAME, QUEUE_MAX, Event, StatsStore, summarize
 
 PIN = "2468"
 PIN_HASH = hash_pin(PIN, iterations=1000)  # fewer rounds keep the tests quick; the format is the same
@@ -89,7 +94,7 @@ def test_the_gesture_and_pin_open_the_admin_screen(deck, display):
     assert any("Kiosk admin · lobby-1" in t for t in texts) and any("9 slides" in t for t in texts)
 
 
-def test_a_long_press_elsewhere_or_with_movement_does_not_open_it(deck, display):
+def test_a_long_press_away_from_the_corner_does_not_open_it(deck, display):
     clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks)
     mouse(kiosk, pygame.MOUSEBUTTONDOWN, (640, 360))
@@ -98,6 +103,25 @@ def test_a_long_press_elsewhere_or_with_movement_does_not_open_it(deck, display)
         kiosk.tick()
     mouse(kiosk, pygame.MOUSEBUTTONUP, (640, 360))
     assert kiosk.state.admin is None
+
+
+def test_a_long_press_in_the_corner_that_moved_does_not_open_it(deck, display):
+    """A finger that slid out of the tap slop and back is a swipe gone astray, not the gesture."""
+    clocks = Clocks(MONDAY)
+    kiosk = make(deck, display, clocks)
+    mouse(kiosk, pygame.MOUSEBUTTONDOWN, (10, 10))
+    clocks.now += 0.25
+    kiosk.tick()
+    mouse(kiosk, pygame.MOUSEMOTION, (90, 10))  # 80 px: well past the slop (3 % of 720 px)
+    mouse(kiosk, pygame.MOUSEMOTION, (10, 10))  # back where it started
+    for _ in range(int((HOLD_S + 2) / 0.25)):
+        clocks.now += 0.25
+        kiosk.tick()
+    mouse(kiosk, pygame.MOUSEBUTTONUP, (10, 10))
+    kiosk.tick()
+    assert kiosk.state.admin is None
+    hold_corner(kiosk, clocks)  # the same hold without the slide does open it
+    assert kiosk.state.admin is not None and kiosk.state.admin.screen == "pin"
 
 
 def test_no_pin_configured_means_no_admin_screen_unless_dev(deck, display):
@@ -114,7 +138,7 @@ def test_a_wrong_pin_is_refused_and_rate_limited(deck, display):
     clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks, idle=600)
     hold_corner(kiosk, clocks)
-    for attempt in range(3):
+    for _ in range(3):
         enter_pin(kiosk, clocks, "1111")
         assert kiosk.state.admin.screen == "pin"
     assert kiosk.state.admin.message.startswith("Wrong PIN. Locked for 30 s")
@@ -188,14 +212,65 @@ def test_touch_test_marks_each_finger_and_the_test_pattern_shows_the_edges(deck,
     assert display.get_at((0, 360))[:3] == (255, 0, 0) and display.get_at((1279, 360))[:3] == (255, 0, 0)
 
 
-def test_reload_and_exit_from_the_admin_screen(deck, display):
+def test_exit_from_the_admin_screen_stops_the_kiosk(deck, display):
     clocks = Clocks(MONDAY)
     kiosk = make(deck, display, clocks, dev=True, pin_hash=None)
     hold_corner(kiosk, clocks)
+    assert kiosk.running is True
     press(kiosk, clocks, "admin:exit")
     assert kiosk.running  # Exit kiosk asks first (tests/test_staff_screen.py)
     press(kiosk, clocks, "admin:exit-confirm")
     assert kiosk.running is False
+
+
+def shown_texts(kiosk) -> list[str]:
+    layout = kiosk.stage.layout_for(kiosk.state, kiosk.admin_info())
+    return [item.text for item in layout.items if hasattr(item, "text")]
+
+
+def newest_deck(kiosk):
+    """The deck the kiosk will show: a reloaded one waits for the next slide boundary."""
+    return (kiosk.state.pending or kiosk.state.program).deck
+
+
+def test_reload_on_the_admin_screen_puts_the_edited_deck_on_screen(display, tmp_path):
+    folder = tmp_path / "deck"
+    shutil.copytree(FROZEN_DECK, folder)
+    deck = load_deck(folder)
+    # A watcher blind to changes on disk (its fingerprint never changes): only the button loads.
+    blind = Fingerprint(str(folder), ())
+    reloader = Reloader(folder, check_deck, current=deck, executor=None, scan=lambda folder, extra: blind)
+    clocks = Clocks(MONDAY)
+    settings = Settings(dev=True, idle_timeout_s=600)
+    kiosk = Kiosk(deck, settings, display, clock=clocks.mono, wall_clock=clocks.wall, reloader=reloader)
+    kiosk.tick()
+    slide = folder / "how-it-works.yaml"  # the slide after the first: on screen soon after a reload
+    old_title, new_title = "How does it work?", "How the treatment works"
+    text = slide.read_text(encoding="utf-8")
+    assert f"en: {old_title}\n" in text
+    slide.write_text(text.replace(f"en: {old_title}\n", f"en: {new_title}\n", 1), encoding="utf-8")
+    hold_corner(kiosk, clocks)
+    for _ in range(20):  # the edit sits on disk; nothing picks it up on its own
+        clocks.now += 1
+        kiosk.tick()
+    assert newest_deck(kiosk).slides[1].title.get("en") == old_title
+    press(kiosk, clocks, "admin:reload")
+    for _ in range(50):  # the load may run off the frame loop: give it ticks, not seconds
+        if newest_deck(kiosk).slides[1].title.get("en") == new_title:
+            break
+        clocks.now += 0.1
+        kiosk.tick()
+    assert newest_deck(kiosk).slides[1].title.get("en") == new_title
+    press(kiosk, clocks, "admin:close")
+    assert kiosk.state.admin is None
+    seen = ""
+    for _ in range(600):  # up to five minutes of the loop: the reloaded slide comes round
+        clocks.now += 0.5
+        kiosk.tick()
+        seen = " ".join(shown_texts(kiosk))  # joined: a title may wrap onto two lines
+        if new_title in seen:
+            break
+    assert new_title in seen and old_title not in seen
 
 
 def scripted_visit(kiosk, clocks):
@@ -261,12 +336,49 @@ def test_a_corrupt_database_is_moved_aside_and_a_new_one_started(tmp_path, caplo
     assert "moved it to" in caplog.text
 
 
-def test_writes_do_not_block_and_a_threaded_store_flushes(tmp_path):
+def test_a_threaded_store_writes_every_event_by_flush(tmp_path):
     store = StatsStore(tmp_path)
     for i in range(500):
         store.record(Event(MONDAY, "impression", f"s{i % 5}", None, "en", 1.0))
     store.flush()
     assert sum(t.impressions for t in summarize(tmp_path / DB_NAME).topics) == 500
+    store.close()
+
+
+def written_impressions(folder) -> int:
+    return sum(t.impressions for t in summarize(folder / DB_NAME).topics)
+
+
+def test_recording_never_waits_for_a_stuck_disk(tmp_path, monkeypatch):
+    store = StatsStore(tmp_path)
+    writing, unstuck = threading.Event(), threading.Event()
+    real_write = store._write
+
+    def stuck_write(events):
+        if events:  # the writer wakes every few seconds with nothing to write
+            writing.set()
+            assert unstuck.wait(60), "the disk stayed stuck"
+        real_write(events)
+
+    monkeypatch.setattr(store, "_write", stuck_write)
+    try:
+        store.record(Event(MONDAY, "impression", "s0", None, "en", 1.0))
+        assert writing.wait(30), "the writer thread never started writing"
+        # The writer is stuck. Recording still returns at once: had record() written (or waited
+        # for room in the queue) on this thread, this loop would hang until the disk came back.
+        for i in range(QUEUE_MAX + 5):
+            store.record(Event(MONDAY, "impression", f"s{i % 5}", None, "en", 1.0))
+        assert store.dropped == 5  # a full queue drops counts rather than stall the screen
+        assert written_impressions(tmp_path) == 0
+    finally:
+        unstuck.set()
+    # Once the disk is back, everything that was kept is written. (Waited for here, not through
+    # flush(): a flush asked for while a batch is being written can return before that batch is.)
+    for _ in range(600):
+        if written_impressions(tmp_path) == 1 + QUEUE_MAX:
+            break
+        time.sleep(0.05)
+    assert written_impressions(tmp_path) == 1 + QUEUE_MAX
     store.close()
 
 

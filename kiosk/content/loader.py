@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
 import re
 import typing
 import unicodedata
@@ -76,6 +77,21 @@ class Report:
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
 
+def default_today() -> datetime.date:
+    """The day review dates are checked against: today, or the YYYY-MM-DD in $KIOSK_TODAY.
+
+    The override lets a clinic see which slides will be overdue on a coming date, and lets the tests
+    (and their `kiosk` child processes) check the deck as on one fixed day, whatever the clock says.
+    """
+    pinned = os.environ.get("KIOSK_TODAY")
+    if pinned:
+        try:
+            return datetime.date.fromisoformat(pinned)
+        except ValueError:
+            pass  # a malformed override must not stop the kiosk: fall back to the real date
+    return datetime.date.today()
+
+
 def load_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Deck:
     """The deck in `folder`, or ContentError listing every error."""
     report = check_deck(folder, assets=assets, today=today)
@@ -85,7 +101,7 @@ def load_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.da
 
 
 def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Report:
-    loader = _DeckLoader(Path(folder), Path(assets), today or datetime.date.today())
+    loader = _DeckLoader(Path(folder), Path(assets), today or default_today())
     deck = loader.load()
     problems = sort_problems(loader.problems)
     if any(p.severity is Severity.ERROR for p in problems):

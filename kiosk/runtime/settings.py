@@ -8,6 +8,7 @@ synced from elsewhere and must never be able to run anything on the kiosk.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -22,7 +23,9 @@ from kiosk.content.schema import HoursText, Weekday
 from kiosk.core.legibility import Viewing
 from kiosk.core.program import LobbyLanguages, Mode, Pages, Program, build_program
 
-DEFAULT_SETTINGS_FILE = Path("/etc/kiosk/settings.yaml")
+# IT's file. $KIOSK_SETTINGS_FILE names another where /etc is not the place: a second kiosk on one
+# machine, or a test run that must never read the machine's own settings.
+DEFAULT_SETTINGS_FILE = Path(os.environ.get("KIOSK_SETTINGS_FILE") or "/etc/kiosk/settings.yaml")
 
 
 @dataclass(frozen=True)

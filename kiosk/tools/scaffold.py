@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from kiosk.content.document import DocumentError, parse
-from kiosk.content.loader import DECK_FILE, DEFAULT_ASSETS
+from kiosk.content.loader import DECK_FILE, DEFAULT_ASSETS, default_today
 from kiosk.content.placeholders import LINE_BREAK as _LINE_BREAK
 from kiosk.content.placeholders import PLACEHOLDER, PLACEHOLDER_MESSAGE, placeholder_problems
 from kiosk.content.problems import Severity
@@ -300,7 +300,7 @@ def new_slide(
         ) from None
     new_text = insert_slide_id(text, slide_id, after, file=str(deck_path))
     languages = _languages(text, str(deck_path))
-    _write(target, template(slide_id, languages, today or datetime.date.today()))
+    _write(target, template(slide_id, languages, today or default_today()))
     _write(deck_path, ("\ufeff" if bom else "") + new_text, keep_mode_of=deck_path)
     return target
 

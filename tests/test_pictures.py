@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pygame
 import pytest
+from conftest import TODAY
 from golden.compare import DIFF_DIR, TILE_LIMIT, TILE_PX, compare, write_diff
 
 from kiosk.content.deck import Image
+from kiosk.content.loader import load_deck
 from kiosk.core.program import Mode, View, build_program
 from kiosk.core.state import Transition, initial_state
 from kiosk.core.theme import TEXT_PAIRS, THEMES, Theme, contrast_ratio
+from kiosk.render.export import view_state
 from kiosk.render.stage import Stage
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -36,12 +39,7 @@ def display():
 def render(deck, view, size, mode=Mode.TOUCH, theme: str | Theme = "warm", state_changes=None, now=0.0):
     program = build_program(deck, mode)
     stage = Stage(program, theme if isinstance(theme, Theme) else THEMES[theme], size)
-    state = replace(
-        initial_state(program, 0.0, view.language),
-        index=view.slide,
-        detail=view.detail,
-        **(state_changes or {}),
-    )
+    state = replace(view_state(program, view, large_text=view.large), **(state_changes or {}))
     frame = pygame.Surface(size).convert()
     stage.compose(state, now, frame)
     return frame, stage
@@ -80,12 +78,37 @@ GOLDEN_CASES = [
     ("slide-02-en", View(1, None, "en"), (1080, 1920)),
     ("detail-02-steps-es", View(1, "step-by-step", "es"), (1920, 1080)),
     ("detail-02-steps-es", View(1, "step-by-step", "es"), (1080, 1920)),
+    # The official Raspberry Pi 7" touch display is a first-class screen (issue 13).
+    ("slide-02-en", View(1, None, "en"), (800, 480)),
+    ("slide-02-en-large", View(1, None, "en", large=True), (800, 480)),
+    ("detail-02-steps-es", View(1, "step-by-step", "es"), (800, 480)),
+]
+
+# A long-content deck in a third language with long compounds (tests/fixtures/decks/bowel-prep-de).
+LONG_DECK = Path(__file__).parent / "fixtures" / "decks" / "bowel-prep-de"
+LONG_CASES = [
+    ("long-de-slide-01", View(0, None, "de"), (1280, 800), Mode.TOUCH),
+    ("long-de-slide-01-large", View(0, None, "de", large=True), (1280, 800), Mode.TOUCH),
+    ("long-de-slide-01", View(0, None, "de"), (800, 480), Mode.TOUCH),
+    ("long-de-slide-01", View(0, None, "de"), (1080, 1920), Mode.TOUCH),
+    ("long-de-slide-01-lobby", View(0, None, "de"), (1920, 1080), Mode.LOBBY),
 ]
 
 
 @pytest.mark.parametrize("name,view,size", GOLDEN_CASES, ids=lambda c: c if isinstance(c, str) else None)
 def test_golden_screens(deck, name, view, size):
     frame, _ = render(deck, view, size)
+    check_golden(frame, f"{name}-{size[0]}x{size[1]}")
+
+
+@pytest.fixture(scope="module")
+def long_deck():
+    return load_deck(LONG_DECK, today=TODAY)
+
+
+@pytest.mark.parametrize("name,view,size,mode", LONG_CASES, ids=lambda c: c if isinstance(c, str) else None)
+def test_golden_screens_of_a_long_german_deck(long_deck, name, view, size, mode):
+    frame, _ = render(long_deck, view, size, mode=mode)
     check_golden(frame, f"{name}-{size[0]}x{size[1]}")
 
 

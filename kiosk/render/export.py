@@ -46,7 +46,7 @@ def view_state(program: Program, view: View, *, large_text: bool = False) -> Sta
 
 def _lobby_entries(program: Program, language: str) -> list[tuple[str, int]]:
     """Each lobby screen in `language`, in play order, with its file name and program index; a
-    detail split into pages exports every page (`03-benefits--symptoms-p2.png`)."""
+    slide or detail split into pages exports every page (`03-benefits--symptoms-p2.png`)."""
     deck = program.deck
     out: list[tuple[str, int]] = []
     for index, entry in enumerate(program.entries):
@@ -54,7 +54,8 @@ def _lobby_entries(program: Program, language: str) -> list[tuple[str, int]]:
             continue
         name = f"{entry.slide + 1:02d}-{deck.slides[entry.slide].id}"
         if entry.detail is not None:
-            name += f"--{entry.detail}" + (f"-p{entry.page + 1}" if entry.page else "")
+            name += f"--{entry.detail}"
+        name += f"-p{entry.page + 1}" if entry.page else ""
         out.append((f"{name}.png", index))
     return out
 

@@ -148,8 +148,11 @@ def _compose(
         column,
         view.language,
     )
-    if any(bottom - top > limit - later.y for top, bottom in rows):
-        # A row of two steps taller than a page: list the steps in one column, read in order.
+    if any(bottom - top > limit - later.y for top, bottom in rows) or (
+        rows and rows[0][1] - rows[0][0] > limit - head.y and rows[0][0] <= head.y + m.px(BODY, shrink) * 2
+    ):
+        # A row of two steps taller than a page, or than the room under the first page's heading
+        # when it comes first: list the steps in one column, read in order.
         head, body, rows = _column(*sized, marker=True, single=True)
     overflow = head.overflow + body.overflow + later.overflow
     pages = paginate(units(body.items, rows), (head.items, head.y), (later.items, later.y), limit, overflow)

@@ -101,6 +101,12 @@ def paginate(
             pages.append(Page(items=tuple(page), words=words(page)))
             page, top = list(later[0]), later[1]
             started = False
+        if not started and not pages and unit.bottom - unit.top > limit - top:
+            # A heading so tall that the first row does not fit under it (a long title, a row of
+            # two steps): the heading gets a page of its own, the text starts on the next.
+            if unit.bottom - unit.top <= limit - later[1]:
+                pages.append(Page(items=tuple(page), words=words(page)))
+                page, top = list(later[0]), later[1]
         if not started:
             offset = unit.top - top
             started = True

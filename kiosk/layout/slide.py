@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from kiosk.content.deck import Deck, Image, Slide
 from kiosk.core.actions import Open
 from kiosk.core.program import Mode, View
-from kiosk.layout.chrome import bottom_row, picture_frame, place_qr, scroll_cue, top_bar
+from kiosk.layout.chrome import bottom_row, frame_box, picture_frame, place_qr, scroll_cue, top_bar
 from kiosk.layout.items import Box, Hotspot, Item, Measure, ScreenLayout, Shape, TextLine
 from kiosk.layout.metrics import (
     CARD_COLUMN_GAP,
@@ -212,7 +212,10 @@ def _plans(
             top = bar_bottom + round(m.height * COLUMN_TOP_PORTRAIT)
             if image:
                 side = round(min(m.width * PORTRAIT_PICTURE_W, m.height * share))
-                frame = Box((m.width - side) // 2, bar_bottom + round(m.height * PICTURE_TOP), side, side)
+                # As tall as a square frame would be at most, and as wide as the picture's shape
+                # wants within the margins.
+                region = Box(m.margin_x, bar_bottom + round(m.height * PICTURE_TOP), full_w, side)
+                frame = frame_box(image, region, top=True)
                 top = frame.bottom + round(m.height * COLUMN_TOP_PORTRAIT)
             column = Box(m.margin_x, top, full_w, 0)
             plans.append(_Plan(column=column, frame=frame, columns=1, limit=qr_top - gap))
@@ -233,10 +236,9 @@ def _plans(
         region_top = bar_bottom + round(m.height * PICTURE_TOP)
         region_w = m.width - m.margin_x - region_x
         region_h = qr_top - gap - region_top
-        side = min(region_w, region_h)
-        frame = Box(region_x + (region_w - side) // 2, region_top + (region_h - side) // 2, side, side)
+        frame = frame_box(image, Box(region_x, region_top, region_w, region_h))
         limit = (qr_top if column.right > qr_left else bottom_top) - gap
-        if side >= m.short * 0.15:
+        if min(frame.w, frame.h) >= m.short * 0.15:
             plans.append(_Plan(column=column, frame=frame, columns=1, limit=limit))
             if many and column_fits_two(column.w):
                 plans.append(_Plan(column=column, frame=frame, columns=2, limit=limit))

@@ -35,12 +35,22 @@ def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
 
 def view_state(program: Program, view: View, *, large_text: bool = False) -> State:
     """The kiosk's state while it shows `view` (export and the preview draw from it)."""
+    start = initial_state(program, 0.0, view.language)
+    if not program.touch:
+        # A lobby screen is its own entry, page by page (a long slide or detail plays as pages).
+        for i, entry in enumerate(program.entries):
+            if (entry.slide, entry.detail, entry.page, entry.language) == (
+                view.slide,
+                view.detail,
+                view.page,
+                view.language,
+            ):
+                return replace(start, index=i, detail=None, large_text=large_text)
     index = next(
         i
         for i, entry in enumerate(program.entries)
         if entry.slide == view.slide and entry.language in (None, view.language)
     )
-    start = initial_state(program, 0.0, view.language)
     return replace(start, index=index, detail=view.detail, large_text=large_text)
 
 

@@ -169,6 +169,9 @@ class Image:
 
     path: Path
     kind: str  # "svg" or "png"
+    # Width / height, read at load time (PNG header, SVG viewBox or size); None when unknown,
+    # which the layout treats as square.
+    aspect: float | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ allocate gigabytes: its header is read (33 bytes) and an oversized picture is re
 from __future__ import annotations
 
 import difflib
+import re
 import struct
 from pathlib import Path, PurePosixPath
 
@@ -70,8 +71,8 @@ def resolve_image(value: str, roots: tuple[Path, ...]) -> Image:
         if not real.is_file():
             raise ImageRefused(f"`{value}` is not a file")
         kind = suffix[1:]
-        _check_content(real, kind, value)
-        return Image(real, kind)
+        aspect = _check_content(real, kind, value)
+        return Image(real, kind, aspect)
     hint = _close_name(relative, roots)
     raise ImageRefused(f"the image `{value}` was not found (looked in {' and '.join(looked)}){hint}")
 
@@ -100,7 +101,8 @@ def _close_name(relative: PurePosixPath, roots: tuple[Path, ...]) -> str:
     )
 
 
-def _check_content(path: Path, kind: str, value: str) -> None:
+def _check_content(path: Path, kind: str, value: str) -> float | None:
+    """Refuse a picture that is not what its name says, or too big; return its aspect."""
     try:
         with path.open("rb") as handle:
             head = handle.read(33 if kind == "png" else MAX_SVG_BYTES + 1)
@@ -112,8 +114,37 @@ def _check_content(path: Path, kind: str, value: str) -> None:
         raise ImageRefused(f"`{value}` cannot be read ({exc.strerror or exc})") from None
     if kind == "png":
         check_png_header(head, value)
-    else:
-        check_svg_text(head, value)
+        size = png_size(head)
+        return size[0] / size[1] if size else None
+    check_svg_text(head, value)
+    return svg_aspect(head.decode("utf-8", errors="replace"))
+
+
+_SVG_TAG = re.compile(r"<svg\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_NUMBER = r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
+
+
+def svg_aspect(text: str) -> float | None:
+    """Width / height of an SVG drawing from its root element: the viewBox, else plain width and
+    height (in px or without a unit); None when neither says (percentages, no size)."""
+    tag = _SVG_TAG.search(text[:4096])
+    if tag is None:
+        return None
+    root = tag.group(0)
+    box = re.search(r"viewBox\s*=\s*[\"']([^\"']*)[\"']", root)
+    if box is not None:
+        parts = re.split(r"[\s,]+", box.group(1).strip())
+        try:
+            w, h = float(parts[2]), float(parts[3])
+        except (IndexError, ValueError):
+            w = h = 0.0
+        if w > 0 and h > 0:
+            return w / h
+    sizes = []
+    for name in ("width", "height"):
+        found = re.search(rf"\b{name}\s*=\s*[\"']{_NUMBER}\s*(px)?\s*[\"']", root)
+        sizes.append(float(found.group(1)) if found else 0.0)
+    return sizes[0] / sizes[1] if sizes[0] > 0 and sizes[1] > 0 else None
 
 
 def png_size(head: bytes) -> tuple[int, int] | None:

@@ -23,9 +23,10 @@ from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide
 NOTICE_S = 2.5
 SECONDS_PER_WORD = 0.36
 
-# How a lobby screen splits each detail into pages: (slide index, detail id, language) -> the
-# words on each page. It depends on the screen, so the runtime passes one made by the layout.
-Pages = Callable[[int, str, str], tuple[int, ...]]
+# How a lobby screen splits each screen into pages: (slide index, detail id or None for the slide
+# itself, language) -> the words on each page. It depends on the screen, so the runtime passes one
+# made by the layout.
+Pages = Callable[[int, str | None, str], tuple[int, ...]]
 
 
 LobbyLanguages = Literal["alternate", "loop"]
@@ -45,7 +46,7 @@ class View:
     language: str
     version: int = 0  # which loaded deck: during a reload the old and new decks are both drawn
     large: bool = False  # the visitor asked for large text (A+)
-    page: int = 0  # which page of a lobby detail too long for one screen
+    page: int = 0  # which page of a lobby slide or detail too long for one screen
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Entry:
     slide: int
     detail: str | None = None
     language: str | None = None  # fixed in lobby mode; None follows the visitor's choice
-    page: int = 0  # a lobby detail too long for one screen plays as several entries
+    page: int = 0  # a lobby slide or detail too long for one screen plays as several entries
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,8 @@ def build_program(
     pages: Pages | None = None,
     lobby_languages: LobbyLanguages = "alternate",
 ) -> Program:
-    """The loop. In lobby mode `pages` (see `Pages`) splits long details into pages, each with
-    its own reading time; without it every detail is one entry."""
+    """The loop. In lobby mode `pages` (see `Pages`) splits long slides and details into pages,
+    each with its own reading time; without it every screen is one entry."""
     timing = deck.timing
 
     def reading(words: int) -> float:
@@ -162,8 +163,12 @@ def build_program(
                     language = languages[(index + turn) % len(languages)]
                 else:
                     language = languages[turn]
-                entries.append(Entry(index, None, language))
-                durations.append(slide_time(index, language))
+                words = pages(index, None, language) if pages is not None else ()
+                for page, count in enumerate(words or (0,)):
+                    entries.append(Entry(index, None, language, page))
+                    # A slide of several pages reads each at its own pace (a set duration is kept
+                    # for a slide that fits on one).
+                    durations.append(slide_time(index, language) if len(words) < 2 else reading(count))
                 for detail in slide.details:
                     words = pages(index, detail.id, language) if pages is not None else ()
                     if not words:

@@ -19,6 +19,7 @@ from kiosk.layout.metrics import (
     FRAME_RADIUS,
     HINT,
     LOBBY_SCALE,
+    MAX_FRAME_ASPECT,
     QR_GAP,
     QR_QUIET,
     QR_SIDE,
@@ -213,11 +214,29 @@ def _language_pill(
     return items
 
 
+def frame_aspect(image: Image | None) -> float:
+    """The frame's shape (width / height): the picture's own, kept between 2:1 and 1:2 so that a
+    very wide or tall picture still gets a frame of sensible size (it is contained inside)."""
+    aspect = image.aspect if image is not None and image.aspect else 1.0
+    return min(MAX_FRAME_ASPECT, max(1 / MAX_FRAME_ASPECT, aspect))
+
+
+def frame_box(image: Image | None, box: Box, *, top: bool = False) -> Box:
+    """The largest frame of the picture's shape inside `box`: centred, or at its top."""
+    aspect = frame_aspect(image)
+    w = min(box.w, round(box.h * aspect))
+    h = min(box.h, round(w / aspect))
+    y = box.y if top else box.y + (box.h - h) // 2
+    return Box(box.x + (box.w - w) // 2, y, w, h)
+
+
 def picture_frame(image: Image | None, box: Box) -> list[Item]:
-    """A picture of any shape in a rounded sand frame: the painter contains it in the inner box
-    (aspect kept, letterboxed), so it never spills. No picture, no frame."""
+    """A picture of any shape in a rounded sand frame of its shape (see `frame_box`), centred in
+    `box`: the painter contains the picture in the inner box (aspect kept, letterboxed), so it
+    never spills. No picture, no frame."""
     if image is None or box.w <= 0 or box.h <= 0:
         return []
+    box = frame_box(image, box)
     side = min(box.w, box.h)
     inset = round(side * FRAME_INSET)
     inner = Box(box.x + inset, box.y + inset, box.w - 2 * inset, box.h - 2 * inset)

@@ -9,7 +9,7 @@ shown one after the other, each page repeating the heading with "2/3" beside the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from kiosk.content.deck import Deck, Detail, Image, QrCode, Slide
 from kiosk.core.program import Mode, Pages, View
@@ -26,28 +26,12 @@ from kiosk.layout.metrics import (
     TITLE_LINE_HEIGHT,
     Metrics,
 )
+from kiosk.layout.pages import later_head, marker, marker_room, paginate, units, words
+from kiosk.layout.slide import slide_page_words
 from kiosk.layout.text import Flow
 
-# Text lines that count as read for a lobby page's reading time (as `visible_words` counts them):
-# the heading and the body, not the kicker, the page marker or the step numbers.
-READ_ROLES = frozenset({"title", "body", "step"})
 # A detail's heading and body set in its column, and the spans of the body's rows of two steps.
 _Column = tuple[Flow, Flow, tuple[tuple[int, int], ...]]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Unit:
-    """Items that must stay on one page: a line, with the bullet, badge or picture beside it."""
-
-    top: int
-    bottom: int
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Page:
-    items: tuple[Item, ...]
-    words: int
 
 
 def detail_screen(
@@ -74,8 +58,8 @@ def lobby_pages(
     min_small_px: int | None = None,
 ) -> Pages:
     """The pagination `build_program` needs for a lobby screen of this size, as a callable
-    (core may not import layout): (slide index, detail id, language) -> words on each page.
-    The floors are the ones `arrange` is given for the same screen."""
+    (core may not import layout): (slide index, detail id or None for the slide itself,
+    language) -> words on each page. The floors are the ones `arrange` is given for the same screen."""
     metrics = Metrics(
         width,
         height,
@@ -85,12 +69,14 @@ def lobby_pages(
         min_small_px=min_small_px,
     )
 
-    def pages(index: int, detail_id: str, language: str) -> tuple[int, ...]:
+    def pages(index: int, detail_id: str | None, language: str) -> tuple[int, ...]:
         slide = deck.slides[index]
+        view = View(index, detail_id, language, 0, large)
+        if detail_id is None:
+            return slide_page_words(deck, slide, view, metrics, measure)
         detail = slide.detail(detail_id)
         if detail is None:
             return ()
-        view = View(index, detail_id, language, 0, large)
         return page_words(deck, slide, detail, view, metrics, measure)
 
     return pages
@@ -161,7 +147,7 @@ def _compose(
     if body.y <= limit:
         page = head.items + body.items
         layout = _layout(m, items + disc + page, hotspots, overflow)
-        return layout, (_words(page),)
+        return layout, (words(page),)
     if touch:
         return _scrolling(m, items, hotspots, overflow, disc, head, body, column, limit), ()
     # Lobby: the same sizes, with room kept beside the kicker for the page marker.
@@ -169,31 +155,29 @@ def _compose(
     head, body, rows = _column(*sized, marker=True)
     # Later pages repeat the heading compactly, in one kicker-sized line where it fits, and have
     # no picture above it (in portrait): their text starts higher and they hold more.
-    later = _later_head(detail, view, m, measure, column_top if m.portrait else column.y, column, shrink)
-    if any(bottom - top > limit - later.y for top, bottom in rows):
-        # A row of two steps taller than a page: list the steps in one column, read in order.
+    later = later_head(
+        detail.title.get(view.language),
+        m.px(KICKER, shrink),
+        m.u * 0.02 * shrink,
+        measure,
+        column_top if m.portrait else column.y,
+        column,
+        view.language,
+    )
+    if any(bottom - top > limit - later.y for top, bottom in rows) or (
+        rows and rows[0][1] - rows[0][0] > limit - head.y and rows[0][0] <= head.y + m.px(BODY, shrink) * 2
+    ):
+        # A row of two steps taller than a page, or than the room under the first page's heading
+        # when it comes first: list the steps in one column, read in order.
         head, body, rows = _column(*sized, marker=True, single=True)
     overflow = head.overflow + body.overflow + later.overflow
-    pages = _paginate(_units(body.items, rows), (head.items, head.y), (later.items, later.y), limit, overflow)
+    pages = paginate(units(body.items, rows), (head.items, head.y), (later.items, later.y), limit, overflow)
     number = min(max(0, view.page), len(pages) - 1)
-    marker = _marker(head if number == 0 else later, number, len(pages), column, measure)
+    mark = marker(head if number == 0 else later, number, len(pages), column, measure)
     if number > 0 and m.portrait:
         disc = []
-    shown = items + disc + list(pages[number].items) + marker
+    shown = items + disc + list(pages[number].items) + mark
     return _layout(m, shown, hotspots, overflow), tuple(page.words for page in pages)
-
-
-def _later_head(
-    detail: Detail, view: View, m: Metrics, measure: Measure, top: int, column: Box, shrink: float
-) -> Flow:
-    size = m.px(KICKER, shrink)
-    head = Flow(
-        measure, column.x, max(1, column.w - _marker_room(size, measure)), top, language=view.language
-    )
-    head.text(detail.title.get(view.language), size, bold=True, color="teal", role="title")
-    head.width = column.w
-    head.gap(m.u * 0.02 * shrink)
-    return head
 
 
 def _shrink_steps(start: float, floor: float) -> list[tuple[float, float]]:
@@ -297,109 +281,6 @@ def _scrolling(
     )
 
 
-def _units(body: list[Item], rows: Sequence[tuple[int, int]]) -> list[_Unit]:
-    """The body cut into the rows a page may end between: items whose heights overlap (a line and
-    its bullet, a step's badge and picture and the lines beside it) stay together, and so do the
-    lines of a row of two steps (`rows`), so that each step reads on in its own column."""
-    lines: list[_Unit] = []
-    for item in sorted(body, key=lambda item: (item.box.y, item.box.x)):
-        if lines and item.box.y < lines[-1].bottom:
-            last = lines[-1]
-            lines[-1] = _Unit(
-                top=last.top, bottom=max(last.bottom, item.box.bottom), items=(*last.items, item)
-            )
-        else:
-            lines.append(_Unit(top=item.box.y, bottom=item.box.bottom, items=(item,)))
-    units: list[_Unit] = []
-    for unit in lines:
-        row = next(((top, bottom) for top, bottom in rows if top <= unit.top < bottom), None)
-        if units and row is not None and row[0] <= units[-1].top < row[1]:
-            last = units[-1]
-            units[-1] = _Unit(
-                top=last.top, bottom=max(last.bottom, unit.bottom), items=(*last.items, *unit.items)
-            )
-        else:
-            units.append(unit)
-    return units
-
-
-def _paginate(
-    units: list[_Unit],
-    first: tuple[list[Item], int],
-    later: tuple[list[Item], int],
-    limit: int,
-    overflow: list[str],
-) -> list[_Page]:
-    """Fill pages top-down with whole units. `first` and `later` are the heading of the first
-    page and of the pages after it, each with the row where the text under it starts."""
-    pages: list[_Page] = []
-    page, top = list(first[0]), first[1]
-    offset = 0  # how far this page's units move up from where the single long column put them
-    started = False
-    for index, unit in enumerate(units):
-        if started and _starts_block(units, index):
-            # A paragraph, bullet or step that would break across pages but fits a page of its
-            # own starts a new page, unless that leaves this one more than half empty.
-            block_bottom = _block_bottom(units, index)
-            if (
-                block_bottom - offset > limit
-                and block_bottom - unit.top <= limit - later[1]
-                and (unit.top - offset - top) * 2 >= limit - top
-            ):
-                pages.append(_Page(items=tuple(page), words=_words(page)))
-                page, top = list(later[0]), later[1]
-                started = False
-        if started and unit.bottom - offset > limit:
-            pages.append(_Page(items=tuple(page), words=_words(page)))
-            page, top = list(later[0]), later[1]
-            started = False
-        if not started:
-            offset = unit.top - top
-            started = True
-            if unit.bottom - offset > limit:
-                overflow.append(f"a row of {unit.bottom - unit.top}px is taller than a whole page")
-        page += [_shift(item, -offset) for item in unit.items]
-    pages.append(_Page(items=tuple(page), words=_words(page)))
-    return pages
-
-
-def _block(unit: _Unit) -> str:
-    return next((item.block for item in unit.items if isinstance(item, TextLine) and item.block), "")
-
-
-def _starts_block(units: list[_Unit], index: int) -> bool:
-    return index == 0 or _block(units[index]) != _block(units[index - 1])
-
-
-def _block_bottom(units: list[_Unit], index: int) -> int:
-    """The bottom of the paragraph, bullet or step that starts with `units[index]`."""
-    key = _block(units[index])
-    bottom = units[index].bottom
-    for unit in units[index + 1 :]:
-        if _block(unit) != key:
-            break
-        bottom = unit.bottom
-    return bottom
-
-
-def _marker_room(size: int, measure: Measure) -> int:
-    """Room kept at the end of a heading's first line for the widest marker ("10/10")."""
-    return measure("10/10", size, True) + round(size * 0.8)
-
-
-def _marker(head: Flow, number: int, count: int, column: Box, measure: Measure) -> list[Item]:
-    """ "2/3" at the right end of the heading's first line, in the room kept for it."""
-    if count < 2 or not head.items:
-        return []
-    first = head.items[0]
-    assert isinstance(first, TextLine)
-    size = first.size_px
-    text = f"{number + 1}/{count}"
-    width = measure(text, size, True)
-    box = Box(column.x + column.w - width, first.box.y, width, max(first.box.h, size))
-    return [TextLine(text, box, size, True, "teal", width, role="page", block="page")]
-
-
 def _column(
     slide: Slide,
     detail: Detail,
@@ -417,7 +298,7 @@ def _column(
     head = Flow(measure, column.x, column.w, column.y, language=language)
     kicker_size = m.px(KICKER, shrink)
     if marker:
-        head.width = max(1, column.w - _marker_room(kicker_size, measure))
+        head.width = max(1, column.w - marker_room(kicker_size, measure))
     head.text(slide.title.get(language), kicker_size, color="mute", role="kicker")
     head.width = column.w
     head.text(
@@ -498,15 +379,3 @@ def _steps(
         y = row_bottom + row_gap
     flow.y = y - row_gap
     return tuple(rows)
-
-
-def _words(items: Sequence[Item]) -> int:
-    return sum(
-        len(item.text.split()) for item in items if isinstance(item, TextLine) and item.role in READ_ROLES
-    )
-
-
-def _shift(item: Item, dy: int) -> Item:
-    if dy == 0:
-        return item
-    return replace(item, box=Box(item.box.x, item.box.y + dy, item.box.w, item.box.h))

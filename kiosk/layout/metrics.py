@@ -62,6 +62,7 @@ SCROLL_CUE = 0.045  # the "more below" chevron: share of the short side
 # Pictures sit in a rounded sand frame, contained with their aspect kept (never cropped or spilling).
 FRAME_RADIUS = 0.08  # share of the frame's shorter side
 FRAME_INSET = 0.06  # padding between frame and picture: share of the frame's shorter side
+MAX_FRAME_ASPECT = 2.0  # a frame follows its picture's shape, from 2:1 to 1:2
 
 BORDER = 0.003  # card and pill borders: share of the short side
 

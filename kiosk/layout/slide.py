@@ -3,8 +3,9 @@
 What does not fit adapts, in this order, and never slides under the chrome: text shrinks to its
 floor; the cards take two columns; (landscape) the column widens and the picture gets smaller,
 then gives way to the text; then, on a touch screen, the column scrolls (cards and their hotspots
-with it) under a visible "more below" cue. A lobby screen, which nobody can scroll, reports what
-still does not fit. A slide without a picture gives its text the full width.
+with it) under a visible "more below" cue. A lobby screen, which nobody can scroll, plays what
+still does not fit as pages (see `kiosk.layout.pages`). A slide without a picture gives its
+text the full width.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from kiosk.content.deck import Deck, Image, Slide
 from kiosk.core.actions import Open
 from kiosk.core.program import Mode, View
-from kiosk.layout.chrome import bottom_row, picture_frame, place_qr, scroll_cue, top_bar
+from kiosk.layout.chrome import bottom_row, frame_box, picture_frame, place_qr, scroll_cue, top_bar
 from kiosk.layout.items import Box, Hotspot, Item, Measure, ScreenLayout, Shape, TextLine
 from kiosk.layout.metrics import (
     CARD_COLUMN_GAP,
@@ -30,6 +31,7 @@ from kiosk.layout.metrics import (
     CHEVRON,
     COLUMN_GAP,
     CONTENT_GAP,
+    KICKER,
     MIN_CARD_COLUMN,
     PORTRAIT_PICTURE,
     PORTRAIT_PICTURE_LARGE,
@@ -44,6 +46,7 @@ from kiosk.layout.metrics import (
     TITLE_LINE_HEIGHT,
     Metrics,
 )
+from kiosk.layout.pages import later_head, marker, marker_room, paginate, units, words
 from kiosk.layout.text import Flow, wrap
 
 PORTRAIT_PICTURE_W = 0.64  # the portrait picture frame: share of the width at most
@@ -71,6 +74,17 @@ class _Column:
 
 
 def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Measure) -> ScreenLayout:
+    return _compose(deck, slide, view, m, measure)[0]
+
+
+def slide_page_words(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Measure) -> tuple[int, ...]:
+    """How many words each page of a lobby slide shows (one page when it fits the screen)."""
+    return _compose(deck, slide, view, m, measure)[1]
+
+
+def _compose(
+    deck: Deck, slide: Slide, view: View, m: Metrics, measure: Measure
+) -> tuple[ScreenLayout, tuple[int, ...]]:
     touch = m.mode is Mode.TOUCH
     image = slide.image_for(view.language)
     items, hotspots, bar_bottom = top_bar(deck, view, m, measure, back=False)
@@ -86,17 +100,13 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
         done = _fit(slide, view, m, measure, plan, floor)
         tried.append((plan, done))
         if done.bottom <= plan.limit:
-            return _layout(m, items + qr_items + bottom_items + _frame(image, plan), hotspots, done)
+            layout = _layout(m, items + qr_items + bottom_items + _frame(image, plan), hotspots, done)
+            return layout, (words(done.flow.items),)
     if not touch:
-        plan, done = tried[-1]
-        layout = _layout(m, items + qr_items + bottom_items + _frame(image, plan), hotspots, done)
-        report = (
-            f"slide `{slide.id}` ({view.language}) is {done.bottom - plan.limit}px too tall"
-            f" at {m.width}x{m.height}"
-        )
-        return ScreenLayout(
-            layout.width, layout.height, layout.items, layout.hotspots, overflow=(*layout.overflow, report)
-        )
+        # Nobody can scroll a TV: the last plan (full width, no picture, type at its floor) plays
+        # as pages, like a long detail.
+        chrome = items + qr_items + bottom_items
+        return _lobby_pages(slide, view, m, measure, tried[-1][0], floor, chrome, hotspots)
     # Touch: the column scrolls, as one list of cards (easier to follow than a scrolling grid), in
     # the way that overflows least. In portrait the picture on top scrolls with it.
     lists = [pair for pair in tried if pair[0].columns == 1] or tried
@@ -110,7 +120,7 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
     fixed = items + qr_items + bottom_items + cue + ([] if scrolls_picture else frame)
     moving = (frame if scrolls_picture else []) + done.flow.items + done.cards
     content_h = done.bottom - viewport.y + round(m.height * 0.01)
-    return ScreenLayout(
+    layout = ScreenLayout(
         m.width,
         m.height,
         tuple(fixed),
@@ -121,6 +131,46 @@ def slide_screen(deck: Deck, slide: Slide, view: View, m: Metrics, measure: Meas
         overflow=tuple(done.flow.overflow),
         scroll_hotspots=tuple(done.spots),
     )
+    return layout, ()
+
+
+def _lobby_pages(
+    slide: Slide,
+    view: View,
+    m: Metrics,
+    measure: Measure,
+    plan: _Plan,
+    floor: float,
+    chrome: list[Item],
+    hotspots: list[Hotspot],
+) -> tuple[ScreenLayout, tuple[int, ...]]:
+    """A lobby slide too long for the screen: the summary split into pages; the first keeps the
+    title (at its floor), later ones repeat it in one small line; "2/3" ends the title's first line."""
+    title_px = m.px(TITLE, TITLE_FLOOR)
+    done = _slide_column(
+        slide, view, m, measure, plan, floor, TITLE_FLOOR, title_room=marker_room(title_px, measure)
+    )
+    head = Flow(measure, plan.column.x, plan.column.w, plan.column.y, language=view.language)
+    head.items = [item for item in done.flow.items if isinstance(item, TextLine) and item.role == "title"]
+    body = [item for item in done.flow.items if not (isinstance(item, TextLine) and item.role == "title")]
+    text_top = min((item.box.y for item in body), default=done.flow.y)
+    overflow = list(done.flow.overflow)
+    later = later_head(
+        slide.title.get(view.language),
+        m.px(KICKER, floor),
+        m.u * TITLE_GAP * floor,
+        measure,
+        plan.column.y,
+        plan.column,
+        view.language,
+    )
+    overflow += later.overflow
+    pages = paginate(units(body), (list(head.items), text_top), (later.items, later.y), plan.limit, overflow)
+    number = min(max(0, view.page), len(pages) - 1)
+    mark = marker(head if number == 0 else later, number, len(pages), plan.column, measure)
+    shown = chrome + list(pages[number].items) + mark
+    layout = ScreenLayout(m.width, m.height, tuple(shown), tuple(hotspots), overflow=tuple(overflow))
+    return layout, tuple(page.words for page in pages)
 
 
 def _frame(image: Image | None, plan: _Plan) -> list[Item]:
@@ -162,12 +212,21 @@ def _plans(
             top = bar_bottom + round(m.height * COLUMN_TOP_PORTRAIT)
             if image:
                 side = round(min(m.width * PORTRAIT_PICTURE_W, m.height * share))
-                frame = Box((m.width - side) // 2, bar_bottom + round(m.height * PICTURE_TOP), side, side)
+                # As tall as a square frame would be at most, and as wide as the picture's shape
+                # wants within the margins.
+                region = Box(m.margin_x, bar_bottom + round(m.height * PICTURE_TOP), full_w, side)
+                frame = frame_box(image, region, top=True)
                 top = frame.bottom + round(m.height * COLUMN_TOP_PORTRAIT)
             column = Box(m.margin_x, top, full_w, 0)
             plans.append(_Plan(column=column, frame=frame, columns=1, limit=qr_top - gap))
             if many and column_fits_two(full_w):
                 plans.append(_Plan(column=column, frame=frame, columns=2, limit=qr_top - gap))
+        if image and m.mode is Mode.LOBBY:
+            # Last, before pages: a lobby slide that needs the room gives up its picture.
+            top = bar_bottom + round(m.height * COLUMN_TOP_PORTRAIT)
+            plans.append(
+                _Plan(column=Box(m.margin_x, top, full_w, 0), frame=None, columns=1, limit=qr_top - gap)
+            )
         return plans
     top = bar_bottom + round(m.height * COLUMN_TOP)
     shares = (SLIDE_COLUMN_LARGE if m.scale > 1 else SLIDE_COLUMN, SLIDE_COLUMN_WIDE) if image else ()
@@ -177,10 +236,9 @@ def _plans(
         region_top = bar_bottom + round(m.height * PICTURE_TOP)
         region_w = m.width - m.margin_x - region_x
         region_h = qr_top - gap - region_top
-        side = min(region_w, region_h)
-        frame = Box(region_x + (region_w - side) // 2, region_top + (region_h - side) // 2, side, side)
+        frame = frame_box(image, Box(region_x, region_top, region_w, region_h))
         limit = (qr_top if column.right > qr_left else bottom_top) - gap
-        if side >= m.short * 0.15:
+        if min(frame.w, frame.h) >= m.short * 0.15:
             plans.append(_Plan(column=column, frame=frame, columns=1, limit=limit))
             if many and column_fits_two(column.w):
                 plans.append(_Plan(column=column, frame=frame, columns=2, limit=limit))
@@ -208,10 +266,20 @@ def _fit(slide: Slide, view: View, m: Metrics, measure: Measure, plan: _Plan, fl
 
 
 def _slide_column(
-    slide: Slide, view: View, m: Metrics, measure: Measure, plan: _Plan, shrink: float, title_shrink: float
+    slide: Slide,
+    view: View,
+    m: Metrics,
+    measure: Measure,
+    plan: _Plan,
+    shrink: float,
+    title_shrink: float,
+    *,
+    title_room: int = 0,
 ) -> _Column:
+    """The title, summary and cards; `title_room` is kept free at the end of the title's lines
+    (for a lobby page's "2/3")."""
     column = plan.column
-    flow = Flow(measure, column.x, column.w, column.y, language=view.language)
+    flow = Flow(measure, column.x, max(1, column.w - title_room), column.y, language=view.language)
     flow.text(
         slide.title.get(view.language),
         m.px(TITLE, title_shrink),
@@ -220,6 +288,7 @@ def _slide_column(
         line_height=TITLE_LINE_HEIGHT,
         role="title",
     )
+    flow.width = column.w
     flow.gap(m.u * TITLE_GAP * shrink)
     flow.text(slide.summary.get(view.language), m.px(SUMMARY, shrink), role="summary")
     cards: list[Item] = []

@@ -35,18 +35,28 @@ def screen_views(deck: Deck, language: str) -> list[tuple[str, View]]:
 
 def view_state(program: Program, view: View, *, large_text: bool = False) -> State:
     """The kiosk's state while it shows `view` (export and the preview draw from it)."""
+    start = initial_state(program, 0.0, view.language)
+    if not program.touch:
+        # A lobby screen is its own entry, page by page (a long slide or detail plays as pages).
+        for i, entry in enumerate(program.entries):
+            if (entry.slide, entry.detail, entry.page, entry.language) == (
+                view.slide,
+                view.detail,
+                view.page,
+                view.language,
+            ):
+                return replace(start, index=i, detail=None, large_text=large_text)
     index = next(
         i
         for i, entry in enumerate(program.entries)
         if entry.slide == view.slide and entry.language in (None, view.language)
     )
-    start = initial_state(program, 0.0, view.language)
     return replace(start, index=index, detail=view.detail, large_text=large_text)
 
 
 def _lobby_entries(program: Program, language: str) -> list[tuple[str, int]]:
     """Each lobby screen in `language`, in play order, with its file name and program index; a
-    detail split into pages exports every page (`03-benefits--symptoms-p2.png`)."""
+    slide or detail split into pages exports every page (`03-benefits--symptoms-p2.png`)."""
     deck = program.deck
     out: list[tuple[str, int]] = []
     for index, entry in enumerate(program.entries):
@@ -54,7 +64,8 @@ def _lobby_entries(program: Program, language: str) -> list[tuple[str, int]]:
             continue
         name = f"{entry.slide + 1:02d}-{deck.slides[entry.slide].id}"
         if entry.detail is not None:
-            name += f"--{entry.detail}" + (f"-p{entry.page + 1}" if entry.page else "")
+            name += f"--{entry.detail}"
+        name += f"-p{entry.page + 1}" if entry.page else ""
         out.append((f"{name}.png", index))
     return out
 

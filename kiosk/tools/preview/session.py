@@ -19,7 +19,8 @@ from pathlib import Path
 from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS, Report
 from kiosk.content.problems import Problem
-from kiosk.core.program import Mode, View
+from kiosk.core.program import Mode, Pages, View
+from kiosk.layout.detail import lobby_pages
 from kiosk.layout.fit import TextMetrics
 from kiosk.layout.validation import full_report
 from kiosk.runtime.reload import Fingerprint, Reloader, fingerprint
@@ -39,17 +40,21 @@ class ScreenRef:
 
     slide: str
     detail: str | None
+    page: int = 0  # a lobby screen too long for one plays as pages, like on the kiosk
 
     def label(self) -> str:
-        return f"{self.slide} › {self.detail}" if self.detail else self.slide
+        name = f"{self.slide} › {self.detail}" if self.detail else self.slide
+        return f"{name} (page {self.page + 1})" if self.page else name
 
 
-def screen_refs(deck: Deck) -> list[ScreenRef]:
-    """Every slide, each followed by its details: the order the arrow keys step through."""
+def screen_refs(deck: Deck, pages: Callable[[int, str | None], int] | None = None) -> list[ScreenRef]:
+    """Every slide, each followed by its details: the order the arrow keys step through; with
+    `pages` (slide index, detail id -> how many pages), every page of a lobby screen."""
     return [
-        ScreenRef(slide.id, None if d is None else d.id)
-        for slide in deck.slides
-        for d in (None, *slide.details)
+        ScreenRef(slide.id, detail_id, page)
+        for index, slide in enumerate(deck.slides)
+        for detail_id in (None, *(d.id for d in slide.details))
+        for page in range(max(1, pages(index, detail_id)) if pages is not None else 1)
     ]
 
 
@@ -158,7 +163,7 @@ class Session:
             self.language = self.wanted_language
         elif self.language not in new.languages:
             self.language = new.default_language
-        self.screens = screen_refs(new)
+        self.screens = self._refs(new)
         target = current
         if old is not None:
             changed = changed_screen(old, new)
@@ -166,10 +171,31 @@ class Session:
                 target = changed
         if target in self.screens:
             self.position = self.screens.index(target)
+        elif target is not None and ScreenRef(target.slide, target.detail) in self.screens:
+            self.position = self.screens.index(ScreenRef(target.slide, target.detail))
         elif target is not None and ScreenRef(target.slide, None) in self.screens:
             self.position = self.screens.index(ScreenRef(target.slide, None))
         else:
             self.position = min(self.position, max(0, len(self.screens) - 1))
+
+    def _refs(self, deck: Deck) -> list[ScreenRef]:
+        if self.mode is not Mode.LOBBY:
+            return screen_refs(deck)
+        split = self.pages(deck)
+
+        def count(index: int, detail: str | None) -> int:
+            return len(split(index, detail, self.language))
+
+        return screen_refs(deck, count)
+
+    def pages(self, deck: Deck) -> Pages:
+        """How a lobby screen of the preview's size splits each screen into pages (as the kiosk)."""
+        return lobby_pages(deck, *self.size, self.fonts.measure)
+
+    def _replace(self) -> None:
+        """The screens again after a change of size, mode or language (pages differ)."""
+        if self.deck is not None:
+            self._place(None, self.deck)
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -189,14 +215,14 @@ class Session:
         if ref is None or self.deck is None:
             return None
         index = next(i for i, slide in enumerate(self.deck.slides) if slide.id == ref.slide)
-        return View(index, ref.detail, self.language)
+        return View(index, ref.detail, self.language, page=ref.page)
 
     def screen_name(self) -> str:
         """A file name for the current screen, like `01-what-is-it--spider-veins-1920x1080-en-touch`."""
         view, ref = self.view(), self.screen
         if view is None or ref is None:
             return "no-deck"
-        detail = f"--{ref.detail}" if ref.detail else ""
+        detail = (f"--{ref.detail}" if ref.detail else "") + (f"-p{ref.page + 1}" if ref.page else "")
         large = "-large" if self.large else ""
         width, height = self.size
         where = f"{width}x{height}-{self.language}-{self.mode.value}{large}"
@@ -260,13 +286,16 @@ class Session:
             else languages[0]
         )
         self.wanted_language = self.language
+        self._replace()
 
     def toggle_mode(self) -> None:
         self.mode_choice = Mode.LOBBY if self.mode is Mode.TOUCH else Mode.TOUCH
+        self._replace()
 
     def next_size(self) -> None:
         index = self.sizes.index(self.size) if self.size in self.sizes else -1
         self.size = self.sizes[(index + 1) % len(self.sizes)]
+        self._replace()
 
     def toggle_large(self) -> None:
         self.large = not self.large

@@ -87,7 +87,7 @@ class Preview:
         self.warnings_rect: pygame.Rect | None = None
         self.panel_text: dict[str, list[str]] = {}  # what each panel drawn last says, line by line
         self._sources: dict[tuple[str, int], str | None] = {}
-        self._program: tuple[tuple[int, Mode], Program] | None = None
+        self._program: tuple[tuple[int, Mode, tuple[int, int]], Program] | None = None
         self._stage: Stage | None = None
         self._frame_key: tuple | None = None
         self._scaled: pygame.Surface | None = None
@@ -147,10 +147,15 @@ class Preview:
         deck, view = session.deck, session.view()
         if deck is None or view is None:
             return None
-        wanted = (session.version, session.mode)
+        wanted = (session.version, session.mode, session.size)
         if self._program is None or self._program[0] != wanted:
+            # A lobby screen too long for one plays as pages, as on the kiosk.
             program = build_program(
-                deck, session.mode, version=session.version, reduced_motion=deck.reduced_motion
+                deck,
+                session.mode,
+                version=session.version,
+                reduced_motion=deck.reduced_motion,
+                pages=session.pages(deck),
             )
             self._program = (wanted, program)
             self._stage = None  # new pictures too: an edited image file must show

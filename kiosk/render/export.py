@@ -11,14 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.content.deck import Deck
+from kiosk.core.legibility import Viewing
 from kiosk.core.program import Mode, Program, View, build_program
 from kiosk.core.state import State, initial_state
 from kiosk.core.theme import THEMES
-from kiosk.layout.detail import lobby_pages
 from kiosk.layout.invariant import elements, scroll_elements, violations
 from kiosk.layout.items import Hotspot, ScreenLayout
 from kiosk.render.painter import Fonts
-from kiosk.render.stage import Stage
+from kiosk.render.stage import Stage, screen_pages
 
 MANIFEST_FORMAT = 2  # 2: screens carry `elements`, `violations` and `scroll` (docs/manifest.md)
 
@@ -88,8 +88,11 @@ def export(
     if pygame.display.get_surface() is None:
         pygame.display.set_mode((1, 1))
     language = language or deck.default_language
-    program = build_program(deck, mode, pages=lobby_pages(deck, *size, Fonts().measure, large=large_text))
-    stage = Stage(program, THEMES[theme or deck.theme], size)
+    # A lobby export uses the legibility rule's default viewing (kiosk.core.legibility), as the live
+    # kiosk does when the local settings give no other: the pictures are what the room sees.
+    viewing = Viewing() if mode is Mode.LOBBY else None
+    program = build_program(deck, mode, pages=screen_pages(deck, size, Fonts(), viewing))
+    stage = Stage(program, THEMES[theme or deck.theme], size, viewing=viewing)
     frame = pygame.Surface(size).convert()
     out.mkdir(parents=True, exist_ok=True)
     screens = []

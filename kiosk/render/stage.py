@@ -18,11 +18,13 @@ from dataclasses import dataclass
 
 import pygame
 
+from kiosk.content.deck import Deck
 from kiosk.core.actions import Action
 from kiosk.core.legibility import Viewing, text_floor
-from kiosk.core.program import Program, View
+from kiosk.core.program import Pages, Program, View
 from kiosk.core.state import State
 from kiosk.core.theme import Theme
+from kiosk.layout.detail import lobby_pages
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.screen import arrange
 from kiosk.layout.staff import AdminInfo, arrange_admin
@@ -287,3 +289,16 @@ class Stage:
                 pygame.Rect(box.x + dx, box.y + dy, box.w, box.h),
                 special_flags=pygame.BLEND_RGB_MULT,
             )
+
+
+def screen_pages(deck: Deck, size: tuple[int, int], fonts: Fonts, viewing: Viewing | None) -> Pages:
+    """How long lobby slides and details split into pages on this screen, with the same text
+    floors the Stage lays them out with (the live kiosk and `kiosk export` share it)."""
+    floor = text_floor(viewing, *size) if viewing is not None else None
+    return lobby_pages(
+        deck,
+        *size,
+        fonts.measure,
+        min_body_px=floor.body_px if floor else None,
+        min_small_px=floor.small_px if floor else None,
+    )

@@ -26,17 +26,15 @@ import pygame
 from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
-from kiosk.core.legibility import text_floor
 from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode, Program
 from kiosk.core.schedule import hides_expired, schedule_at
 from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_state, step_with_effects
 from kiosk.core.theme import THEMES
-from kiosk.layout.detail import lobby_pages
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
 from kiosk.render.painter import Fonts
-from kiosk.render.stage import Stage
+from kiosk.render.stage import Stage, screen_pages
 from kiosk.runtime.display import NoDisplay, init_display, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.reload import Reloader, content_loader
@@ -109,17 +107,8 @@ class Kiosk:
 
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
-        # A lobby detail too long for this screen plays as pages, one after the other.
-        size = self.orientation.logical_size
-        viewing = self.settings.viewing
-        floor = text_floor(viewing, *size) if viewing is not None else None
-        pages = lobby_pages(
-            deck,
-            *size,
-            Fonts().measure,
-            min_body_px=floor.body_px if floor else None,
-            min_small_px=floor.small_px if floor else None,
-        )
+        # A lobby slide or detail too long for this screen plays as pages, one after the other.
+        pages = screen_pages(deck, self.orientation.logical_size, Fonts(), self.settings.viewing)
         return self.settings.program(deck, version=self.versions, pages=pages)
 
     def _logical_surface(self) -> pygame.Surface:

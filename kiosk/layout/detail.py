@@ -83,7 +83,14 @@ def lobby_pages(
 
 
 def _compose(
-    deck: Deck, slide: Slide, detail: Detail, view: View, m: Metrics, measure: Measure
+    deck: Deck,
+    slide: Slide,
+    detail: Detail,
+    view: View,
+    m: Metrics,
+    measure: Measure,
+    *,
+    picture: bool = True,
 ) -> tuple[ScreenLayout, tuple[int, ...]]:
     touch = m.mode is Mode.TOUCH
     language = view.language
@@ -91,6 +98,7 @@ def _compose(
     bottom_items, bottom_top = bottom_row(deck, view, m, measure, hint=False, dots=not touch, medical=True)
     items += bottom_items
     image = detail.image_for(language) or (slide.image_for(language) if not detail.steps else None)
+    image = image if picture else None
     link = detail.link_for(language) or slide.link_for(language)
     gap = round(m.height * 0.02)
     qr_box: Box | None = None
@@ -119,7 +127,10 @@ def _compose(
         cy = bar_bottom + round(m.height * 0.015) + radius
         disc = _picture(image, m.width // 2, cy, radius)
         column = replace(column, y=cy + radius + round(m.height * 0.03))
-    limit = _clear_of(qr_box, column, bottom_top) - gap
+    # A lobby's bottom row holds only the dots and the disclaimer, drawn inside the row's padding
+    # (kept there for a touch screen's hint): the text may come down to what the row draws.
+    drawn_top = min((item.box.y for item in bottom_items), default=bottom_top) if not touch else bottom_top
+    limit = _clear_of(qr_box, column, max(bottom_top, drawn_top)) - gap
     # A tall portrait screen has room to spare below a short detail: start larger and shrink.
     start = PORTRAIT_DETAIL_GROW if m.portrait else 1.0
     sizes = _shrink_steps(start, m.min_shrink(BODY))
@@ -150,6 +161,10 @@ def _compose(
         return layout, (words(page),)
     if touch:
         return _scrolling(m, items, hotspots, overflow, disc, head, body, column, limit), ()
+    if image is not None:
+        # Nobody can scroll a TV: a detail that needs pages gives up its picture first, as a lobby
+        # slide does, since the words matter more than the picture and the full width holds more.
+        return _compose(deck, slide, detail, view, m, measure, picture=False)
     # Lobby: the same sizes, with room kept beside the kicker for the page marker.
     sized = (slide, detail, view, m, measure, column, shrink, title_shrink)
     head, body, rows = _column(*sized, marker=True)

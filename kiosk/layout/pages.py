@@ -80,8 +80,22 @@ def paginate(
 ) -> list[Page]:
     """Fill pages top-down with whole units. `first` and `later` are the heading of the first
     page and of the pages after it, each with the row where the text under it starts."""
+    spans = _keep_together(parts, _spans(parts, first[1], later[1], limit, overflow), later[1], limit)
     pages: list[Page] = []
-    page, top = list(first[0]), first[1]
+    for number, span in enumerate(spans):
+        head, top = first if number == 0 else later
+        offset = parts[span[0]].top - top if span else 0
+        page = list(head) + [shift(item, -offset) for index in span for item in parts[index].items]
+        pages.append(Page(items=tuple(page), words=words(page)))
+    return pages
+
+
+def _spans(
+    parts: list[Unit], first_top: int, later_top: int, limit: int, overflow: list[str]
+) -> list[list[int]]:
+    """The units each page holds, filled top-down (the first page may hold none: a heading alone)."""
+    spans: list[list[int]] = [[]]
+    top = first_top
     offset = 0  # how far this page's units move up from where the single long column put them
     started = False
     for index, unit in enumerate(parts):
@@ -91,30 +105,65 @@ def paginate(
             block_bottom = _block_bottom(parts, index)
             if (
                 block_bottom - offset > limit
-                and block_bottom - unit.top <= limit - later[1]
+                and block_bottom - unit.top <= limit - later_top
                 and (unit.top - offset - top) * 2 >= limit - top
             ):
-                pages.append(Page(items=tuple(page), words=words(page)))
-                page, top = list(later[0]), later[1]
-                started = False
+                spans.append([])
+                top, started = later_top, False
         if started and unit.bottom - offset > limit:
-            pages.append(Page(items=tuple(page), words=words(page)))
-            page, top = list(later[0]), later[1]
-            started = False
-        if not started and not pages and unit.bottom - unit.top > limit - top:
+            spans.append([])
+            top, started = later_top, False
+        if not started and len(spans) == 1 and unit.bottom - unit.top > limit - top:
             # A heading so tall that the first row does not fit under it (a long title, a row of
             # two steps): the heading gets a page of its own, the text starts on the next.
-            if unit.bottom - unit.top <= limit - later[1]:
-                pages.append(Page(items=tuple(page), words=words(page)))
-                page, top = list(later[0]), later[1]
+            if unit.bottom - unit.top <= limit - later_top:
+                spans.append([])
+                top = later_top
         if not started:
             offset = unit.top - top
             started = True
             if unit.bottom - offset > limit:
                 overflow.append(f"a row of {unit.bottom - unit.top}px is taller than a whole page")
-        page += [shift(item, -offset) for item in unit.items]
-    pages.append(Page(items=tuple(page), words=words(page)))
-    return pages
+        spans[-1].append(index)
+    return spans
+
+
+def _keep_together(parts: list[Unit], spans: list[list[int]], later_top: int, limit: int) -> list[list[int]]:
+    """Moves a line to the next page where a page would hold only one short line of its own: the
+    last page a lone line (a widow), or a page that ends on the first item of a list that goes on
+    over the page (an orphan). Only where the next page still holds it, and the page it leaves
+    keeps at least two rows."""
+    spans = [list(span) for span in spans]
+    if not parts:
+        return spans
+    column_x = min((item.box.x for unit in parts for item in _read_lines(unit)), default=0)
+    for number in range(len(spans) - 1):
+        here, after = spans[number], spans[number + 1]
+        if len(here) < 3 or not after:
+            continue
+        moved = here[-1]
+        widow = number + 2 == len(spans) and len(after) == 1 and len(_read_lines(parts[after[0]])) == 1
+        orphan = (
+            _listed(parts[moved], column_x)
+            and _starts_block(parts, moved)
+            and _starts_block(parts, after[0])
+            and not _listed(parts[here[-2]], column_x)
+            and _listed(parts[after[0]], column_x)
+        )
+        if (widow or orphan) and parts[after[-1]].bottom - parts[moved].top + later_top <= limit:
+            here.pop()
+            after.insert(0, moved)
+    return spans
+
+
+def _read_lines(unit: Unit) -> list[TextLine]:
+    return [item for item in unit.items if isinstance(item, TextLine) and item.role in READ_ROLES]
+
+
+def _listed(unit: Unit, column_x: int) -> bool:
+    """A line of a list item: its text hangs right of the column's edge, beside a bullet or number."""
+    lines = [line for line in _read_lines(unit) if line.role == "body"]
+    return bool(lines) and all(line.box.x > column_x for line in lines)
 
 
 def marker_room(size: int, measure: Measure) -> int:

@@ -196,7 +196,8 @@ def day(args) -> dict:
             samples.append(_sample(now - start))
             next_sample += 3600
             print(
-                f"  simulated {samples[-1]['t_h']:.1f} h in {time.perf_counter() - started:.0f} s: RSS {samples[-1]['rss_mib']} MiB",
+                f"  simulated {samples[-1]['t_h']:.1f} h in {time.perf_counter() - started:.0f} s: RSS"
+                f" {samples[-1]['rss_mib']} MiB",
                 file=sys.stderr,
                 flush=True,
             )

@@ -65,7 +65,8 @@ def measure(
         while not (marker.exists() and marker.read_text().endswith("\n")):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"the kiosk showed no first frame (exit {proc.poll()}):\n{log.read_text(errors='replace')[-2000:]}"
+                    "the kiosk showed no first frame (exit"
+                    f" {proc.poll()}):\n{log.read_text(errors='replace')[-2000:]}"
                 )
             time.sleep(0.01)
         time.sleep(settle_s)

@@ -226,7 +226,10 @@ class Suite:
         self.figure(
             f"{which}_cpu_pct",
             result["cpu_pct"],
-            note=f"{result['window_s']} s window; schedstat {result['cpu_pct_schedstat']}%; X server {result.get('xserver_cpu_pct', 'n/a')}%",
+            note=(
+                f"{result['window_s']} s window; schedstat {result['cpu_pct_schedstat']}%; X server"
+                f" {result.get('xserver_cpu_pct', 'n/a')}%"
+            ),
         )
 
     def tap(self) -> None:
@@ -249,7 +252,10 @@ class Suite:
         self.figure(
             f"pss_{size}_mib",
             result["pss_mib"],
-            note=f"RSS {result['rss_mib']}, screens {result.get('screen_cache_mib')}, pictures {result.get('picture_cache_mib')} MiB",
+            note=(
+                f"RSS {result['rss_mib']}, screens {result.get('screen_cache_mib')}, pictures"
+                f" {result.get('picture_cache_mib')} MiB"
+            ),
         )
 
     def day(self, server) -> None:
@@ -264,15 +270,24 @@ class Suite:
         ]
         result = self.child("memory", args, server, timeout_s=3600)
         self.raw["day"] = result
-        note = f"{result['simulated_h']} h simulated, growth over {round(result['last']['t_h'] - result['baseline']['t_h'], 2)} h scaled to 24 h"
+        note = (
+            f"{result['simulated_h']} h simulated, growth over"
+            f" {round(result['last']['t_h'] - result['baseline']['t_h'], 2)} h scaled to 24 h"
+        )
         if self.args.quick:  # caches are still filling after a few simulated minutes: not judged
-            note += "; quick run: extrapolated from minutes while caches still fill, not a meaningful growth figure"
+            note += (
+                "; quick run: extrapolated from minutes while caches still fill, not a meaningful growth"
+                " figure"
+            )
         judged = not self.args.quick
         self.figure(
             "growth_pss_day_mib",
             result["pss_anon_growth_per_day_mib"],
             judged=judged,
-            note=f"{note}; total PSS {result['pss_growth_per_day_mib']:+} MiB/day (file pages move with other processes)",
+            note=(
+                f"{note}; total PSS {result['pss_growth_per_day_mib']:+} MiB/day (file pages move with"
+                " other processes)"
+            ),
         )
         self.figure("growth_rss_day_mib", result["rss_growth_per_day_mib"], judged=judged, note=note)
 
@@ -345,7 +360,8 @@ def loadavg() -> float:
 def print_table(report: dict) -> None:
     m = report["machine"]
     print(
-        f"{report['suite']} suite, backend {report['backend']}; {m['cpu_model']}, {m['cores']} cores; python {m['python']}, pygame-ce {m['pygame_ce']}, SDL {m['sdl']}"
+        f"{report['suite']} suite, backend {report['backend']}; {m['cpu_model']}, {m['cores']} cores;"
+        f" python {m['python']}, pygame-ce {m['pygame_ce']}, SDL {m['sdl']}"
     )
     print()
     rows = [("figure", "target", "measured", "result")]
@@ -369,16 +385,19 @@ def print_table(report: dict) -> None:
     x11 = report.get("raw", {}).get("frames_x11")
     if x11:
         print(
-            "\nunder Xvfb (x11 driver, XShm framebuffer as the kiosk uses it), crossfade frame, median (p95) ms:"
+            "\nunder Xvfb (x11 driver, XShm framebuffer as the kiosk uses it), crossfade frame, median"
+            " (p95) ms:"
         )
         for size, figures in x11["sizes"].items():
             parts = [
-                f"compose+flip {figures['crossfade']['compose_flip']['median_ms']:.2f} ({figures['crossfade']['compose_flip']['p95_ms']:.2f})"
+                f"compose+flip {figures['crossfade']['compose_flip']['median_ms']:.2f}"
+                f" ({figures['crossfade']['compose_flip']['p95_ms']:.2f})"
             ]
             for name, gpu in figures.get("gpu_crossfade", {}).items():
                 if "frame" in gpu:
                     parts.append(
-                        f"Renderer {gpu['renderer']} {gpu['frame']['median_ms']:.2f} ({gpu['frame']['p95_ms']:.2f})"
+                        f"Renderer {gpu['renderer']} {gpu['frame']['median_ms']:.2f}"
+                        f" ({gpu['frame']['p95_ms']:.2f})"
                     )
                 else:
                     parts.append(f"Renderer {name}: {gpu.get('error')}")
@@ -391,7 +410,8 @@ def print_table(report: dict) -> None:
     ]
     if loads and max(loads) > 0.5 * (m["cores"] or 1):
         print(
-            f"\nnote: the 1-minute load average reached {max(loads):.2f} on {m['cores']} cores during the run: other work was competing, so treat the timing figures as upper bounds"
+            f"\nnote: the 1-minute load average reached {max(loads):.2f} on {m['cores']} cores during the"
+            " run: other work was competing, so treat the timing figures as upper bounds"
         )
     if report["errors"]:
         print()
@@ -410,7 +430,10 @@ def main(argv: list[str] | None = None) -> int:
         "--backend",
         choices=("auto", "xvfb", "dummy"),
         default="auto",
-        help="display for the real-process and memory figures: a private Xvfb (auto: when on PATH) or SDL's dummy driver",
+        help=(
+            "display for the real-process and memory figures: a private Xvfb (auto: when on PATH) or SDL's"
+            " dummy driver"
+        ),
     )
     parser.add_argument("--only", help=f"comma-separated groups: {','.join(GROUPS)}")
     parser.add_argument(

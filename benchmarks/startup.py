@@ -136,7 +136,8 @@ class Kiosk:
                 break
             time.sleep(0.005)
         raise SystemExit(
-            f"the kiosk showed no first frame (exit {self.proc.poll()}):\n{self.log.read_text(errors='replace')[-2000:]}"
+            "the kiosk showed no first frame (exit"
+            f" {self.proc.poll()}):\n{self.log.read_text(errors='replace')[-2000:]}"
         )
 
     def memory_kib(self) -> dict[str, int]:
@@ -171,7 +172,8 @@ class Kiosk:
     def alive(self) -> None:
         if self.proc.poll() is not None:
             raise SystemExit(
-                f"the kiosk exited with {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-2000:]}"
+                "the kiosk exited with"
+                f" {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-2000:]}"
             )
 
     def close(self) -> int | None:
@@ -354,20 +356,24 @@ def main() -> int:
     s = report["startup_1920x1080"]
     env_note = f", kiosk env {' '.join(args.env)}" if args.env else ""
     print(
-        f"backend: {backend}{env_note}; python {report['host']['python']}, pygame-ce {report['host']['pygame_ce']}, {os.cpu_count()} CPUs"
+        f"backend: {backend}{env_note}; python {report['host']['python']}, pygame-ce"
+        f" {report['host']['pygame_ce']}, {os.cpu_count()} CPUs"
     )
     print(
-        f"start -> first frame, 1920x1080, {len(startup)} runs: median {s['median_s']:.3f} s (min {s['min_s']:.3f}, max {s['max_s']:.3f})"
+        f"start -> first frame, 1920x1080, {len(startup)} runs: median {s['median_s']:.3f} s (min"
+        f" {s['min_s']:.3f}, max {s['max_s']:.3f})"
     )
     print()
     print(
-        f"{'size':>9}  {'1st frame s':>11}  {'PSS MiB':>7}  {'+1 detail':>9}  {'+2 details':>10}  {'anon MiB':>8}  {'RSS MiB':>7}  clicked"
+        f"{'size':>9}  {'1st frame s':>11}  {'PSS MiB':>7}  {'+1 detail':>9}  {'+2 details':>10} "
+        f" {'anon MiB':>8}  {'RSS MiB':>7}  clicked"
     )
     for row in memory:
         first, one, two = row["after_first_frame_kib"], row["after_one_detail_kib"], row["after_details_kib"]
         last = two or first
         print(
-            f"{row['size'][0]:>4}x{row['size'][1]:<4}  {row['first_frame_s']:>11.3f}  {mib(first, 'Pss'):>7}  {mib(one, 'Pss'):>9}  {mib(two, 'Pss'):>10}  "
+            f"{row['size'][0]:>4}x{row['size'][1]:<4}  {row['first_frame_s']:>11.3f} "
+            f" {mib(first, 'Pss'):>7}  {mib(one, 'Pss'):>9}  {mib(two, 'Pss'):>10}  "
             f"{mib(last, 'Pss_Anon'):>8}  {mib(last, 'Rss'):>7}  {row.get('detail_opened', 'n/a')}"
         )
     print(f"\nwrote {args.out} ({report['wall_s']} s)")

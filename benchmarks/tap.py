@@ -105,7 +105,8 @@ def run_until(kiosk, display, flips: Flips, pacer, done, before: pygame.Surface 
         else:
             time.sleep(0.001)
     raise RuntimeError(
-        f"no finished frame within {TIMEOUT_S} s (state {kiosk.state.view}, transition {kiosk.state.transition})"
+        f"no finished frame within {TIMEOUT_S} s (state {kiosk.state.view}, transition"
+        f" {kiosk.state.transition})"
     )
 
 
@@ -128,12 +129,12 @@ def wake_delays(samples: int) -> list[float]:
     for _ in range(samples):
         posted = []
 
-        def poster() -> None:
+        def poster(posted: list[float]) -> None:
             time.sleep(0.02)
             posted.append(time.perf_counter())
             pygame.event.post(pygame.event.Event(kind))
 
-        thread = threading.Thread(target=poster)
+        thread = threading.Thread(target=poster, args=(posted,))
         thread.start()
         event = pygame.event.wait(500)
         woke = time.perf_counter()
@@ -186,7 +187,7 @@ def main() -> int:
             flips,
             pacer,
             "open:",
-            lambda k: k.state.detail == detail_id and k.state.transition is None,
+            lambda k, detail_id=detail_id: k.state.detail == detail_id and k.state.transition is None,
             measure_first=True,
         )
         for name in ("first", "visible"):

@@ -58,7 +58,8 @@ def test_the_grade_formula_tells_plain_from_dense_text():
     plain = flesch_kincaid_grade(["The vein closes.", "Blood finds a new way."])
     dense = flesch_kincaid_grade(
         [
-            "Sclerotherapy necessitates comprehensive consideration of individual contraindications and physiological circumstances."
+            "Sclerotherapy necessitates comprehensive consideration of individual contraindications and"
+            " physiological circumstances."
         ]
     )
     assert plain < 3 < 12 < dense

@@ -184,7 +184,7 @@ def test_each_example_gives_exactly_the_messages_the_guide_shows(example: Exampl
     assert code == (1 if errors else 0)
     if errors:
         assert output[-1].startswith(
-            f"{len([l for l in output if l.startswith('slides/') and ': warning: ' not in l])} error(s), "
+            f"{len([o for o in output if o.startswith('slides/') and ': warning: ' not in o])} error(s), "
         )
 
 

@@ -14,18 +14,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-pypdf = pytest.importorskip("pypdf", reason="pypdf (test extra) reads the text of the handout")
-
 from conftest import DETAIL_LINK_URL as DETAIL_URL
 from conftest import LINK_URL as URL
-from conftest import SLIDES  # noqa: E402
+from conftest import SLIDES
 
-from kiosk.cli import main  # noqa: E402
-from kiosk.content.deck import Bullets, Paragraph  # noqa: E402
-from kiosk.content.labels import BUILT_IN as WORDS  # noqa: E402
-from kiosk.content.loader import load_deck  # noqa: E402
-from kiosk.tools.handout import build_handout  # noqa: E402
+from kiosk.cli import main
+from kiosk.content.deck import Bullets, Paragraph
+from kiosk.content.labels import BUILT_IN as WORDS
+from kiosk.content.loader import load_deck
+from kiosk.tools.handout import build_handout
+
+pypdf = pytest.importorskip("pypdf", reason="pypdf (test extra) reads the text of the handout")
 
 MM_PER_PT = 25.4 / 72
 
@@ -170,7 +169,10 @@ def render_pages(pdf, dpi: int = 100):
             return [Image.open(path).convert("RGB") for path in files]
     pdfium = pytest.importorskip(
         "pypdfium2",
-        reason="neither pdftoppm (apt-get install poppler-utils) nor pypdfium2 (test extra) is here to render the PDF",
+        reason=(
+            "neither pdftoppm (apt-get install poppler-utils) nor pypdfium2 (test extra) is here to render"
+            " the PDF"
+        ),
     )
     document = pdfium.PdfDocument(str(pdf))
     return [document[index].render(scale=dpi / 72).to_pil().convert("RGB") for index in range(len(document))]

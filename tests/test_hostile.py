@@ -87,7 +87,7 @@ def _assert_expected(case, problems: list[tuple[str, str, str]]) -> None:
         assert [where for where, _ in found] == [where for where, _ in expected], (
             f"{case.name}: {kind} at {found}"
         )
-        for (where, message), (_, fragment) in zip(found, expected):
+        for (where, message), (_, fragment) in zip(found, expected, strict=True):
             assert fragment in message, f"{case.name}: {where}: {message!r} should say {fragment!r}"
 
 
@@ -99,7 +99,7 @@ def _assert_drawn(case, render: dict) -> None:
     )
     for screen in render["screens"]:
         where = f"{case.name} {screen['view']}"
-        assert all(abs(a - b) <= 40 for a, b in zip(screen["average"], BACKGROUND)), (
+        assert all(abs(a - b) <= 40 for a, b in zip(screen["average"], BACKGROUND, strict=True)), (
             f"{where}: average colour {screen['average']} is not the background"
         )
         assert screen["title_lines"] >= 1 and screen["title_ink_px"] > 0, f"{where}: no ink in the title row"
@@ -146,11 +146,13 @@ def test_case_in_process(case, results, tmp_path):
     result = results[case.name]
     if result["status"] not in ("ok", "skipped"):
         pytest.skip(
-            f"failed in the child process ({result['status']}); not run here, where a hang would stop the test run"
+            f"failed in the child process ({result['status']}); not run here, where a hang would stop the"
+            " test run"
         )
     if case.unreadable and IS_ROOT:
         pytest.skip(
-            "running as root: mode 000 does not stop root from reading, so this process cannot see the case (the child-process run checks it as user nobody)"
+            "running as root: mode 000 does not stop root from reading, so this process cannot see the case"
+            " (the child-process run checks it as user nobody)"
         )
     deck = corpus.build(case, tmp_path / "deck")
     report = check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY)
@@ -226,7 +228,8 @@ def test_regression_escaped_nul_in_a_title_is_an_error_not_a_blank_screen(tmp_pa
     report = check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY)
     assert report.deck is None
     assert [p.format(relative_to=deck) for p in report.errors] == [
-        "one.yaml:4:7: this text contains the invisible character U+0000, written as an escape (like \\0, \\x07 or \\ud800); the kiosk cannot show it. Delete the escape"
+        "one.yaml:4:7: this text contains the invisible character U+0000, written as an escape (like \\0,"
+        " \\x07 or \\ud800); the kiosk cannot show it. Delete the escape"
     ]
 
 
@@ -252,7 +255,8 @@ def test_regression_zero_width_only_text_is_refused(tmp_path):
     assert [
         p.format(relative_to=deck) for p in check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY).errors
     ] == [
-        "one.yaml:7:7: the text holds only invisible characters (like U+200B, a zero-width space), so nothing would show; write something or remove the key"
+        "one.yaml:7:7: the text holds only invisible characters (like U+200B, a zero-width space), so"
+        " nothing would show; write something or remove the key"
     ]
 
 
@@ -271,7 +275,8 @@ def test_regression_million_item_list_is_refused_before_composing(tmp_path, monk
     deck = corpus.build(corpus.BY_NAME["many-values-1mib"], tmp_path / "deck")
     errors = [p.format(relative_to=deck) for p in check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY).errors]
     assert errors == [
-        "one.yaml:2:39997: the file holds more than 20,000 values (keys, texts and list items); a slide needs a few hundred. Remove what does not belong in it"
+        "one.yaml:2:39997: the file holds more than 20,000 values (keys, texts and list items); a slide"
+        " needs a few hundred. Remove what does not belong in it"
     ]
 
 
@@ -340,7 +345,8 @@ def test_regression_slide_file_linked_out_of_the_deck_is_refused(tmp_path):
     report = check_deck(deck, assets=DEFAULT_ASSETS, today=TODAY)
     assert report.deck is None
     assert [p.format(relative_to=deck) for p in report.errors] == [
-        f"one.yaml:1:1: one.yaml is a link that points outside the deck folder ({(tmp_path / 'outside' / 'one.yaml').resolve()}); copy the file into the deck folder instead"
+        "one.yaml:1:1: one.yaml is a link that points outside the deck folder"
+        f" ({(tmp_path / 'outside' / 'one.yaml').resolve()}); copy the file into the deck folder instead"
     ]
 
 

@@ -189,7 +189,7 @@ def test_validate_warns_about_letters_the_font_cannot_draw(tmp_path, capsys):
     )
     assert main(["validate", str(deck_dir)]) == 0
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if "not in the kiosk's font" in l)
+    line = next(text for text in out.splitlines() if "not in the kiosk's font" in text)
     assert "benefits.yaml:4:7: warning:" in line and "Ж" in line and "😀" in line
     assert main(["validate", str(SLIDES)]) == 0
     assert "not in the kiosk's font" not in capsys.readouterr().out  # é, ñ, ¿, ·, % are all there

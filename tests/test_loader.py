@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.cli
 from kiosk.cli import main
 from kiosk.content.document import MAX_FILE_BYTES
 from kiosk.content.loader import DEFAULT_ASSETS, check_deck, load_deck
@@ -217,7 +216,8 @@ def test_typo_in_timing_key_of_deck_yaml(tmp_path):
 def test_unknown_key_far_from_any_lists_the_allowed_keys(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + "colour: red\n")
     assert errors(folder) == [
-        "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt, duration_s, details, reviewed_by, reviewed_on, review_due, show, link"
+        "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt,"
+        " duration_s, details, reviewed_by, reviewed_on, review_due, show, link"
     ]
 
 
@@ -240,21 +240,24 @@ def test_detail_without_body_or_steps(tmp_path):
         tmp_path, one=ONE_YAML + DETAIL_YAML.replace("    body:\n      en: Text.\n      es: Texto.\n", "")
     )
     assert errors(folder) == [
-        "one.yaml:11:5: the detail `first` has no `body` (and no `steps`); add a `body:` with the text to show"
+        "one.yaml:11:5: the detail `first` has no `body` (and no `steps`); add a `body:` with the text to"
+        " show"
     ]
 
 
 def test_duplicate_key_names_the_first_line(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + "title: Again\n")
     assert errors(folder) == [
-        "one.yaml:9:1: the key `title` appears twice in the same place (first on line 2); keep one and delete the other"
+        "one.yaml:9:1: the key `title` appears twice in the same place (first on line 2); keep one and"
+        " delete the other"
     ]
 
 
 def test_duplicate_language_key_inside_a_text(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.replace("  es: Uno\n", "  en: Uno\n"))
     assert errors(folder) == [
-        "one.yaml:4:3: the key `en` appears twice in the same place (first on line 3); keep one and delete the other"
+        "one.yaml:4:3: the key `en` appears twice in the same place (first on line 3); keep one and delete"
+        " the other"
     ]
 
 
@@ -266,10 +269,14 @@ def test_duplicate_slide_id_in_deck_yaml(tmp_path):
 
 
 def test_duplicate_detail_id(tmp_path):
-    second = "  - id: first\n    title:\n      en: Second\n      es: Segundo\n    body:\n      en: More.\n      es: Más.\n"
+    second = (
+        "  - id: first\n    title:\n      en: Second\n      es: Segundo\n    body:\n      en: More.\n     "
+        " es: Más.\n"
+    )
     folder = make_deck(tmp_path, one=ONE_YAML + DETAIL_YAML + second)
     assert errors(folder) == [
-        "one.yaml:17:9: the detail id `first` is used twice on this slide (also detail 1); give each detail its own id"
+        "one.yaml:17:9: the detail id `first` is used twice on this slide (also detail 1); give each detail"
+        " its own id"
     ]
 
 
@@ -294,7 +301,8 @@ def test_empty_text(tmp_path):
 def test_bad_id_in_slides_list(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML.replace("  - one", "  - One_slide"))
     assert errors(folder) == [
-        "deck.yaml:6:5: `One_slide` is not a valid id; use lowercase letters, digits and dashes, like what-is-it"
+        "deck.yaml:6:5: `One_slide` is not a valid id; use lowercase letters, digits and dashes, like"
+        " what-is-it"
     ]
 
 
@@ -335,7 +343,8 @@ def test_missing_translation_of_optional_alt_is_a_warning(tmp_path):
     assert report.errors == ()
     assert report.deck is not None
     assert shown(folder, report.warnings) == [
-        "one.yaml:11:3: warning: `alt` has no `es` text; add a line `es: ...` below `alt` (until then the first language is shown)"
+        "one.yaml:11:3: warning: `alt` has no `es` text; add a line `es: ...` below `alt` (until then the"
+        " first language is shown)"
     ]
     assert report.deck.slides[0].alt.get("es") == "A leg."
 
@@ -343,14 +352,16 @@ def test_missing_translation_of_optional_alt_is_a_warning(tmp_path):
 def test_plain_string_in_two_language_deck(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.replace("title:\n  en: One\n  es: Uno\n", "title: One\n"))
     assert errors(folder) == [
-        "one.yaml:2:8: `title` has one text, but this deck is in en, es; give one line per language below it: `en: ...` and `es: ...`"
+        "one.yaml:2:8: `title` has one text, but this deck is in en, es; give one line per language below"
+        " it: `en: ...` and `es: ...`"
     ]
 
 
 def test_unknown_language_code(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.replace("  es: Uno\n", "  es: Uno\n  fr: Un\n"))
     assert errors(folder) == [
-        "one.yaml:5:3: `fr` is not one of the deck's languages (en, es); remove it, or add it to `languages` in deck.yaml"
+        "one.yaml:5:3: `fr` is not one of the deck's languages (en, es); remove it, or add it to"
+        " `languages` in deck.yaml"
     ]
 
 
@@ -365,7 +376,8 @@ def test_misspelt_language_code_suggests_the_missing_one(tmp_path):
 def test_default_language_not_in_languages(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "default_language: fr\n")
     assert errors(folder) == [
-        "deck.yaml:7:19: `fr` is not one of the deck's languages (en, es); add it to `languages` or pick one of those"
+        "deck.yaml:7:19: `fr` is not one of the deck's languages (en, es); add it to `languages` or pick"
+        " one of those"
     ]
 
 
@@ -389,7 +401,8 @@ def test_python_tag_is_an_error_and_never_runs(tmp_path):
     evil = f'  en: !!python/object/apply:os.system ["touch {marker}"]\n'
     folder = make_deck(tmp_path, one=ONE_YAML.replace("  en: One\n", evil))
     assert errors(folder) == [
-        "one.yaml:3:7: the tag `!!python/object/apply:os.system` is not allowed in slide files; remove it (plain text, numbers and dates need no tag)"
+        "one.yaml:3:7: the tag `!!python/object/apply:os.system` is not allowed in slide files; remove it"
+        " (plain text, numbers and dates need no tag)"
     ]
     with pytest.raises(ContentError):
         load_deck(folder, assets=ASSETS, today=TODAY)
@@ -406,7 +419,8 @@ def test_other_tags_are_refused(tmp_path, tag):
     folder = make_deck(tmp_path, one=ONE_YAML + f"alt: {tag}\n")
     name = tag.split()[0]
     assert errors(folder) == [
-        f"one.yaml:9:6: the tag `{name}` is not allowed in slide files; remove it (plain text, numbers and dates need no tag)"
+        f"one.yaml:9:6: the tag `{name}` is not allowed in slide files; remove it (plain text, numbers and"
+        " dates need no tag)"
     ]
 
 
@@ -415,7 +429,8 @@ def test_standard_tag_on_a_value_it_cannot_read(tmp_path, value):
     folder = make_deck(tmp_path, one=ONE_YAML + f"duration_s: {value}\n")
     tag, _, text = value.partition(" ")
     assert errors(folder) == [
-        f"one.yaml:9:13: `{text.strip(chr(39))}` cannot be read as {tag}; fix the value or remove the {tag} tag"
+        f"one.yaml:9:13: `{text.strip(chr(39))}` cannot be read as {tag}; fix the value or remove the {tag}"
+        " tag"
     ]
 
 
@@ -451,7 +466,10 @@ BILLION_LAUGHS = (
     "a: &a ["
     + ", ".join(['"lol"'] * 10)
     + "]\n"
-    + "".join(f"{b}: &{b} [" + ", ".join([f"*{a}"] * 10) + "]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+    + "".join(
+        f"{b}: &{b} [" + ", ".join([f"*{a}"] * 10) + "]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
 )
 
 
@@ -461,7 +479,8 @@ def test_billion_laughs_is_refused_not_expanded(tmp_path):
     # Counting the values built in order (root 1, "one" 1, a 11, b 111, c 1111, d 11111, e's list 1),
     # the 20,001st is inside e's first *d, at the 8th "lol" of line 3: column 8 + 7 * 7.
     assert shown(folder, report.errors) == [
-        "one.yaml:3:57: the file expands to more than 20,000 values (through repeated aliases, *name); write the content out plainly without & and * references"
+        "one.yaml:3:57: the file expands to more than 20,000 values (through repeated aliases, *name);"
+        " write the content out plainly without & and * references"
     ]
     assert "aliases" in report.errors[0].message
 
@@ -469,7 +488,8 @@ def test_billion_laughs_is_refused_not_expanded(tmp_path):
 def test_alias_inside_itself_is_refused(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + "alt: &a [*a]\n")
     assert errors(folder) == [
-        "one.yaml:9:6: the content is nested more than 32 levels deep through aliases (*name); write the content out plainly without & and * references"
+        "one.yaml:9:6: the content is nested more than 32 levels deep through aliases (*name); write the"
+        " content out plainly without & and * references"
     ]
 
 
@@ -479,7 +499,8 @@ def test_alias_chain_deeper_than_the_limit_is_refused(tmp_path):
     # l31 expands to 32 nested lists, so its innermost `x` (line 1, column 10) is the first value
     # 33 levels below the root.
     assert errors(folder) == [
-        "one.yaml:1:10: the content is nested more than 32 levels deep through aliases (*name); write the content out plainly without & and * references"
+        "one.yaml:1:10: the content is nested more than 32 levels deep through aliases (*name); write the"
+        " content out plainly without & and * references"
     ]
 
 
@@ -487,14 +508,16 @@ def test_nesting_ten_thousand_deep_in_brackets(tmp_path):
     folder = make_deck(tmp_path, one="id: one\nalt: " + "[" * 10_000 + "]" * 10_000 + "\n")
     # The root mapping is level 1, so the 32nd bracket (column 6 + 31) is level 33.
     assert errors(folder) == [
-        "one.yaml:2:37: the content is nested more than 32 levels deep; a slide needs only a few levels. Check the indentation and brackets"
+        "one.yaml:2:37: the content is nested more than 32 levels deep; a slide needs only a few levels."
+        " Check the indentation and brackets"
     ]
 
 
 def test_nesting_ten_thousand_deep_in_block_lists(tmp_path):
     folder = make_deck(tmp_path, one="- " * 10_000 + "x\n")
     assert errors(folder) == [
-        "one.yaml:1:65: the content is nested more than 32 levels deep; a slide needs only a few levels. Check the indentation and brackets"
+        "one.yaml:1:65: the content is nested more than 32 levels deep; a slide needs only a few levels."
+        " Check the indentation and brackets"
     ]
 
 
@@ -503,7 +526,8 @@ def test_file_over_one_mib_is_refused(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + padding)
     size = len((ONE_YAML + padding).encode())
     assert errors(folder) == [
-        f"one.yaml:1:1: the file is {size:,} bytes; a slide file may be at most 1,048,576 bytes. Split it or remove what does not belong in it"
+        f"one.yaml:1:1: the file is {size:,} bytes; a slide file may be at most 1,048,576 bytes. Split it"
+        " or remove what does not belong in it"
     ]
 
 
@@ -549,21 +573,24 @@ def test_duration_in_range_is_kept(tmp_path):
 def test_utf16_with_bom(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.encode("utf-16"))
     assert errors(folder) == [
-        "one.yaml:1:1: the file is saved as UTF-16; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+        "one.yaml:1:1: the file is saved as UTF-16; save it as UTF-8 (in most editors: Save As, Encoding:"
+        " UTF-8)"
     ]
 
 
 def test_utf32_with_bom(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.encode("utf-32"))
     assert errors(folder) == [
-        "one.yaml:1:1: the file is saved as UTF-32; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+        "one.yaml:1:1: the file is saved as UTF-32; save it as UTF-8 (in most editors: Save As, Encoding:"
+        " UTF-8)"
     ]
 
 
 def test_utf16_without_bom(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.encode("utf-16-le"))
     assert errors(folder) == [
-        "one.yaml:1:1: the file looks like UTF-16 text; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+        "one.yaml:1:1: the file looks like UTF-16 text; save it as UTF-8 (in most editors: Save As,"
+        " Encoding: UTF-8)"
     ]
 
 
@@ -576,7 +603,8 @@ def test_invalid_utf8_byte_gives_its_line_and_column(tmp_path):
     raw = ONE_YAML.encode().replace(b"  es: Uno", b"  es: Un\xe9")  # Latin-1 é
     folder = make_deck(tmp_path, one=raw)
     assert errors(folder) == [
-        "one.yaml:4:9: this character is not valid UTF-8; save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+        "one.yaml:4:9: this character is not valid UTF-8; save the file as UTF-8 (in most editors: Save As,"
+        " Encoding: UTF-8)"
     ]
 
 
@@ -585,7 +613,8 @@ def test_invalid_utf8_column_counts_characters_not_bytes(tmp_path):
     folder = make_deck(tmp_path, one=raw)
     # "  es: Más" is 9 characters (10 bytes): the bad byte is the 10th character on line 7.
     assert errors(folder) == [
-        "one.yaml:7:10: this character is not valid UTF-8; save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+        "one.yaml:7:10: this character is not valid UTF-8; save the file as UTF-8 (in most editors: Save"
+        " As, Encoding: UTF-8)"
     ]
 
 
@@ -593,7 +622,8 @@ def test_nul_byte(tmp_path):
     raw = ONE_YAML.encode().replace(b"  en: Short.", b"  en: Sh\x00ort.")
     folder = make_deck(tmp_path, one=raw)
     assert errors(folder) == [
-        "one.yaml:6:9: the file contains a NUL byte (binary data); it is not a text file. Re-save it from a text editor"
+        "one.yaml:6:9: the file contains a NUL byte (binary data); it is not a text file. Re-save it from a"
+        " text editor"
     ]
 
 
@@ -601,28 +631,32 @@ def test_binary_junk(tmp_path):
     folder = make_deck(tmp_path, one=png_header(10, 10))
     # \n at bytes 5 and 7: the first NUL (byte 8) starts line 3.
     assert errors(folder) == [
-        "one.yaml:3:1: the file contains a NUL byte (binary data); it is not a text file. Re-save it from a text editor"
+        "one.yaml:3:1: the file contains a NUL byte (binary data); it is not a text file. Re-save it from a"
+        " text editor"
     ]
 
 
 def test_control_character_is_located(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.replace("  en: Short.", "  en: Sh\x0cort."))
     assert errors(folder) == [
-        "one.yaml:6:9: the file contains an invisible control character (U+000C) here, often pasted from another program; delete it"
+        "one.yaml:6:9: the file contains an invisible control character (U+000C) here, often pasted from"
+        " another program; delete it"
     ]
 
 
 def test_tab_indentation(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.replace("  es: Uno", "\tes: Uno"))
     assert errors(folder) == [
-        "one.yaml:4:1: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2 per level)"
+        "one.yaml:4:1: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2"
+        " per level)"
     ]
 
 
 def test_tab_after_spaces(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML.replace("  es: Uno", "  \tes: Uno"))
     assert errors(folder) == [
-        "one.yaml:4:3: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2 per level)"
+        "one.yaml:4:3: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2"
+        " per level)"
     ]
 
 
@@ -630,7 +664,8 @@ def test_tab_line_number_counts_yaml_line_breaks_only(tmp_path):
     # A form feed is not a line break for YAML (str.splitlines would count it as one).
     folder = make_deck(tmp_path, one="# page\x0c break\n" + ONE_YAML.replace("  es: Uno", "\tes: Uno"))
     assert errors(folder) == [
-        "one.yaml:5:1: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2 per level)"
+        "one.yaml:5:1: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2"
+        " per level)"
     ]
 
 
@@ -647,7 +682,8 @@ def test_tab_after_a_colon(tmp_path):
 def test_empty_file(tmp_path, text):
     folder = make_deck(tmp_path, one=text)
     assert errors(folder) == [
-        "one.yaml:1:1: the file is empty (or holds only comments); a slide file needs at least `id`, `title` and `summary`, and deck.yaml needs `title`, `languages` and `slides`"
+        "one.yaml:1:1: the file is empty (or holds only comments); a slide file needs at least `id`,"
+        " `title` and `summary`, and deck.yaml needs `title`, `languages` and `slides`"
     ]
 
 
@@ -661,7 +697,8 @@ def test_list_at_top_level(tmp_path):
 def test_single_value_at_top_level(tmp_path):
     folder = make_deck(tmp_path, one="just some words\n")
     assert errors(folder) == [
-        "one.yaml:1:1: the file holds a single value; it should hold keys like `title:` at the start of each line"
+        "one.yaml:1:1: the file holds a single value; it should hold keys like `title:` at the start of"
+        " each line"
     ]
 
 
@@ -671,7 +708,8 @@ def test_single_value_at_top_level(tmp_path):
         ('alt: "not closed\n', "9:6: a quoted text is not closed; add the missing closing quote (\" or ')"),
         (
             "alt: Before: after\n",
-            '9:12: a colon (:) appears inside a text here; put the whole text in double quotes, like: title: "Before: after"',
+            "9:12: a colon (:) appears inside a text here; put the whole text in double quotes, like:"
+            ' title: "Before: after"',
         ),
         (
             "alt: [en, es\n",
@@ -688,15 +726,18 @@ def test_single_value_at_top_level(tmp_path):
         ),
         (
             " alt: x\n",
-            "9:2: this line is indented further than the line above it, so it reads as part of that line's text; line `alt:` up with the keys above it",
+            "9:2: this line is indented further than the line above it, so it reads as part of that line's"
+            " text; line `alt:` up with the keys above it",
         ),
         (
             "alt:\n  en: A\n   es: B\n",
-            "11:4: this line is indented further than the line above it, so it reads as part of that line's text; line `es:` up with the keys above it",
+            "11:4: this line is indented further than the line above it, so it reads as part of that line's"
+            " text; line `es:` up with the keys above it",
         ),
         (
             "alt:\n  en: A\n es: B\n",
-            "11:2: the indentation here does not line up with the lines above; keys at the same level need the same number of spaces",
+            "11:2: the indentation here does not line up with the lines above; keys at the same level need"
+            " the same number of spaces",
         ),
     ],
 )
@@ -736,19 +777,22 @@ def test_image_in_assets_and_in_deck_folder(tmp_path):
 def test_image_path_going_up(tmp_path):
     (tmp_path / "outside.svg").write_text(SVG)  # it exists, and is still refused
     assert image_errors(tmp_path, "../outside.svg") == [
-        "one.yaml:9:8: `../outside.svg` goes up out of the deck folder (..); put the image inside the deck folder or assets/ and give its path from there"
+        "one.yaml:9:8: `../outside.svg` goes up out of the deck folder (..); put the image inside the deck"
+        " folder or assets/ and give its path from there"
     ]
 
 
 def test_image_path_going_up_in_the_middle(tmp_path):
     assert image_errors(tmp_path, "illustrations/../../x.svg") == [
-        "one.yaml:9:8: `illustrations/../../x.svg` goes up out of the deck folder (..); put the image inside the deck folder or assets/ and give its path from there"
+        "one.yaml:9:8: `illustrations/../../x.svg` goes up out of the deck folder (..); put the image"
+        " inside the deck folder or assets/ and give its path from there"
     ]
 
 
 def test_absolute_image_path(tmp_path):
     assert image_errors(tmp_path, "/etc/leg.svg") == [
-        "one.yaml:9:8: `/etc/leg.svg` is an absolute path; give a path inside the deck folder, like illustrations/leg.svg"
+        "one.yaml:9:8: `/etc/leg.svg` is an absolute path; give a path inside the deck folder, like"
+        " illustrations/leg.svg"
     ]
 
 
@@ -767,14 +811,16 @@ def test_control_character_in_image_path(tmp_path):
 def test_missing_image_suggests_a_close_name(tmp_path):
     folder = image_deck(tmp_path, "illustrations/what-is-t.svg")
     assert errors(folder) == [
-        f"one.yaml:9:8: the image `illustrations/what-is-t.svg` was not found (looked in {folder} and {ASSETS}); did you mean `illustrations/what-is-it.svg`?"
+        f"one.yaml:9:8: the image `illustrations/what-is-t.svg` was not found (looked in {folder} and"
+        f" {ASSETS}); did you mean `illustrations/what-is-it.svg`?"
     ]
 
 
 def test_missing_image_without_a_close_name(tmp_path):
     folder = image_deck(tmp_path, "photos/zzz.png")
     assert errors(folder) == [
-        f"one.yaml:9:8: the image `photos/zzz.png` was not found (looked in {folder} and {ASSETS}); check the spelling and that the file was copied"
+        f"one.yaml:9:8: the image `photos/zzz.png` was not found (looked in {folder} and {ASSETS}); check"
+        " the spelling and that the file was copied"
     ]
 
 
@@ -790,7 +836,8 @@ def test_symlink_to_a_file_outside_the_deck(tmp_path):
     folder = image_deck(tmp_path, "leak.svg")
     os.symlink(outside, folder / "leak.svg")
     assert errors(folder) == [
-        f"one.yaml:9:8: `leak.svg` is a link that points outside the deck folder ({outside.resolve()}); copy the image into the deck folder instead"
+        f"one.yaml:9:8: `leak.svg` is a link that points outside the deck folder ({outside.resolve()});"
+        " copy the image into the deck folder instead"
     ]
 
 
@@ -821,14 +868,16 @@ def test_png_claiming_a_huge_size_is_refused_unopened(tmp_path):
     header = png_header(50_000, 50_000)
     assert len(header) == 33
     assert image_errors(tmp_path, "huge.png", {"huge.png": header}) == [
-        "one.yaml:9:8: `huge.png` is 50000x50000 pixels; at most 8192 a side is allowed. Scale it down (1600 px is plenty)"
+        "one.yaml:9:8: `huge.png` is 50000x50000 pixels; at most 8192 a side is allowed. Scale it down"
+        " (1600 px is plenty)"
     ]
 
 
 def test_png_size_limit_is_per_side(tmp_path):
     assert image_errors(tmp_path, "ok.png", {"ok.png": png_header(8192, 8192)}) == []
     assert image_errors(tmp_path, "wide.png", {"wide.png": png_header(8193, 10)}) == [
-        "one.yaml:9:8: `wide.png` is 8193x10 pixels; at most 8192 a side is allowed. Scale it down (1600 px is plenty)"
+        "one.yaml:9:8: `wide.png` is 8193x10 pixels; at most 8192 a side is allowed. Scale it down (1600 px"
+        " is plenty)"
     ]
 
 
@@ -840,7 +889,8 @@ def test_text_file_named_png(tmp_path):
 
 def test_text_file_named_svg(tmp_path):
     assert image_errors(tmp_path, "fake.svg", {"fake.svg": "hello\n"}) == [
-        "one.yaml:9:8: `fake.svg` is not an SVG drawing (no <svg> element at its start); export it again as SVG"
+        "one.yaml:9:8: `fake.svg` is not an SVG drawing (no <svg> element at its start); export it again as"
+        " SVG"
     ]
 
 
@@ -848,7 +898,8 @@ def test_step_image_problem_points_at_the_step(tmp_path):
     steps = "    steps:\n      - text: {en: Inject., es: Inyectar.}\n        image: illustrations/nope.svg\n"
     folder = make_deck(tmp_path, one=ONE_YAML + DETAIL_YAML + steps)
     assert errors(folder) == [
-        f"one.yaml:19:16: the image `illustrations/nope.svg` was not found (looked in {folder} and {ASSETS}); check the spelling and that the file was copied"
+        f"one.yaml:19:16: the image `illustrations/nope.svg` was not found (looked in {folder} and"
+        f" {ASSETS}); check the spelling and that the file was copied"
     ]
 
 
@@ -858,7 +909,8 @@ def test_step_image_problem_points_at_the_step(tmp_path):
 def test_slide_listed_but_file_missing(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "  - two\n")
     assert errors(folder) == [
-        "deck.yaml:7:5: there is no file two.yaml for the slide `two`; create it or remove `two` from the list"
+        "deck.yaml:7:5: there is no file two.yaml for the slide `two`; create it or remove `two` from the"
+        " list"
     ]
 
 
@@ -867,8 +919,10 @@ def test_slide_listed_under_a_close_name(tmp_path):
         tmp_path, {"two.yaml": ONE_YAML.replace("id: one", "id: two")}, deck=DECK_YAML + "  - tow\n"
     )
     assert problems(folder) == [
-        "deck.yaml:7:5: there is no file tow.yaml for the slide `tow`; create it or remove `tow` from the list; did you mean `two`?",
-        "two.yaml:1:1: warning: this slide is not in the `slides` list of deck.yaml, so it is never shown; add `two` to the list (or delete the file)",
+        "deck.yaml:7:5: there is no file tow.yaml for the slide `tow`; create it or remove `tow` from the"
+        " list; did you mean `two`?",
+        "two.yaml:1:1: warning: this slide is not in the `slides` list of deck.yaml, so it is never shown;"
+        " add `two` to the list (or delete the file)",
     ]
 
 
@@ -877,7 +931,8 @@ def test_slide_file_not_listed_is_a_warning(tmp_path):
     report = check(folder)
     assert report.deck is not None
     assert shown(folder, report.problems) == [
-        "extra.yaml:1:1: warning: this slide is not in the `slides` list of deck.yaml, so it is never shown; add `extra` to the list (or delete the file)"
+        "extra.yaml:1:1: warning: this slide is not in the `slides` list of deck.yaml, so it is never"
+        " shown; add `extra` to the list (or delete the file)"
     ]
 
 
@@ -887,7 +942,8 @@ def test_summary_over_thirty_words_is_a_warning(tmp_path):
     report = check(folder)
     assert report.deck is not None
     assert shown(folder, report.problems) == [
-        "one.yaml:6:7: warning: the summary has 31 words (en); keep it to 30 words or fewer so it can be read in passing, and move the rest into a detail"
+        "one.yaml:6:7: warning: the summary has 31 words (en); keep it to 30 words or fewer so it can be"
+        " read in passing, and move the rest into a detail"
     ]
 
 
@@ -919,7 +975,8 @@ def test_review_due_in_the_past_is_a_warning(tmp_path):
     report = check(folder, today=datetime.date(2026, 1, 1))
     assert report.deck is not None
     assert shown(folder, report.problems) == [
-        "one.yaml:9:13: warning: the review date 2025-12-31 has passed; ask a clinician to check the slide and set a new `review_due`"
+        "one.yaml:9:13: warning: the review date 2025-12-31 has passed; ask a clinician to check the slide"
+        " and set a new `review_due`"
     ]
     assert check(folder, today=datetime.date(2025, 12, 31)).problems == ()
 
@@ -951,7 +1008,8 @@ def test_slide_file_is_a_folder(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "  - two\n")
     (folder / "two.yaml").mkdir()
     assert errors(folder) == [
-        "deck.yaml:7:5: there is no file two.yaml for the slide `two`; create it or remove `two` from the list"
+        "deck.yaml:7:5: there is no file two.yaml for the slide `two`; create it or remove `two` from the"
+        " list"
     ]
 
 
@@ -966,19 +1024,23 @@ def test_errors_from_several_files_sorted_by_file_then_line(tmp_path):
     )
     # two.yaml keeps going after its first error, so both of its problems are listed.
     assert errors(folder) == [
-        "deck.yaml:8:5: there is no file three.yaml for the slide `three`; create it or remove `three` from the list",
+        "deck.yaml:8:5: there is no file three.yaml for the slide `three`; create it or remove `three` from"
+        " the list",
         "deck.yaml:9:8: `theme` should be 'warm' or 'high-contrast'",
         "one.yaml:1:1: `summary` is missing; add a line `summary: ...`",
         "one.yaml:5:1: unknown key `sumary`: did you mean `summary`?",
         "two.yaml:6:3: `summary` has no `es` text; add a line `es: ...` below `summary`",
-        "two.yaml:8:8: `../x.svg` goes up out of the deck folder (..); put the image inside the deck folder or assets/ and give its path from there",
+        "two.yaml:8:8: `../x.svg` goes up out of the deck folder (..); put the image inside the deck folder"
+        " or assets/ and give its path from there",
     ]
 
 
 def test_slides_are_checked_even_when_deck_yaml_has_errors(tmp_path):
     folder = make_deck(tmp_path, deck=DECK_YAML + "colour: blue\n", one=ONE_YAML.replace("  es: Uno\n", ""))
     assert errors(folder) == [
-        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages, default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired, pixel_shift, reduced_motion, labels, reading_level, contact, slides",
+        "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages,"
+        " default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired,"
+        " pixel_shift, reduced_motion, labels, reading_level, contact, slides",
         "one.yaml:3:3: `title` has no `es` text; add a line `es: ...` below `title`",
     ]
 
@@ -993,8 +1055,10 @@ def test_load_deck_raises_content_error_with_every_problem_sorted(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_deck(folder, assets=ASSETS, today=TODAY)
     assert shown(folder, caught.value.problems) == [
-        "one.yaml:9:1: the key `title` appears twice in the same place (first on line 2); keep one and delete the other",
-        "two.yaml:2:1: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2 per level)",
+        "one.yaml:9:1: the key `title` appears twice in the same place (first on line 2); keep one and"
+        " delete the other",
+        "two.yaml:2:1: a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2"
+        " per level)",
     ]
     assert str(caught.value).endswith("keep one and delete the other (and 1 more)")
 
@@ -1071,7 +1135,8 @@ def test_cli_warnings_only_exit_0(tmp_path, capsys, monkeypatch, pinned_today):
     out, err = capsys.readouterr()
     assert err == ""
     assert out.splitlines() == [
-        "one.yaml:11:3: warning: `alt` has no `es` text; add a line `es: ...` below `alt` (until then the first language is shown)",
+        "one.yaml:11:3: warning: `alt` has no `es` text; add a line `es: ...` below `alt` (until then the"
+        " first language is shown)",
         "OK: 1 slides, 0 details, languages en, es; 1 warning(s).",
     ]
 
@@ -1084,9 +1149,9 @@ def test_cli_long_summary_warning_exit_0(tmp_path, capsys, monkeypatch, pinned_t
     monkeypatch.chdir(folder)
     assert main(["validate", "."]) == 0
     out, _ = capsys.readouterr()
-    assert (
-        out.splitlines()[0]
-        == "one.yaml:6:7: warning: the summary has 40 words (en); keep it to 30 words or fewer so it can be read in passing, and move the rest into a detail"
+    assert out.splitlines()[0] == (
+        "one.yaml:6:7: warning: the summary has 40 words (en); keep it to 30 words or fewer so it can"
+        " be read in passing, and move the rest into a detail"
     )
 
 
@@ -1123,10 +1188,13 @@ def _break_real_deck(root: Path) -> Path:
 
 
 BROKEN_REAL_DECK_ERRORS = [
-    "ask-us.yaml:3:57: the file expands to more than 20,000 values (through repeated aliases, *name); write the content out plainly without & and * references",
-    "benefits.yaml:9:8: `../benefits.svg` goes up out of the deck folder (..); put the image inside the deck folder or assets/ and give its path from there",
+    "ask-us.yaml:3:57: the file expands to more than 20,000 values (through repeated aliases, *name); write"
+    " the content out plainly without & and * references",
+    "benefits.yaml:9:8: `../benefits.svg` goes up out of the deck folder (..); put the image inside the"
+    " deck folder or assets/ and give its path from there",
     "how-it-works.yaml:4:3: `title` has no `es` text; add a line `es: ...` below `title`",
-    "the-session.yaml:12:1: the key `id` appears twice in the same place (first on line 2); keep one and delete the other",
+    "the-session.yaml:12:1: the key `id` appears twice in the same place (first on line 2); keep one and"
+    " delete the other",
     "what-is-it.yaml:2:1: `title` is missing; add a line `title: ...`",
     "what-is-it.yaml:3:1: unknown key `titel`: did you mean `title`?",
 ]

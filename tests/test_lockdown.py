@@ -150,9 +150,9 @@ def drive(kiosk: Kiosk, events: list[pygame.event.Event], iterations: int = 12) 
 
 
 def exit_attempts() -> list[pygame.event.Event]:
-    key = lambda k, mod=0, char="": pygame.event.Event(
-        pygame.KEYDOWN, key=k, mod=mod, unicode=char, scancode=0
-    )  # noqa: E731
+    def key(k: int, mod: int = 0, char: str = "") -> pygame.event.Event:
+        return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=char, scancode=0)
+
     return [
         key(pygame.K_ESCAPE, char="\x1b"),
         key(pygame.K_F4, pygame.KMOD_LALT),  # Alt+F4
@@ -220,11 +220,18 @@ POKER = textwrap.dedent(
         Event = pygame.event.Event
         for x, y in ((0.25, 0.72), (0.5, 0.5), (0.25, 0.72), (0.9, 0.1)):
             for kind in (pygame.FINGERDOWN, pygame.FINGERUP):
-                pygame.event.post(Event(kind, touch_id=1, finger_id=0, x=x, y=y, dx=0.0, dy=0.0, pressure=1.0))
+                pygame.event.post(
+                    Event(kind, touch_id=1, finger_id=0, x=x, y=y, dx=0.0, dy=0.0, pressure=1.0)
+                )
                 time.sleep(0.1)
             time.sleep(0.3)
         key = lambda k, mod=0: Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0)
-        for event in (key(pygame.K_ESCAPE), key(pygame.K_F4, pygame.KMOD_LALT), Event(pygame.WINDOWCLOSE), Event(pygame.QUIT)):
+        for event in (
+            key(pygame.K_ESCAPE),
+            key(pygame.K_F4, pygame.KMOD_LALT),
+            Event(pygame.WINDOWCLOSE),
+            Event(pygame.QUIT),
+        ):
             pygame.event.post(event)
             time.sleep(0.1)
         time.sleep(0.5)
@@ -394,7 +401,9 @@ def test_only_the_watchdog_uses_sockets():
     users = sorted(path.name for path in KIOSK.rglob("*.py") if "socket" in imported_modules(path))
     assert users == ["watchdog.py"]
     # ...and only a UNIX datagram socket, to systemd's notify socket.
-    calls = re.findall(r"socket\.socket\(([^)]*)\)", (KIOSK / "runtime" / "watchdog.py").read_text(encoding="utf-8"))
+    calls = re.findall(
+        r"socket\.socket\(([^)]*)\)", (KIOSK / "runtime" / "watchdog.py").read_text(encoding="utf-8")
+    )
     assert calls and all("AF_UNIX" in call for call in calls), calls
 
 

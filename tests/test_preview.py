@@ -158,7 +158,8 @@ def test_a_broken_edit_keeps_the_last_good_picture_under_the_error(
 
     assert took <= 1.0
     assert [p.format(relative_to=folder) for p in preview.session.errors] == [
-        "what-is-it.yaml:5:4: this line is indented further than the line above it, so it reads as part of that line's text; line `es:` up with the keys above it"
+        "what-is-it.yaml:5:4: this line is indented further than the line above it, so it reads as part of"
+        " that line's text; line `es:` up with the keys above it"
     ]
     panel = preview.overlay_rect
     assert panel is not None and panel.colliderect(preview.screen_rect)

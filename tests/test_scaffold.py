@@ -63,7 +63,8 @@ def test_the_new_slide_validates_with_only_the_expected_warnings(folder: Path):
 
     placeholders = placeholder_problems([path])
     text = path.read_text(encoding="utf-8").splitlines()
-    # One warning per line of placeholder text (title, summary, button, body: in en and es); never on a comment.
+    # One warning per line of placeholder text (title, summary, button, body: in en and es); never on a
+    # comment.
     assert len(placeholders) == 10
     assert all(p.message == PLACEHOLDER_MESSAGE and p.file == str(path) for p in placeholders)
     assert all(not text[p.line - 1].lstrip().startswith("#") for p in placeholders)
@@ -80,13 +81,13 @@ def test_the_command_prints_what_is_left_to_write(folder: Path, monkeypatch, cap
     monkeypatch.chdir(folder.parent)
     assert main(["new-slide", "first-visit", "slides", "--after", "aftercare"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert (
-        out[0]
-        == "created slides/first-visit.yaml, and added `first-visit` to the slide order in slides/deck.yaml (after `aftercare`)"
+    assert out[0] == (
+        "created slides/first-visit.yaml, and added `first-visit` to the slide order in"
+        " slides/deck.yaml (after `aftercare`)"
     )
-    assert (
-        out[-1]
-        == "OK: the deck validates. Write the new slide's text in slides/first-visit.yaml, and watch it with `kiosk preview slides`."
+    assert out[-1] == (
+        "OK: the deck validates. Write the new slide's text in slides/first-visit.yaml, and watch it"
+        " with `kiosk preview slides`."
     )
     warnings = out[1:-1]
     assert len(warnings) == 10
@@ -215,23 +216,28 @@ def test_an_existing_id_is_refused_and_nothing_changes(folder: Path, monkeypatch
     [
         (
             "First Visit",
-            "kiosk: `First Visit` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `first-visit`\n",
+            "kiosk: `First Visit` is not a valid slide id; use lowercase letters, digits and dashes (48"
+            " characters at most), like `first-visit`\n",
         ),
         (
             "after_care",
-            "kiosk: `after_care` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `after-care`\n",
+            "kiosk: `after_care` is not a valid slide id; use lowercase letters, digits and dashes (48"
+            " characters at most), like `after-care`\n",
         ),
         (
             "x--y-",
-            "kiosk: `x--y-` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `x-y`\n",
+            "kiosk: `x--y-` is not a valid slide id; use lowercase letters, digits and dashes (48"
+            " characters at most), like `x-y`\n",
         ),
         (
             "¿?",
-            "kiosk: `¿?` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `first-visit`\n",
+            "kiosk: `¿?` is not a valid slide id; use lowercase letters, digits and dashes (48 characters"
+            " at most), like `first-visit`\n",
         ),
         (
             "a" * 49,
-            f"kiosk: `{'a' * 49}` is not a valid slide id; use lowercase letters, digits and dashes (48 characters at most), like `{'a' * 48}`\n",
+            f"kiosk: `{'a' * 49}` is not a valid slide id; use lowercase letters, digits and dashes (48"
+            f" characters at most), like `{'a' * 48}`\n",
         ),
         (
             "deck",
@@ -249,9 +255,8 @@ def test_a_bad_id_is_explained(folder: Path, slide_id: str, message: str, capsys
 def test_an_unknown_after_gets_a_suggestion(folder: Path, capsys):
     before = snapshot(folder)
     assert main(["new-slide", "first-visit", str(folder), "--after", "afercare"]) == 2
-    assert (
-        capsys.readouterr().err
-        == "kiosk: there is no slide `afercare` in the `slides` list of deck.yaml; did you mean `aftercare`?\n"
+    assert capsys.readouterr().err == (
+        "kiosk: there is no slide `afercare` in the `slides` list of deck.yaml; did you mean `aftercare`?\n"
     )
     assert snapshot(folder) == before
 

@@ -226,7 +226,9 @@ def test_a_vanished_image_gives_a_placeholder_not_a_crash(deck_dir, tmp_path, di
     clocks = Clocks()
     kiosk = Kiosk(deck, Settings(), display, clock=clocks.mono, wall_clock=clocks.wall)
     kiosk.tick()
-    circle = next(i for i in kiosk.stage.layout(kiosk.state.view).items if getattr(i, "role", "") == "picture-frame")
+    circle = next(
+        i for i in kiosk.stage.layout(kiosk.state.view).items if getattr(i, "role", "") == "picture-frame"
+    )
     centre = (circle.box.x + circle.box.w // 2, circle.box.y + circle.box.h // 2)
     assert display.get_at(centre)[:3] == (0xE9, 0xDC, 0xCF)  # the plain sand backdrop
     run_for(kiosk, clocks, 30)

@@ -166,7 +166,8 @@ class Run:
     def alive(self) -> None:
         if self.proc.poll() is not None:
             pytest.fail(
-                f"the kiosk exited with {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-3000:]}"
+                "the kiosk exited with"
+                f" {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-3000:]}"
             )
 
     def shot(self) -> Path:
@@ -305,14 +306,16 @@ def test_real_window_matches_export_click_opens_detail_and_idle_returns(tmp_path
         shot, diff = run.wait_for(detail_png, timeout_s=30)
         opened_after = time.monotonic() - clicked
         assert diff <= SAME_MAX, (
-            f"clicked {opener['action']} at ({x}, {y}); {shot.name} vs {detail['file']}: mean abs diff {diff:.2f} > {SAME_MAX}"
+            f"clicked {opener['action']} at ({x}, {y}); {shot.name} vs {detail['file']}: mean abs diff"
+            f" {diff:.2f} > {SAME_MAX}"
         )
         versus_slide = mean_abs_diff(shot, slide_png)
         assert versus_slide >= DIFFERENT_MIN, (
             f"{shot.name} still looks like {first['file']} (diff {versus_slide:.2f})"
         )
         print(
-            f"click at ({x}, {y}) on {opener['action']}: detail on screen within {opened_after:.2f} s, diff {diff:.2f} vs {detail['file']}, {versus_slide:.2f} vs the slide"
+            f"click at ({x}, {y}) on {opener['action']}: detail on screen within {opened_after:.2f} s, diff"
+            f" {diff:.2f} vs {detail['file']}, {versus_slide:.2f} vs the slide"
         )
 
         # 3. No input: the detail stays, then the loop comes back at slide 1 (the reset restarts its

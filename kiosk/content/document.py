@@ -100,7 +100,8 @@ def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
                         file,
                         1,
                         1,
-                        f"the file is {size:,} bytes; a slide file may be at most {max_bytes:,} bytes. Split it or remove what does not belong in it",
+                        f"the file is {size:,} bytes; a slide file may be at most {max_bytes:,} bytes."
+                        " Split it or remove what does not belong in it",
                     )
                 ]
             )
@@ -128,7 +129,8 @@ def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
                     file,
                     1,
                     1,
-                    f"the file cannot be read ({exc.strerror or exc}); check that it exists and is not a broken link",
+                    f"the file cannot be read ({exc.strerror or exc}); check that it exists and is not a"
+                    " broken link",
                 )
             ]
         ) from None
@@ -159,7 +161,8 @@ def decode(file: str, raw: bytes) -> str:
                         file,
                         1,
                         1,
-                        f"the file is saved as {name}; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                        f"the file is saved as {name}; save it as UTF-8 (in most editors: Save As,"
+                        " Encoding: UTF-8)",
                     )
                 ]
             )
@@ -170,10 +173,16 @@ def decode(file: str, raw: bytes) -> str:
         line, column = _position(raw, nul)
         # UTF-16 without a byte-order mark shows up as text with a NUL between letters.
         if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
-            message = "the file looks like UTF-16 text; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+            message = (
+                "the file looks like UTF-16 text; save it as UTF-8 (in most editors: Save As, Encoding:"
+                " UTF-8)"
+            )
             line, column = 1, 1
         else:
-            message = "the file contains a NUL byte (binary data); it is not a text file. Re-save it from a text editor"
+            message = (
+                "the file contains a NUL byte (binary data); it is not a text file. Re-save it from a text"
+                " editor"
+            )
         raise DocumentError([Problem(file, line, column, message)])
     try:
         return raw.decode("utf-8")
@@ -185,7 +194,8 @@ def decode(file: str, raw: bytes) -> str:
                     file,
                     line,
                     column,
-                    "this character is not valid UTF-8; save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                    "this character is not valid UTF-8; save the file as UTF-8 (in most editors: Save As,"
+                    " Encoding: UTF-8)",
                 )
             ]
         ) from None
@@ -223,7 +233,8 @@ def parse(file: str, text: str) -> Document:
                     file,
                     1,
                     1,
-                    "the file is empty (or holds only comments); a slide file needs at least `id`, `title` and `summary`, and deck.yaml needs `title`, `languages` and `slides`",
+                    "the file is empty (or holds only comments); a slide file needs at least `id`, `title`"
+                    " and `summary`, and deck.yaml needs `title`, `languages` and `slides`",
                 )
             ]
         )
@@ -251,7 +262,8 @@ def _check_indentation(file: str, text: str) -> list[Problem]:
                     file,
                     number,
                     column,
-                    "a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2 per level)",
+                    "a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces (2"
+                    " per level)",
                 )
             ]
     return []
@@ -277,7 +289,9 @@ def _check_depth(file: str, text: str) -> None:
                                 file,
                                 mark.line + 1,
                                 mark.column + 1,
-                                f"the file holds more than {MAX_EXPANDED_NODES:,} values (keys, texts and list items); a slide needs a few hundred. Remove what does not belong in it",
+                                f"the file holds more than {MAX_EXPANDED_NODES:,} values (keys, texts and"
+                                " list items); a slide needs a few hundred. Remove what does not belong in"
+                                " it",
                             )
                         ]
                     )
@@ -291,7 +305,8 @@ def _check_depth(file: str, text: str) -> None:
                                 file,
                                 mark.line + 1,
                                 mark.column + 1,
-                                f"the content is nested more than {MAX_NESTING_DEPTH} levels deep; a slide needs only a few levels. Check the indentation and brackets",
+                                f"the content is nested more than {MAX_NESTING_DEPTH} levels deep; a slide"
+                                " needs only a few levels. Check the indentation and brackets",
                             )
                         ]
                     )
@@ -311,7 +326,8 @@ def _other_yaml_problem(file: str, text: str, exc: yaml.YAMLError) -> Problem:
             file,
             line,
             column,
-            f"the file contains an invisible control character (U+{exc.character:04X}) here, often pasted from another program; delete it",
+            f"the file contains an invisible control character (U+{exc.character:04X}) here, often pasted"
+            " from another program; delete it",
         )
     return Problem(file, 1, 1, f"this is not valid YAML ({exc}); compare with a slide file that works")
 
@@ -495,18 +511,30 @@ def _yaml_problem(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Probl
     key = _indented_key_before(mark) if "mapping values are not allowed" in what else None
     if key is not None:
         # `  en: A` then `   es: B`: the second line continues the text `A`, and its colon is refused.
-        message = f"this line is indented further than the line above it, so it reads as part of that line's text; line `{key}:` up with the keys above it"
+        message = (
+            "this line is indented further than the line above it, so it reads as part of that line's"
+            f" text; line `{key}:` up with the keys above it"
+        )
         column = len(_line_at(mark)) - len(_line_at(mark).lstrip(" ")) + 1
     elif "mapping values are not allowed" in what:
-        message = 'a colon (:) appears inside a text here; put the whole text in double quotes, like: title: "Before: after"'
+        message = (
+            "a colon (:) appears inside a text here; put the whole text in double quotes, like: title:"
+            ' "Before: after"'
+        )
     elif "could not find expected ':'" in what or ("simple key" in context and "':'" in what):
-        message = "a line here is missing its colon (:) after the key, or is indented differently from the lines around it"
+        message = (
+            "a line here is missing its colon (:) after the key, or is indented differently from the lines"
+            " around it"
+        )
     elif (
         "expected <block end>" in what
         or "did not find expected key" in what
         or "did not find expected '-'" in what
     ):
-        message = "the indentation here does not line up with the lines above; keys at the same level need the same number of spaces"
+        message = (
+            "the indentation here does not line up with the lines above; keys at the same level need the"
+            " same number of spaces"
+        )
     elif "found undefined alias" in what:
         message = "this uses an alias (*name) that was never defined with &name; write the text out in full"
     elif "found character" in what and "\\t" in what:
@@ -556,7 +584,8 @@ class _Builder:
             if self.expanded == MAX_EXPANDED_NODES + 1:
                 self._problem(
                     node,
-                    f"the file expands to more than {MAX_EXPANDED_NODES:,} values (through repeated aliases, *name); write the content out plainly without & and * references",
+                    f"the file expands to more than {MAX_EXPANDED_NODES:,} values (through repeated"
+                    " aliases, *name); write the content out plainly without & and * references",
                 )
             return None
         if len(path) > MAX_NESTING_DEPTH:
@@ -565,7 +594,8 @@ class _Builder:
                 self.too_deep = True
                 self._problem(
                     node,
-                    f"the content is nested more than {MAX_NESTING_DEPTH} levels deep through aliases (*name); write the content out plainly without & and * references",
+                    f"the content is nested more than {MAX_NESTING_DEPTH} levels deep through aliases"
+                    " (*name); write the content out plainly without & and * references",
                 )
             return None
         self.value_marks.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
@@ -577,7 +607,8 @@ class _Builder:
             else:
                 self._problem(
                     node,
-                    f"the tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in slide files; remove it (plain text, numbers and dates need no tag)",
+                    f"the tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in slide"
+                    " files; remove it (plain text, numbers and dates need no tag)",
                 )
             return None
         if isinstance(node, MappingNode):
@@ -690,7 +721,8 @@ class _Builder:
                 first = seen[key]
                 self._problem(
                     key_node,
-                    f"the key `{key}` appears twice in the same place (first on line {first.line}); keep one and delete the other",
+                    f"the key `{key}` appears twice in the same place (first on line {first.line}); keep"
+                    " one and delete the other",
                 )
                 continue
             seen[key] = mark
@@ -704,7 +736,8 @@ class _Builder:
             if len(digits) > MAX_INT_DIGITS:
                 self._problem(
                     node,
-                    f"this number has {len(digits):,} digits, far more than any setting needs; use a small number",
+                    f"this number has {len(digits):,} digits, far more than any setting needs; use a small"
+                    " number",
                 )
                 return None
         try:

@@ -42,7 +42,8 @@ class OpeningHours:
                 match = _RANGE.match(part)
                 if not match:
                     raise HoursError(
-                        f"`{part.strip()}` is not a time range; write it like 08:00-18:00 (24-hour clock), or `closed`"
+                        f"`{part.strip()}` is not a time range; write it like 08:00-18:00 (24-hour clock),"
+                        " or `closed`"
                     )
                 h1, m1, h2, m2 = (int(g) for g in match.groups())
                 start, end = h1 * 60 + m1, h2 * 60 + m2

@@ -209,7 +209,8 @@ class _DeckLoader:
             self.problems.append(
                 document.problem(
                     ("default_language",),
-                    f"`{deck_file.default_language}` is not one of the deck's languages ({', '.join(deck_file.languages)}); add it to `languages` or pick one of those",
+                    f"`{deck_file.default_language}` is not one of the deck's languages"
+                    f" ({', '.join(deck_file.languages)}); add it to `languages` or pick one of those",
                 )
             )
 
@@ -300,7 +301,8 @@ class _DeckLoader:
                 self.problems.append(
                     document.problem(
                         path,
-                        f"the slide `{slide_id}` is listed twice in `slides` (first as item {seen[slide_id] + 1}); list each slide once",
+                        f"the slide `{slide_id}` is listed twice in `slides` (first as item"
+                        f" {seen[slide_id] + 1}); list each slide once",
                     )
                 )
                 continue
@@ -315,7 +317,8 @@ class _DeckLoader:
                 self.problems.append(
                     document.problem(
                         path,
-                        f"there is no file {file.name} for the slide `{slide_id}`; create it or remove `{slide_id}` from the list{self._file_hint(slide_id)}",
+                        f"there is no file {file.name} for the slide `{slide_id}`; create it or remove"
+                        f" `{slide_id}` from the list{self._file_hint(slide_id)}",
                     )
                 )
                 continue
@@ -336,7 +339,8 @@ class _DeckLoader:
                         _shown(str(extra)),
                         1,
                         1,
-                        f"this slide is not in the `slides` list of {DECK_FILE}, so it is never shown; add `{_shown(extra.stem)}` to the list (or delete the file)",
+                        f"this slide is not in the `slides` list of {DECK_FILE}, so it is never shown; add"
+                        f" `{_shown(extra.stem)}` to the list (or delete the file)",
                         Severity.WARNING,
                     )
                 )
@@ -378,7 +382,8 @@ class _DeckLoader:
                 str(file),
                 1,
                 1,
-                f"{file.name} is a link that points outside the deck folder ({_shown(str(real))}); copy the file into the deck folder instead",
+                f"{file.name} is a link that points outside the deck folder ({_shown(str(real))}); copy the"
+                " file into the deck folder instead",
             )
         return None
 
@@ -411,7 +416,8 @@ class _DeckLoader:
                 self.problems.append(
                     document.problem(
                         path + ("id",),
-                        f"the detail id `{detail.id}` is used twice on this slide (also detail {seen[detail.id] + 1}); give each detail its own id",
+                        f"the detail id `{detail.id}` is used twice on this slide (also detail"
+                        f" {seen[detail.id] + 1}); give each detail its own id",
                     )
                 )
             seen.setdefault(detail.id, index)
@@ -423,7 +429,8 @@ class _DeckLoader:
                 self.problems.append(
                     document.problem(
                         ("summary", language) if isinstance(model.summary, dict) else ("summary",),
-                        f"the summary has {words} words ({language}); keep it to {MAX_SUMMARY_WORDS} words or fewer so it can be read in passing, and move the rest into a detail",
+                        f"the summary has {words} words ({language}); keep it to {MAX_SUMMARY_WORDS} words"
+                        " or fewer so it can be read in passing, and move the rest into a detail",
                         severity=Severity.WARNING,
                     )
                 )
@@ -461,7 +468,8 @@ class _DeckLoader:
             self.problems.append(
                 document.problem(
                     path + ("title",),
-                    f"the detail `{detail.id}` has no `body` (and no `steps`); add a `body:` with the text to show",
+                    f"the detail `{detail.id}` has no `body` (and no `steps`); add a `body:` with the text"
+                    " to show",
                     at_key=True,
                 )
             )
@@ -577,7 +585,9 @@ class _DeckLoader:
             self.problems.append(
                 document.problem(
                     path,
-                    f"`{value}` is {size[0]}x{size[1]} pixels, more than the {MAX_PNG_PIXELS / 1e6:.1f} megapixels the kiosk decodes, so a plain circle is shown instead; scale it down (1600 px is plenty)",
+                    f"`{value}` is {size[0]}x{size[1]} pixels, more than the {MAX_PNG_PIXELS / 1e6:.1f}"
+                    " megapixels the kiosk decodes, so a plain circle is shown instead; scale it down"
+                    " (1600 px is plenty)",
                     severity=Severity.WARNING,
                 )
             )
@@ -607,14 +617,17 @@ class _DeckLoader:
                 self.problems.append(
                     document.problem(
                         where,
-                        f"this text contains the invisible character U+{ord(bad.group()):04X}, written as an escape (like \\0, \\x07 or \\ud800); the kiosk cannot show it. Delete the escape",
+                        f"this text contains the invisible character U+{ord(bad.group()):04X}, written as"
+                        " an escape (like \\0, \\x07 or \\ud800); the kiosk cannot show it. Delete the"
+                        " escape",
                     )
                 )
             elif all(unicodedata.category(c) == "Cf" or c.isspace() for c in text):
                 self.problems.append(
                     document.problem(
                         where,
-                        "the text holds only invisible characters (like U+200B, a zero-width space), so nothing would show; write something or remove the key",
+                        "the text holds only invisible characters (like U+200B, a zero-width space), so"
+                        " nothing would show; write something or remove the key",
                     )
                 )
         name = str(path[-1])
@@ -626,7 +639,8 @@ class _DeckLoader:
                 self.problems.append(
                     document.problem(
                         path,
-                        f"`{name}` has one text, but this deck is in {', '.join(languages)}; give one line per language below it: {example}",
+                        f"`{name}` has one text, but this deck is in {', '.join(languages)}; give one line"
+                        f" per language below it: {example}",
                         severity=severity,
                     )
                 )
@@ -724,7 +738,8 @@ def _schema_problem(document: Document, model: type[BaseModel], error: Any) -> P
     if kind == "string_pattern_mismatch" and (name == "id" or loc[:1] == ("slides",)):
         return document.problem(
             loc,
-            f"`{_value_at(document, loc)}` is not a valid id; use lowercase letters, digits and dashes, like what-is-it",
+            f"`{_value_at(document, loc)}` is not a valid id; use lowercase letters, digits and dashes,"
+            " like what-is-it",
         )
     if kind == "string_pattern_mismatch":
         return document.problem(

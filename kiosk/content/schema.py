@@ -8,9 +8,12 @@ into the immutable `kiosk.deck` objects the rest of the program reads.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from annotated_types import GroupedMetadata
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from kiosk.content.labels import BUILT_IN, SPECS, placeholder_problem
@@ -35,41 +38,62 @@ def _text_validator(max_chars: int, optional: bool):
         else:
             raise PydanticCustomError(
                 "text",
-                "should be a text, or one text per language on its own line (like `en: Hello` and `es: Hola` indented below it)",
+                "should be a text, or one text per language on its own line"
+                " (like `en: Hello` and `es: Hola` indented below it)",
             )
         for language, text in texts.items():
             if not isinstance(text, str):
                 where = f"the `{language}` text" if language else "this"
                 raise PydanticCustomError(
                     "text",
-                    f"{where} should be words, not a list or a number; put it in quotes if it is a number",
+                    "{where} should be words, not a list or a number; put it in quotes if it is a number",
+                    {"where": where},
                 )
             if not text.strip():
                 raise PydanticCustomError("text", "the text is empty; write something or remove the key")
             if len(text) > max_chars:
                 raise PydanticCustomError(
                     "text",
-                    f"the text is {len(text):,} characters long; at most {max_chars:,} fit on a screen. Shorten it or split it into details",
+                    "the text is {length} characters long; at most {limit} fit on a screen."
+                    " Shorten it or split it into details",
+                    {"length": f"{len(text):,}", "limit": f"{max_chars:,}"},
                 )
         return value
 
     return check
 
 
-def Text(max_chars: int, description: str, *, optional: bool = False):
-    """A text field: a plain string (one-language deck) or a mapping of language code to text."""
-    schema = {
-        "description": description,
-        "anyOf": [
-            {"type": "string", "maxLength": max_chars},
-            {
-                "type": "object",
-                "additionalProperties": {"type": "string", "maxLength": max_chars},
-                "propertyNames": {"pattern": LANGUAGE_PATTERN},
-            },
-        ],
-    }
-    return Annotated[Any, AfterValidator(_text_validator(max_chars, optional)), WithJsonSchema(schema)]
+@dataclass(frozen=True, slots=True)
+class TextRules(GroupedMetadata):
+    """A text field's rules, as `Annotated[Any, TextRules(...)]`: a plain string (one-language deck)
+    or a mapping of language code to text, at most `max_chars` long in every language.
+
+    Grouped metadata (not a function returning a type), so a type checker can read the field."""
+
+    max_chars: int
+    description: str
+    optional: bool = False
+
+    def __iter__(self) -> Iterator[Any]:
+        schema = {
+            "description": self.description,
+            "anyOf": [
+                {"type": "string", "maxLength": self.max_chars},
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "string", "maxLength": self.max_chars},
+                    "propertyNames": {"pattern": LANGUAGE_PATTERN},
+                },
+            ],
+        }
+        yield AfterValidator(_text_validator(self.max_chars, self.optional))
+        yield WithJsonSchema(schema)
+
+
+# The same rule for a slide's and a detail's picture description.
+_ALT_TEXT = TextRules(
+    200, "A short description of the image, for the handout and screen readers.", optional=True
+)
 
 
 def _image_path(value: str) -> str:
@@ -203,38 +227,38 @@ PerLanguageLink = Annotated[
 ]
 
 
-def _label_text(key: str):
-    def check(value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not value.strip():
-            raise PydanticCustomError("label", "the text is empty; write the words or remove the line")
-        limit = SPECS[key].max_chars
-        if len(value) > limit:
-            raise PydanticCustomError(
-                "label",
-                "the text is {length} characters long; at most {limit} fit where it is shown. Shorten it",
-                {"length": len(value), "limit": limit},
-            )
-        problem = placeholder_problem(key, value)
-        if problem is not None:
-            raise PydanticCustomError("label", "{problem}", {"problem": problem})
-        return value
+def _label_text(value: str | None, info: ValidationInfo) -> str | None:
+    """Checks a label against its own limit: the field's name is the label's key."""
+    if value is None:
+        return None
+    key = info.field_name
+    assert key is not None, "labels are fields of LabelsFile"
+    if not value.strip():
+        raise PydanticCustomError("label", "the text is empty; write the words or remove the line")
+    limit = SPECS[key].max_chars
+    if len(value) > limit:
+        raise PydanticCustomError(
+            "label",
+            "the text is {length} characters long; at most {limit} fit where it is shown. Shorten it",
+            {"length": len(value), "limit": limit},
+        )
+    problem = placeholder_problem(key, value)
+    if problem is not None:
+        raise PydanticCustomError("label", "{problem}", {"problem": problem})
+    return value
 
-    return check
+
+LabelText = Annotated[str | None, AfterValidator(_label_text)]
 
 
 def _label_field(key: str) -> Any:
+    """The field of label `key` (its default, limits and description); its type is `LabelText`."""
     spec = SPECS[key]
-    return Annotated[
-        str | None,
-        Field(
-            default=None,
-            json_schema_extra={"minLength": 1, "maxLength": spec.max_chars},
-            description=f'{spec.purpose} In English: "{BUILT_IN["en"][key]}".',
-        ),
-        AfterValidator(_label_text(key)),
-    ]
+    return Field(
+        default=None,
+        json_schema_extra={"minLength": 1, "maxLength": spec.max_chars},
+        description=f'{spec.purpose} In English: "{BUILT_IN["en"][key]}".',
+    )
 
 
 class _Strict(BaseModel):
@@ -250,7 +274,7 @@ def _hours_text(value: str) -> str:
     try:
         OpeningHours.parse({"mon": value})
     except HoursError as exc:
-        raise PydanticCustomError("hours", str(exc)) from None
+        raise PydanticCustomError("hours", "{problem}", {"problem": str(exc)}) from None
     return value
 
 
@@ -275,22 +299,22 @@ class ShowFile(_Strict):
 class LabelsFile(_Strict):
     """The deck's own wording for the kiosk's words in one language (each one optional)."""
 
-    hint: _label_field("hint") = None
-    back: _label_field("back") = None
-    more: _label_field("more") = None
-    scan: _label_field("scan") = None
-    page: _label_field("page") = None
-    tagline: _label_field("tagline") = None
-    contents: _label_field("contents") = None
-    staff_pin: _label_field("staff_pin") = None
-    clear: _label_field("clear") = None
-    cancel: _label_field("cancel") = None
+    hint: LabelText = _label_field("hint")
+    back: LabelText = _label_field("back")
+    more: LabelText = _label_field("more")
+    scan: LabelText = _label_field("scan")
+    page: LabelText = _label_field("page")
+    tagline: LabelText = _label_field("tagline")
+    contents: LabelText = _label_field("contents")
+    staff_pin: LabelText = _label_field("staff_pin")
+    clear: LabelText = _label_field("clear")
+    cancel: LabelText = _label_field("cancel")
 
 
 class StepFile(_Strict):
     """One step of a numbered sequence, with its own picture."""
 
-    text: Text(400, "What happens in this step: one or two short sentences.")
+    text: Annotated[Any, TextRules(400, "What happens in this step: one or two short sentences.")]
     image: ImagePath | None = None
 
 
@@ -300,15 +324,18 @@ class DetailFile(_Strict):
     id: Id = Field(
         description="A short name for the detail, lowercase words joined by dashes: aftercare-walking"
     )
-    title: Text(80, "The label on the card and the heading of the detail screen.")
-    body: Text(
-        2000, "Paragraphs, separated by a blank line; lines that start with '- ' are bullets.", optional=True
-    ) = None
+    title: Annotated[Any, TextRules(80, "The label on the card and the heading of the detail screen.")]
+    body: Annotated[
+        Any,
+        TextRules(
+            2000,
+            "Paragraphs, separated by a blank line; lines that start with '- ' are bullets.",
+            optional=True,
+        ),
+    ] = None
     steps: list[StepFile] | None = Field(default=None, min_length=1, max_length=MAX_STEPS)
     image: PerLanguageImage = None
-    alt: Text(200, "A short description of the image, for the handout and screen readers.", optional=True) = (
-        None
-    )
+    alt: Annotated[Any, _ALT_TEXT] = None
     link: PerLanguageLink = None
 
 
@@ -316,12 +343,10 @@ class SlideFile(_Strict):
     """One slide of the loop: one idea, a title, a short summary and up to six details."""
 
     id: Id = Field(description="Must match the file name: what-is-it.yaml has id: what-is-it")
-    title: Text(80, "The big heading of the slide.")
-    summary: Text(400, "One or two short sentences (at most about 25 words).")
+    title: Annotated[Any, TextRules(80, "The big heading of the slide.")]
+    summary: Annotated[Any, TextRules(400, "One or two short sentences (at most about 25 words).")]
     image: PerLanguageImage = None
-    alt: Text(200, "A short description of the image, for the handout and screen readers.", optional=True) = (
-        None
-    )
+    alt: Annotated[Any, _ALT_TEXT] = None
     duration_s: float | None = Field(
         default=None, ge=3, le=300, description="Seconds on screen; leave it out to use the reading time."
     )
@@ -370,39 +395,48 @@ def _phone(value: str) -> str:
 class ContactFile(_Strict):
     """The clinic's contact block, printed on the handout in every language."""
 
-    name: Text(80, "The clinic's name, as patients know it.")
+    name: Annotated[Any, TextRules(80, "The clinic's name, as patients know it.")]
     phone: Annotated[
         str,
         Field(min_length=3, max_length=40, description="The number patients call, like +1 555 010 0000."),
         AfterValidator(_phone),
     ]
-    when_to_call: Text(
-        400, "When to call the clinic: one or two short sentences, in every language.", optional=True
-    ) = None
+    when_to_call: Annotated[
+        Any,
+        TextRules(
+            400, "When to call the clinic: one or two short sentences, in every language.", optional=True
+        ),
+    ] = None
 
 
 class DeckFile(_Strict):
     """`deck.yaml`: the deck's title, languages, settings and slide order."""
 
-    title: Text(80, "The deck's name, shown small at the top left.")
+    title: Annotated[Any, TextRules(80, "The deck's name, shown small at the top left.")]
     languages: list[Language] = Field(
         min_length=1, max_length=6, description="Language codes, like [en, es]. The first is the default."
     )
     default_language: Language | None = Field(
         default=None, description="The language the kiosk starts in and returns to at idle."
     )
-    disclaimer: Text(
-        120,
-        "A short line shown on every screen, like 'General information, not medical advice.'",
-        optional=True,
-    ) = None
+    disclaimer: Annotated[
+        Any,
+        TextRules(
+            120,
+            "A short line shown on every screen, like 'General information, not medical advice.'",
+            optional=True,
+        ),
+    ] = None
     timing: TimingFile = Field(default_factory=TimingFile)
     theme: Literal["warm", "high-contrast"] = "warm"
     mode: Literal["touch", "lobby"] = "touch"
     rotation: Literal[0, 90, 180, 270] = 0
     opening_hours: dict[Weekday, HoursText] | None = Field(
         default=None,
-        description="Per weekday, like mon: 08:00-18:00. Days not listed are closed; without this key the kiosk is always on.",
+        description=(
+            "Per weekday, like mon: 08:00-18:00."
+            " Days not listed are closed; without this key the kiosk is always on."
+        ),
     )
     hide_expired: bool = Field(
         default=False,

@@ -1,1 +1,3 @@
-"""Where every box, line and hotspot goes for a screen size; text is measured by an injected function. No pygame."""
+"""Where every box, line and hotspot goes for a screen size; text is measured by an injected function.
+
+No pygame."""

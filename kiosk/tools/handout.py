@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from fpdf.enums import Align, WrapMode, XPos, YPos
 
 from kiosk.content.deck import Bullets, Deck, Detail, Image, Numbered, Paragraph, QrCode, Run, Slide, inline
 from kiosk.core.theme import RGB, THEMES, WARM
@@ -125,7 +125,8 @@ def handout_command(args, deck: Deck) -> int:
         info = write_handout(deck, args.out, language=args.lang, paper=args.paper)
     except OSError as exc:
         print(
-            f"kiosk: cannot write {args.out} ({exc.strerror or exc}); check the folder exists and you may write there",
+            f"kiosk: cannot write {args.out} ({exc.strerror or exc});"
+            " check the folder exists and you may write there",
             file=sys.stderr,
         )
         return 1
@@ -330,7 +331,9 @@ class _Handout(FPDF):
             if first_detail
             else 0
         )
-        qr = self._qr_height(slide.link_for(language)) + 4 if slide.link_for(language) is not None else 0
+        link = slide.link_for(language)
+        picture = slide.image_for(language)
+        qr = self._qr_height(link) + 4 if link is not None else 0
         if self.page_no() == 1 or not self._fits(12 + max(text_h, disc) + qr + lead):
             self.add_page()
         else:
@@ -343,18 +346,18 @@ class _Handout(FPDF):
         self._text(title, TITLE_PT, "B", self.teal, text_w)
         self.ln(2)
         self._text(summary, SUMMARY_PT, "", self.ink, text_w)
-        if slide.image_for(language) is not None:
+        if picture is not None:
             self._illustration(
-                slide.image_for(language),
+                picture,
                 self.w - self.r_margin - disc,
                 top,
                 disc,
                 slide.alt.get(language) if slide.alt else None,
             )
         self.set_y(max(self.get_y(), top + disc))
-        if slide.link_for(language) is not None:
-            self._qr_block(slide.link_for(language))
-        shown = {slide.image_for(language).path} if slide.image_for(language) is not None else set()
+        if link is not None:
+            self._qr_block(link)
+        shown = {picture.path} if picture is not None else set()
         for detail in slide.details:
             self._detail(detail, shown)
 
@@ -379,10 +382,9 @@ class _Handout(FPDF):
         ]
         if steps:  # a numbered sequence may break between steps, never after the first
             parts.append((sum(steps), sum(steps[:2])))
-        if detail.link_for(language) is not None:
-            parts.append(
-                (self._qr_height(detail.link_for(language)) + 4, self._qr_height(detail.link_for(language)))
-            )
+        link = detail.link_for(language)
+        if link is not None:
+            parts.append((self._qr_height(link) + 4, self._qr_height(link)))
         whole = heading + sum(height for height, _ in parts)
         lead = heading + (parts[0][1] if parts else 0)
         if with_image:
@@ -396,11 +398,8 @@ class _Handout(FPDF):
 
     def _detail(self, detail: Detail, shown: set[Path]) -> None:
         language = self.language
-        image = (
-            detail.image_for(language)
-            if detail.image_for(language) is not None and detail.image_for(language).path not in shown
-            else None
-        )
+        picture = detail.image_for(language)
+        image = picture if picture is not None and picture.path not in shown else None
         if image is not None:
             shown.add(image.path)
         if not self._fits(self._keep(detail, image is not None)):  # never orphan a heading
@@ -429,8 +428,9 @@ class _Handout(FPDF):
             self._step(number, step.text.get(language), step.image, shown)
         if image is not None:
             self.set_y(max(self.get_y(), top + DETAIL_DISC_MM + 2))
-        if detail.link_for(language) is not None:
-            self._qr_block(detail.link_for(language))
+        link = detail.link_for(language)
+        if link is not None:
+            self._qr_block(link)
 
     # -- pieces -----------------------------------------------------------------------------
 
@@ -570,7 +570,7 @@ class _Handout(FPDF):
             code.url,
             align=Align.L,
             link=code.url,
-            wrapmode="CHAR",
+            wrapmode=WrapMode.CHAR,
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
@@ -610,7 +610,10 @@ class _Handout(FPDF):
 
     def _height(self, text: str, size: float, style: str, width: float) -> float:
         self.set_font(FONT, style, size)
-        return self.multi_cell(width, _line(size), text, align=Align.L, dry_run=True, output="HEIGHT")
+        height = self.multi_cell(width, _line(size), text, align=Align.L, dry_run=True, output="HEIGHT")
+        # output="HEIGHT" alone returns the height only; fpdf2 types every output choice as one union.
+        assert isinstance(height, int | float), height
+        return height
 
     def _fits(self, height: float) -> bool:
         at_top = self.get_y() <= MARGIN_MM + 3

@@ -165,7 +165,9 @@ def test_every_topic_card_is_reachable_at_800x480_with_large_text(deck, measure,
             for action, box in cards.items():
                 assert box.w >= 48 and box.h >= 48, (action, box)
                 assert 0 <= box.x and box.right <= 800
-                if layout.viewport is not None and any(str(h.action) == action for h in layout.scroll_hotspots):
+                if layout.viewport is not None and any(
+                    str(h.action) == action for h in layout.scroll_hotspots
+                ):
                     # It scrolls: it lies within the scrolled content and fits the viewport whole.
                     assert box.h <= layout.viewport.h
                     assert layout.viewport.y <= box.y
@@ -203,7 +205,9 @@ def test_a_slide_without_a_picture_gives_its_text_the_full_width(deck, measure):
         assert cards and all(c.right == width - margin for c in cards)
         with_picture = arrange(deck, View(0, None, "en"), width, height, Mode.TOUCH, measure)
         if width > height:
-            assert max(h.box.w for h in with_picture.hotspots if str(h.action).startswith("open:")) < cards[0].w
+            assert (
+                max(h.box.w for h in with_picture.hotspots if str(h.action).startswith("open:")) < cards[0].w
+            )
 
 
 def test_pictures_of_any_shape_sit_inside_one_frame(deck, measure, tmp_path):

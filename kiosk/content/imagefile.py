@@ -36,11 +36,13 @@ def resolve_image(value: str, roots: tuple[Path, ...]) -> Image:
     relative = PurePosixPath(value)
     if relative.is_absolute() or (len(value) > 1 and value[1] == ":"):
         raise ImageRefused(
-            f"`{value}` is an absolute path; give a path inside the deck folder, like illustrations/{relative.name}"
+            f"`{value}` is an absolute path; give a path inside the deck folder, "
+            f"like illustrations/{relative.name}"
         )
     if ".." in relative.parts:
         raise ImageRefused(
-            f"`{value}` goes up out of the deck folder (..); put the image inside the deck folder or assets/ and give its path from there"
+            f"`{value}` goes up out of the deck folder (..); put the image inside the deck folder "
+            "or assets/ and give its path from there"
         )
     suffix = relative.suffix.lower()
     if suffix not in (".svg", ".png"):
@@ -53,7 +55,8 @@ def resolve_image(value: str, roots: tuple[Path, ...]) -> Image:
             present = candidate.exists() or candidate.is_symlink()
         except OSError as exc:  # a name too long, a folder the kiosk may not open
             raise ImageRefused(
-                f"`{value}` cannot be opened ({exc.strerror or exc}); check the path and the folder's permissions"
+                f"`{value}` cannot be opened ({exc.strerror or exc}); "
+                "check the path and the folder's permissions"
             ) from None
         if not present:
             continue
@@ -66,7 +69,8 @@ def resolve_image(value: str, roots: tuple[Path, ...]) -> Image:
         inside = [r for r in roots if _is_within(real, r)]
         if not inside:
             raise ImageRefused(
-                f"`{value}` is a link that points outside the deck folder ({real}); copy the image into the deck folder instead"
+                f"`{value}` is a link that points outside the deck folder ({real}); "
+                "copy the image into the deck folder instead"
             )
         if not real.is_file():
             raise ImageRefused(f"`{value}` is not a file")
@@ -177,7 +181,8 @@ def check_png_header(head: bytes, value: str) -> None:
         )
     if max(width, height) > MAX_PNG_SIDE_PX:
         raise ImageRefused(
-            f"`{value}` is {width}x{height} pixels; at most {MAX_PNG_SIDE_PX} a side is allowed. Scale it down (1600 px is plenty)"
+            f"`{value}` is {width}x{height} pixels; at most {MAX_PNG_SIDE_PX} a side is allowed. "
+            "Scale it down (1600 px is plenty)"
         )
 
 

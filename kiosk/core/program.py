@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide, plain
@@ -32,7 +32,7 @@ Pages = Callable[[int, str | None, str], tuple[int, ...]]
 LobbyLanguages = Literal["alternate", "loop"]
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     TOUCH = "touch"
     LOBBY = "lobby"
 

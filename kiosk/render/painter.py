@@ -108,7 +108,7 @@ class Pictures:
             version = (info.st_mtime_ns, info.st_size)
         except OSError:
             version = (-1, -1)
-        key = (image.path, size[0], size[1], *version)
+        key = (image.path, size[0], size[1], version[0], version[1])
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]

@@ -55,10 +55,14 @@ def mean_difference(a: pygame.Surface, b: pygame.Surface) -> float:
     return sum(abs(x - y) for x, y in zip(da, db, strict=True)) / len(da)
 
 
-def check_golden(frame: pygame.Surface, name: str, diff_dir: Path = DIFF_DIR) -> None:
-    """Fail, with a diff picture written to `diff_dir`, unless `frame` matches golden/<name>.png."""
+def check_golden(
+    frame: pygame.Surface, name: str, diff_dir: Path = DIFF_DIR, *, may_update: bool = True
+) -> None:
+    """Fail, with a diff picture written to `diff_dir`, unless `frame` matches golden/<name>.png.
+
+    `may_update=False` for deliberately changed frames: KIOSK_UPDATE_GOLDEN must never save them."""
     path = GOLDEN / f"{name}.png"
-    if UPDATE or not path.exists():
+    if may_update and (UPDATE or not path.exists()):
         GOLDEN.mkdir(exist_ok=True)
         pygame.image.save(frame, str(path))
         if not UPDATE:
@@ -194,7 +198,7 @@ def test_the_golden_comparison_accepts_an_identical_render(deck, plain_renders, 
 def test_a_failed_golden_comparison_writes_a_diff_picture_and_says_where(deck, plain_renders, tmp_path):
     changed = mutated(deck, plain_renders, "no-disclaimer", (1920, 1080))
     with pytest.raises(pytest.fail.Exception) as failure:
-        check_golden(changed, "slide-02-en-1920x1080", diff_dir=tmp_path)
+        check_golden(changed, "slide-02-en-1920x1080", diff_dir=tmp_path, may_update=False)
     diff = tmp_path / "slide-02-en-1920x1080.png"
     assert str(diff) in str(failure.value)
     picture = pygame.image.load(str(diff))

@@ -15,6 +15,7 @@ from conftest import FROZEN_DECK, TODAY
 
 import kiosk.layout.validation
 from kiosk.content.deck import Deck
+from kiosk.content.loader import load_deck
 from kiosk.core.program import Mode, View
 from kiosk.layout import screen
 from kiosk.layout.fit import layout_problems
@@ -81,6 +82,12 @@ def too_long(folder: Path) -> Path:
     return folder
 
 
+def loaded(folder: Path) -> Deck:
+    deck = load_deck(folder, today=TODAY)
+    assert deck is not None
+    return deck
+
+
 def fit_warnings(folder: Path, fonts) -> list[str]:
     report = full_report(folder, fonts=fonts, today=TODAY)
     assert report.deck is not None
@@ -90,7 +97,7 @@ def fit_warnings(folder: Path, fonts) -> list[str]:
 def test_a_second_check_lays_out_nothing_and_says_the_same(tmp_path, fonts, cache, calls):
     folder = too_long(tmp_path / "deck")
     first = fit_warnings(folder, fonts)
-    slides = len(full_report(folder, fonts=fonts, today=TODAY, fit=False).deck.slides)
+    slides = len(loaded(folder).slides)
     assert calls[:slides] == [(index,) for index in range(slides)]
     assert len(first) == 1 and "the-session.yaml:7:7: warning: the summary (en) runs off" in first[0]
     calls.clear()
@@ -113,7 +120,7 @@ def test_a_copy_elsewhere_gets_the_cached_warnings_at_its_own_paths(tmp_path, fo
 def test_an_edit_checks_exactly_that_slide_again(tmp_path, fonts, cache, calls):
     folder = too_long(tmp_path / "deck")
     before = fit_warnings(folder, fonts)
-    deck = full_report(folder, fonts=fonts, today=TODAY, fit=False).deck
+    deck = loaded(folder)
     index = next(i for i, slide in enumerate(deck.slides) if slide.source.endswith("the-session.yaml"))
     calls.clear()
     session = folder / "the-session.yaml"

@@ -2,8 +2,9 @@
 fake text measure for pure layout tests.
 
 Every test runs as on TODAY, with HOME, the XDG folders and the kiosk's settings file pointing into
-its own temporary folder. These are set in the environment, so `kiosk` child processes get them
-too; `child_env()` builds the environment for a child that needs more (the dummy video driver).
+its own temporary folder (the fit cache, $KIOSK_CACHE_DIR, is one folder for the whole session).
+These are set in the environment, so `kiosk` child processes get them too; `child_env()` builds
+the environment for a child that needs more (the dummy video driver).
 HOME is left read-only and must still be empty when the test ends: nothing may write there.
 """
 
@@ -107,6 +108,9 @@ def private_session(tmp_path_factory) -> Iterator[dict[str, Path]]:
     pytest sets up before any test's own fixtures) start their processes in it too."""
     with pytest.MonkeyPatch.context() as patch:
         folders = _go_private(tmp_path_factory.mktemp("private-session"), patch)
+        # One fit cache for the whole run (children too, through the environment): the many checks of
+        # copies of the same deck lay each slide out once (kiosk.layout.fit_cache).
+        patch.setenv("KIOSK_CACHE_DIR", str(tmp_path_factory.mktemp("fit-cache")))
         yield folders
         _check_untouched(folders["HOME"], "a module- or session-scoped fixture")
 

@@ -7,6 +7,8 @@ shown, and never during a transition.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -47,6 +49,17 @@ class Fonts:
         self._widths: dict[tuple[str, int, bool], int] = {}
         self._notdef: bytes | None = None
         self._covered: set[str] = set()
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What this font measures like (the font files and pygame's text engine), so the fit check's
+        results kept on disk are reused only for the same font (kiosk.layout.fit_cache)."""
+        digest = hashlib.sha256(
+            f"pygame-ce {pygame.version.ver} SDL_ttf {pygame.font.get_sdl_ttf_version()}".encode()
+        )
+        for path in (REGULAR, BOLD):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
 
     def font(self, size_px: int, bold: bool) -> pygame.font.Font:
         key = (size_px, bold)

@@ -21,7 +21,7 @@ from kiosk.tools.preview.bindings import BINDINGS, help_rows
 
 TODAY = datetime.date(2026, 1, 5)
 GLYPHS = "these characters are not in the kiosk's font"
-NOT_FIT = "does not fit the screen"
+NOT_FIT = "runs off the screen"
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,21 @@ def kinds(problems) -> set[str]:
     return found
 
 
-def test_the_full_report_has_placeholder_glyph_and_fit_warnings(folder: Path, fonts: Fonts):
+def test_the_full_report_has_placeholder_glyph_and_fit_warnings(
+    folder: Path, fonts: Fonts, tmp_path: Path, monkeypatch
+):
+    # The real layout adapts (it shrinks, scrolls or pages), so a text that breaks it is made here
+    # with a stand-in arrange that puts one summary below the screen; a private fit cache keeps
+    # that stand-in's answers out of the session's shared one.
+    from test_fit_cache import MARK, stand_in_arrange
+
+    from kiosk.layout import screen
+
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "fit-cache"))
+    monkeypatch.setattr(screen, "arrange", stand_in_arrange)
+    session = folder / "the-session.yaml"
+    text = session.read_text(encoding="utf-8")
+    session.write_text(text.replace("summary:\n  en: ", f"summary:\n  en: {MARK}", 1), encoding="utf-8")
     report = full_report(folder, fonts=fonts, today=TODAY)
     assert report.errors == () and report.deck is not None
     assert kinds(report.warnings) == {GLYPHS, NOT_FIT, PLACEHOLDER_MESSAGE}

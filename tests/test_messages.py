@@ -296,3 +296,13 @@ def test_set_pin_asks_twice_on_a_terminal(monkeypatch, capsys):
     assert main(["set-pin"]) == 0
     assert asked == ["New admin PIN (4-8 digits): ", "Again: "]
     assert capsys.readouterr().out.splitlines()[-1].startswith("admin_pin_hash: ")
+
+
+def test_a_file_that_is_one_text_with_a_bullet_line_is_one_located_problem(deck: Path):
+    """Found by the fuzzer: a whole file that YAML reads as one text (`~` then `- `) crashed the
+    bullet-without-`|` check, which looked for the key the text belongs to."""
+    (deck / "what-is-it.yaml").write_text("~\n- ", encoding="utf-8")
+    assert about(deck) == [
+        "1:1: the file holds a single value; it should hold keys like `title:` at the"
+        " start of each line"
+    ]

@@ -632,6 +632,8 @@ class _Builder:
 
     def _doubt(self, node: ScalarNode, path: Path_) -> None:
         """Remember how an unquoted text may have lost words (see Document.doubts)."""
+        if not path:  # the whole file is one text: reported as "not a mapping" instead
+            return
         start, end = node.start_mark, node.end_mark
         where = (self.file, start.line + 1, start.column + 1)
         for number in range(start.line + 1, min(end.line, len(self.lines) - 1) + 1):

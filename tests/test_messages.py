@@ -303,6 +303,5 @@ def test_a_file_that_is_one_text_with_a_bullet_line_is_one_located_problem(deck:
     bullet-without-`|` check, which looked for the key the text belongs to."""
     (deck / "what-is-it.yaml").write_text("~\n- ", encoding="utf-8")
     assert about(deck) == [
-        "1:1: the file holds a single value; it should hold keys like `title:` at the"
-        " start of each line"
+        "1:1: the file holds a single value; it should hold keys like `title:` at the start of each line"
     ]

@@ -147,3 +147,7 @@ HINT = 0.03
 SMALL = 0.023
 DECK_NAME = 0.026
 KICKER = 0.028
+
+# A slide keeps the first arrangement (picture beside the text, one card column) while its text
+# stays at least this share of full size; below it, the arrangement with the largest text wins.
+KEEP_PLAN_SHRINK = 0.85

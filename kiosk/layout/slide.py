@@ -31,6 +31,7 @@ from kiosk.layout.metrics import (
     CHEVRON,
     COLUMN_GAP,
     CONTENT_GAP,
+    KEEP_PLAN_SHRINK,
     KICKER,
     MIN_CARD_COLUMN,
     PORTRAIT_PICTURE,
@@ -96,12 +97,20 @@ def _compose(
     floor = m.min_shrink(SUMMARY)
     plans = _plans(slide, image, m, bar_bottom, bottom_top, qr_top, qr_left)
     tried: list[tuple[_Plan, _Column]] = []
-    for plan in plans:
-        done = _fit(slide, view, m, measure, plan, floor)
+    # The first plan whose text stays near full size wins; failing that, the plan that keeps the
+    # text largest (a patient needs the words more than the picture or a second card column).
+    fitting: list[tuple[float, int, _Plan, _Column]] = []
+    for order, plan in enumerate(plans):
+        done, shrink = _fit(slide, view, m, measure, plan, floor)
         tried.append((plan, done))
         if done.bottom <= plan.limit:
-            layout = _layout(m, items + qr_items + bottom_items + _frame(image, plan), hotspots, done)
-            return layout, (words(done.flow.items),)
+            fitting.append((shrink, -order, plan, done))
+            if shrink >= KEEP_PLAN_SHRINK:
+                break
+    if fitting:
+        _, _, plan, done = max(fitting, key=lambda fit: (fit[0], fit[1]))
+        layout = _layout(m, items + qr_items + bottom_items + _frame(image, plan), hotspots, done)
+        return layout, (words(done.flow.items),)
     if not touch:
         # Nobody can scroll a TV: the last plan (full width, no picture, type at its floor) plays
         # as pages, like a long detail.
@@ -252,13 +261,16 @@ def _plans(
     return plans
 
 
-def _fit(slide: Slide, view: View, m: Metrics, measure: Measure, plan: _Plan, floor: float) -> _Column:
-    """Body text shrinks to its floor first, then the title down to its own floor."""
+def _fit(
+    slide: Slide, view: View, m: Metrics, measure: Measure, plan: _Plan, floor: float
+) -> tuple[_Column, float]:
+    """Body text shrinks to its floor first, then the title down to its own floor; returns the
+    column and the body text's shrink (1.0: full size)."""
     shrink = title_shrink = 1.0
     while True:
         done = _slide_column(slide, view, m, measure, plan, shrink, title_shrink)
         if done.bottom <= plan.limit or title_shrink <= TITLE_FLOOR:
-            return done
+            return done, min(shrink, title_shrink)
         if shrink > floor:
             shrink = title_shrink = max(floor, shrink - SHRINK_STEP)
         else:

@@ -15,13 +15,14 @@ from conftest import SLIDES
 
 from kiosk.cli import main
 from kiosk.content.loader import check_deck
+from kiosk.core.legibility import Viewing
 from kiosk.core.program import Mode, build_program
 from kiosk.core.state import initial_state
 from kiosk.core.theme import THEMES
 from kiosk.layout.validation import full_report
 from kiosk.render.export import export, screen_views
 from kiosk.render.painter import Fonts
-from kiosk.render.stage import Stage
+from kiosk.render.stage import Stage, screen_pages
 from kiosk.tools.preview import SIZES, Preview, ScreenRef
 
 WINDOW = (1280, 800)
@@ -94,8 +95,10 @@ def fresh_render(
 ) -> pygame.Surface:
     deck = check_deck(folder).deck
     assert deck is not None
-    program = build_program(deck, mode)
-    stage = Stage(program, THEMES[deck.theme], size)
+    # As the live kiosk draws it: a lobby TV with the legibility rule's default viewing.
+    viewing = Viewing() if mode is Mode.LOBBY else None
+    program = build_program(deck, mode, pages=screen_pages(deck, size, Fonts(), viewing))
+    stage = Stage(program, THEMES[deck.theme], size, viewing=viewing)
     frame = pygame.Surface(size).convert()
     state = replace(initial_state(program, 0.0, language), index=slide, detail=detail)
     stage.compose(state, 0.0, frame)

@@ -19,6 +19,7 @@ from pathlib import Path
 from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS, Report
 from kiosk.content.problems import Problem
+from kiosk.core.legibility import Viewing, text_floor
 from kiosk.core.program import Mode, Pages, View
 from kiosk.layout.detail import lobby_pages
 from kiosk.layout.fit import TextMetrics
@@ -188,9 +189,21 @@ class Session:
 
         return screen_refs(deck, count)
 
+    @property
+    def viewing(self) -> Viewing | None:
+        """A lobby preview reads as the room does: the legibility rule's default viewing."""
+        return Viewing() if self.mode is Mode.LOBBY else None
+
     def pages(self, deck: Deck) -> Pages:
         """How a lobby screen of the preview's size splits each screen into pages (as the kiosk)."""
-        return lobby_pages(deck, *self.size, self.fonts.measure)
+        floor = text_floor(self.viewing, *self.size) if self.viewing is not None else None
+        return lobby_pages(
+            deck,
+            *self.size,
+            self.fonts.measure,
+            min_body_px=floor.body_px if floor else None,
+            min_small_px=floor.small_px if floor else None,
+        )
 
     def _replace(self) -> None:
         """The screens again after a change of size, mode or language (pages differ)."""

@@ -161,7 +161,8 @@ class Preview:
             self._stage = None  # new pictures too: an edited image file must show
         program = self._program[1]
         if self._stage is None or self._stage.size != session.size:
-            self._stage = Stage(program, THEMES.get(deck.theme, THEMES["warm"]), session.size)
+            theme = THEMES.get(deck.theme, THEMES["warm"])
+            self._stage = Stage(program, theme, session.size, viewing=session.viewing)
         frame = self.frame if self.frame is not None and self.frame.get_size() == session.size else None
         if frame is None:
             frame = pygame.Surface(session.size)

@@ -362,3 +362,12 @@ def test_numbered_items_and_bold_count_towards_the_reading_time():
     detail = dataclasses.replace(slide.details[0], body=(("en", body),), steps=())
     title_words = len(detail.title.get("en").split())
     assert visible_words(slide, "en", Mode.TOUCH, detail) == title_words + 3 + 2 + 3
+
+
+def test_a_bold_heading_breaks_a_word_only_when_it_does_not_fit():
+    # Seen in the Spanish lobby export: "¿Cómo fun- / ciona?" for a title that fits on two lines.
+    assert wrap("¿Cómo funciona?", 120, 20, True, fake, "es") == ["¿Cómo", "funciona?"]
+    # Body text still evens a ragged line with a long word.
+    assert wrap("¿Cómo funcionamiento?", 150, 20, False, fake, "es")[0].endswith("-")
+    # A bold word wider than the line is still hyphenated, never cut silently.
+    assert wrap("Blutverdünnungsmedikamente", 150, 20, True, fake, "de")[0].endswith("-")

@@ -181,8 +181,11 @@ class Flow:
 def wrap(
     text: str, width: int, size_px: int, bold: bool, measure: Measure, language: str = "en"
 ) -> list[str]:
-    """Greedy word wrap in one weight, hyphenating long words (see `wrap_runs`)."""
-    lines = wrap_runs((Run(text=text, bold=bold),), width, size_px, measure, language)
+    """Greedy word wrap in one weight, hyphenating long words (see `wrap_runs`).
+
+    Bold text (titles, card labels) breaks a word only when it does not fit the line: a heading
+    split for evenness ("¿Cómo fun-ciona?") reads worse than a short line."""
+    lines = wrap_runs((Run(text=text, bold=bold),), width, size_px, measure, language, even_ragged=not bold)
     return ["".join(run.text for run in line) for line in lines]
 
 

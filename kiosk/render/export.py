@@ -82,11 +82,7 @@ def export(
 ) -> dict:
     import pygame
 
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    pygame.display.init()
-    pygame.font.init()
-    if pygame.display.get_surface() is None:
-        pygame.display.set_mode((1, 1))
+    headless_display()
     language = language or deck.default_language
     # A lobby export uses the legibility rule's default viewing (kiosk.core.legibility), as the live
     # kiosk does when the local settings give no other: the pictures are what the room sees.
@@ -198,3 +194,15 @@ def export_staff(deck: Deck, out: Path, size: tuple[int, int]) -> list[str]:
         stage.compose_admin(replace(start, admin=admin), info, frame)
         pygame.image.save(frame, str(out / name))
     return list(screens)
+
+
+def headless_display() -> None:
+    """Enough of pygame to paint and convert surfaces with no screen (export, preview PNGs):
+    the dummy video driver unless the caller chose one, fonts, and a 1x1 display for convert()."""
+    import pygame
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    pygame.display.init()
+    pygame.font.init()
+    if pygame.display.get_surface() is None:
+        pygame.display.set_mode((1, 1))

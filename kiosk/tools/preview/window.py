@@ -23,7 +23,7 @@ from kiosk.content.problems import Problem, Severity
 from kiosk.core.program import Mode, Program, build_program
 from kiosk.core.theme import THEMES
 from kiosk.layout.items import Box
-from kiosk.render.export import view_state
+from kiosk.render.export import headless_display, view_state
 from kiosk.render.painter import Fonts, Painter, Pictures
 from kiosk.render.stage import Stage
 from kiosk.runtime.display import NoDisplay, init_display, set_mode
@@ -456,11 +456,7 @@ def export_preview_png(
     warnings: bool = True,
 ) -> Preview:
     """Draw the preview window headlessly and save it as a PNG (for docs and tests)."""
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    pygame.display.init()
-    pygame.font.init()
-    if pygame.display.get_surface() is None:
-        pygame.display.set_mode((1, 1))
+    headless_display()
     preview = Preview(folder, pygame.Surface(window), size=size, language=language, mode=mode)
     if screen is not None and not preview.session.select(screen):
         raise ValueError(

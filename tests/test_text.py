@@ -371,3 +371,9 @@ def test_a_bold_heading_breaks_a_word_only_when_it_does_not_fit():
     assert wrap("¿Cómo funcionamiento?", 150, 20, False, fake, "es")[0].endswith("-")
     # A bold word wider than the line is still hyphenated, never cut silently.
     assert wrap("Blutverdünnungsmedikamente", 150, 20, True, fake, "de")[0].endswith("-")
+
+
+def test_a_bold_heading_set_through_a_flow_is_not_split_for_looks():
+    flow = Flow(fake, 0, 120, 0, language="es")
+    flow.text("¿Cómo funciona?", 20, bold=True, role="title")
+    assert [line.text for line in flow.items if isinstance(line, TextLine)] == ["¿Cómo", "funciona?"]

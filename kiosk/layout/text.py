@@ -98,7 +98,9 @@ class Flow:
         width = self.width - indent_px
         step = round(size_px * line_height)
         placed: list[TextLine] = []
-        for line in wrap_runs(runs, width, size_px, self.measure, self.language):
+        # Bold text alone (a heading, a label) breaks a word only when it does not fit; see `wrap`.
+        even = not all(run.bold for run in runs if run.text.strip())
+        for line in wrap_runs(runs, width, size_px, self.measure, self.language, even_ragged=even):
             text = "".join(run.text for run in line)
             measured = runs_width(line, size_px, self.measure)
             if measured > width:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from kiosk.content.deck import Deck, Slide
@@ -138,19 +138,27 @@ def layout_problems(
         for language in deck.languages:
             for detail in (None, *(d.id for d in slide.details)):
                 fields = _fields(slide, detail, language)
+                # A lobby ignores A+ (`screen.arrange` sets its text as without it): its normal and A+
+                # cells are one layout, laid out and checked once and reported for both.
+                attributed: dict[tuple[int, int, Mode, bool], list[tuple[Field | None, Miss]]] = {}
                 for condition in conditions:
-                    layout = screen.arrange(
-                        deck,
-                        View(index, detail, language, large=condition.large),
-                        condition.width,
-                        condition.height,
-                        condition.mode,
-                        measure,
-                    )
-                    found = violations(layout)
-                    if not found:
-                        continue
-                    for field, miss in _attribute(layout, found, fields, condition):
+                    same = (condition.width, condition.height, condition.mode, _effective_large(condition))
+                    found_before = attributed.get(same)
+                    if found_before is None:
+                        layout = screen.arrange(
+                            deck,
+                            View(index, detail, language, large=condition.large),
+                            condition.width,
+                            condition.height,
+                            condition.mode,
+                            measure,
+                        )
+                        found = violations(layout)
+                        attributed[same] = found_before = (
+                            _attribute(layout, found, fields, condition) if found else []
+                        )
+                    for field, miss in found_before:
+                        miss = replace(miss, condition=condition)
                         if field is None:
                             kiosk_misses.setdefault(miss.rule, []).append(condition)
                             continue
@@ -174,6 +182,11 @@ def layout_problems(
             )
         )
     return problems
+
+
+def _effective_large(condition: Condition) -> bool:
+    """Whether the layout of `condition` has A+ text: as `screen.arrange` decides (touch only)."""
+    return condition.large and condition.mode is Mode.TOUCH
 
 
 # -- which text breaks the screen ---------------------------------------------------------------

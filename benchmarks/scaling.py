@@ -246,9 +246,12 @@ def summarise(rows: list[dict]) -> dict:
         "startup_growth_s_per_100": round((last["startup_s"] - first["startup_s"]) / span, 3)
         if span
         else 0.0,
-        # The worst deck's time per 100 slides (a fixed cost weighs most on the smallest deck).
-        "validate_s_per_100": round(max(row["validate"]["seconds"] * 100 / row["slides"] for row in rows), 2),
+        # Judged on the largest deck, where the fixed cost (starting Python, loading the font) is
+        # spread thinnest; the worst deck (usually the smallest) is kept too.
         "validate_s_per_100_largest": round(last["validate"]["seconds"] * 100 / last["slides"], 2),
+        "validate_s_per_100_worst": round(
+            max(row["validate"]["seconds"] * 100 / row["slides"] for row in rows), 2
+        ),
     }
 
 

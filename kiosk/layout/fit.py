@@ -124,47 +124,111 @@ def layout_problems(
     text_sizes: tuple[bool, ...] = TEXT_SIZES,
 ) -> list[Problem]:
     """The layout part of `fit_problems`, for all slides or only `slides` (indexes)."""
-    conditions = [
+    indexes = list(range(len(deck.slides)) if slides is None else slides)
+    found = _scan(deck, measure, indexes, _conditions(modes, sizes, text_sizes))
+    return _problems(deck, [hit for index in indexes for hit in found[index]], sizes)
+
+
+def layout_problems_by_slide(
+    deck: Deck,
+    measure: Measure,
+    slides: Iterable[int],
+    *,
+    modes: tuple[Mode, ...] = MODES,
+    sizes: Sequence[tuple[int, int]] = SUPPORTED_SIZES,
+    text_sizes: tuple[bool, ...] = TEXT_SIZES,
+) -> dict[int, list[Problem]]:
+    """Each of `slides` with exactly the problems `layout_problems(deck, measure, slides=(index,))`
+    gives, checked together: one screen size and setting at a time over all of them, so the font
+    sizes of that screen are still open from the slide before (opening a font is what a check of one
+    slide at a time spends most on)."""
+    indexes = list(slides)
+    found = _scan(deck, measure, indexes, _conditions(modes, sizes, text_sizes))
+    return {index: _problems(deck, found[index], sizes) for index in indexes}
+
+
+def _conditions(
+    modes: tuple[Mode, ...], sizes: Sequence[tuple[int, int]], text_sizes: tuple[bool, ...]
+) -> list[Condition]:
+    return [
         Condition(width=w, height=h, mode=mode, large=large)
         for mode in modes
         for large in text_sizes
         for w, h in sizes
     ]
+
+
+# What one screen of the matrix found: the order it was found in (language, detail, condition and
+# violation, as a check slide by slide, screen by screen meets them), the text and the miss.
+_Hit = tuple[tuple[int, int, int, int], int, str, Field | None, Miss]
+
+
+def _scan(
+    deck: Deck, measure: Measure, indexes: list[int], conditions: list[Condition]
+) -> dict[int, list[_Hit]]:
+    """Every slide's misses over the matrix, in the order of a slide-by-slide check."""
+    hits: dict[int, list[_Hit]] = {index: [] for index in indexes}
+    screens = [
+        (index, language_at, language, detail_at, detail)
+        for index in dict.fromkeys(indexes)
+        for language_at, language in enumerate(deck.languages)
+        for detail_at, detail in enumerate((None, *(d.id for d in deck.slides[index].details)))
+    ]
+    fields = {
+        (index, language, detail): _fields(deck.slides[index], detail, language)
+        for index, _, language, _, detail in screens
+    }
+    # A lobby ignores A+ (`screen.arrange` sets its text as without it): its normal and A+ cells are
+    # one layout, laid out and checked once and reported for both.
+    attributed: dict[
+        tuple[int, str, str | None, int, int, Mode, bool], Sequence[tuple[Field | None, Miss]]
+    ] = {}
+    for condition_at, condition in enumerate(conditions):
+        for index, language_at, language, detail_at, detail in screens:
+            same = (
+                index,
+                language,
+                detail,
+                condition.width,
+                condition.height,
+                condition.mode,
+                _effective_large(condition),
+            )
+            found_before = attributed.get(same)
+            if found_before is None:
+                layout = screen.arrange(
+                    deck,
+                    View(index, detail, language, large=condition.large),
+                    condition.width,
+                    condition.height,
+                    condition.mode,
+                    measure,
+                )
+                found = violations(layout)
+                screen_fields = fields[(index, language, detail)]
+                found_before = _attribute(layout, found, screen_fields, condition) if found else ()
+                if condition.mode is Mode.LOBBY:  # only a lobby's cells are shared
+                    attributed[same] = found_before
+            for at, (field, miss) in enumerate(found_before):
+                order = (language_at, detail_at, condition_at, at)
+                hits[index].append((order, index, language, field, replace(miss, condition=condition)))
+    for found_hits in hits.values():
+        found_hits.sort(key=lambda hit: hit[0])
+    return hits
+
+
+def _problems(deck: Deck, hits: list[_Hit], sizes: Sequence[tuple[int, int]]) -> list[Problem]:
+    """One problem per text (and one for the kiosk's own parts per rule), from ordered hits."""
     misses: dict[tuple[int, Path_, str], list[Miss]] = {}
     whats: dict[tuple[int, Path_, str], str] = {}
     kiosk_misses: dict[str, list[Condition]] = {}
-    for index in range(len(deck.slides)) if slides is None else slides:
-        slide = deck.slides[index]
-        for language in deck.languages:
-            for detail in (None, *(d.id for d in slide.details)):
-                fields = _fields(slide, detail, language)
-                # A lobby ignores A+ (`screen.arrange` sets its text as without it): its normal and A+
-                # cells are one layout, laid out and checked once and reported for both.
-                attributed: dict[tuple[int, int, Mode, bool], list[tuple[Field | None, Miss]]] = {}
-                for condition in conditions:
-                    same = (condition.width, condition.height, condition.mode, _effective_large(condition))
-                    found_before = attributed.get(same)
-                    if found_before is None:
-                        layout = screen.arrange(
-                            deck,
-                            View(index, detail, language, large=condition.large),
-                            condition.width,
-                            condition.height,
-                            condition.mode,
-                            measure,
-                        )
-                        found = violations(layout)
-                        attributed[same] = found_before = (
-                            _attribute(layout, found, fields, condition) if found else []
-                        )
-                    for field, miss in found_before:
-                        miss = replace(miss, condition=condition)
-                        if field is None:
-                            kiosk_misses.setdefault(miss.rule, []).append(condition)
-                            continue
-                        key = (index, field.path, language)
-                        misses.setdefault(key, []).append(miss)
-                        whats[key] = field.what
+    for _, index, language, field, miss in hits:
+        if field is None:
+            kiosk_misses.setdefault(miss.rule, []).append(miss.condition)
+            continue
+        key = (index, field.path, language)
+        misses.setdefault(key, []).append(miss)
+        whats[key] = field.what
     problems = [
         _problem(deck.slides[index], path, language, whats[(index, path, language)], found, sizes)
         for (index, path, language), found in misses.items()

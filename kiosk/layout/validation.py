@@ -28,7 +28,7 @@ from kiosk.content.loader import DECK_FILE, DEFAULT_ASSETS, Report, check_deck
 from kiosk.content.placeholders import placeholder_problems
 from kiosk.content.problems import Problem, sort_problems
 from kiosk.content.readability import readability_problems
-from kiosk.layout.fit import TextMetrics, fit_problems, layout_problems
+from kiosk.layout.fit import TextMetrics, fit_problems, layout_problems, layout_problems_by_slide
 from kiosk.layout.fit_cache import cached_problems, slide_keys
 from kiosk.layout.items import Measure
 
@@ -86,6 +86,7 @@ def _layout_problems(deck: Deck, fonts: TextMetrics) -> list[Problem]:
 # Below this many slides to check, one process does it: starting workers and opening the font in
 # each costs a few tenths of a second, and a slide takes about one second here.
 PARALLEL_MIN_SLIDES = 16
+CHUNKS_PER_WORKER = 4
 # `KIOSK_FIT_WORKERS=1` keeps the check in one process; a number caps the workers.
 WORKERS_ENV = "KIOSK_FIT_WORKERS"
 
@@ -102,18 +103,22 @@ def _check_slides(
     workers = _workers(len(indexes))
     fresh = _fresh_fonts(fonts) if workers > 1 else None
     if fresh is None:
-        return {index: layout_problems(deck, measure, slides=(index,)) for index in indexes}
+        return layout_problems_by_slide(deck, measure, indexes)
+    # A few chunks per worker: slides differ in cost (details, languages), so the workers stay busy
+    # to the end, and each chunk still shares its fonts between its slides.
+    count = workers * CHUNKS_PER_WORKER
+    chunks = [indexes[n::count] for n in range(count) if indexes[n::count]]
     global _job
     _job = (deck, fresh)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            # One slide at a time: slides differ a lot in cost (details, languages), so the workers
-            # stay busy to the end.
-            found = list(pool.map(_check_one, indexes, chunksize=1))
+            found: dict[int, list[Problem]] = {}
+            for part in pool.map(_check_chunk, chunks):
+                found.update(part)
     finally:
         _job = None
-    return dict(zip(indexes, found, strict=True))
+    return {index: found[index] for index in indexes}
 
 
 def _workers(slides: int) -> int:
@@ -146,13 +151,13 @@ def _fresh_fonts(fonts: TextMetrics) -> Callable[[], Measure] | None:
     return lambda: kind().measure
 
 
-def _check_one(index: int) -> list[Problem]:
+def _check_chunk(indexes: list[int]) -> dict[int, list[Problem]]:
     global _worker_measure
     assert _job is not None, "a fit worker started without a job"
     deck, fresh = _job
     if _worker_measure is None:
         _worker_measure = _Memo(fresh())
-    return layout_problems(deck, _worker_measure, slides=(index,))
+    return layout_problems_by_slide(deck, _worker_measure, indexes)
 
 
 class _Memo:

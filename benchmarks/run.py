@@ -559,6 +559,21 @@ def print_table(report: dict) -> None:
             print(f"{group}: {error.splitlines()[0][:300]}")
 
 
+def merged(reports: list[dict]) -> dict:
+    """Several saved runs as one report (figures of a later run win), for `--markdown A B`."""
+    if len(reports) == 1:
+        return reports[0]
+    out = {**reports[0], "figures": {}, "skipped": {}, "load_average_1min": {}}
+    for report in reports:
+        out["figures"].update(report["figures"])
+        out["skipped"].update(report.get("skipped", {}))
+        out["load_average_1min"].update(report.get("load_average_1min", {}))
+    out["command"] = "`; `".join(report["command"] for report in reports)
+    out["when"] = " to ".join(dict.fromkeys([reports[0]["when"], reports[-1]["when"]]))
+    out["suite"] = "/".join(dict.fromkeys(report["suite"] for report in reports))
+    return out
+
+
 def markdown(report: dict) -> list[str]:
     """The "after" table of docs/performance.md: figure | target | before | after | met?"""
 
@@ -635,15 +650,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--markdown",
-        nargs="?",
-        const=HERE / "results" / "full.json",
+        nargs="*",
         type=Path,
         metavar="FILE",
-        help="print the after table of a saved run in Markdown (default: results/full.json) and exit",
+        help=(
+            "print the after table of saved runs in Markdown and exit (default: results/full.json; with"
+            " several files, a later run's figures replace an earlier one's)"
+        ),
     )
     args = parser.parse_args(argv)
     if args.markdown is not None:
-        print("\n".join(markdown(json.loads(args.markdown.read_text(encoding="utf-8")))))
+        files = args.markdown or [HERE / "results" / "full.json"]
+        print("\n".join(markdown(merged([json.loads(f.read_text(encoding="utf-8")) for f in files]))))
         return 0
     picked = [name for name, on in (("browser", args.vs_browser), ("scaling", args.scaling)) if on]
     if picked:

@@ -160,8 +160,13 @@ def _check_chunk(indexes: list[int]) -> dict[int, list[Problem]]:
     return layout_problems_by_slide(deck, _worker_measure, indexes)
 
 
+# About 100 MiB of widths: a deck of hundreds of slides measures millions of line candidates, and a
+# Raspberry Pi runs a worker per core.
+MAX_MEMO_WIDTHS = 400_000
+
+
 class _Memo:
-    """Widths kept for a whole check (see `_layout_problems`)."""
+    """Widths kept for a whole check (see `_layout_problems`), up to MAX_MEMO_WIDTHS at a time."""
 
     def __init__(self, measure: Measure) -> None:
         self._measure = measure
@@ -171,5 +176,7 @@ class _Memo:
         key = (text, size_px, bold)
         width = self._widths.get(key)
         if width is None:
+            if len(self._widths) >= MAX_MEMO_WIDTHS:
+                self._widths.clear()
             width = self._widths[key] = self._measure(text, size_px, bold)
         return width

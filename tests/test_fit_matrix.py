@@ -146,3 +146,29 @@ def test_workers_stay_one_for_few_slides_or_when_asked(monkeypatch):
     monkeypatch.setenv(validation.WORKERS_ENV, "")
     monkeypatch.setattr(validation.threading, "active_count", lambda: 2)  # forking would not be safe
     assert validation._workers(100) == 1
+
+
+def test_the_overlap_sweep_finds_exactly_the_pairs_every_pair_check_finds():
+    import random
+
+    from kiosk.layout import invariant
+    from kiosk.layout.items import Shape
+
+    rng = random.Random(16)
+    for _ in range(200):
+        items = [
+            Shape(
+                "rect",
+                Box(rng.randint(-50, 400), rng.randint(-50, 300), rng.randint(-5, 120), rng.randint(-5, 80)),
+                fill="card",
+                layer=rng.choice(["panel", "mark"]),
+            )
+            for _ in range(rng.randint(0, 40))
+        ]
+        every = [
+            (i, j)
+            for i in range(len(items))
+            for j in range(i + 1, len(items))
+            if items[i].box.overlaps(items[j].box)
+        ]
+        assert invariant._meeting(items) == every

@@ -209,7 +209,14 @@ def _scan(
                 found_before = _attribute(layout, found, screen_fields, condition) if found else ()
                 if condition.mode is Mode.LOBBY:  # only a lobby's cells are shared
                     attributed[same] = found_before
+            own_rules: set[str] = set()
             for at, (field, miss) in enumerate(found_before):
+                if field is None:
+                    # The kiosk's own parts are reported by rule and where: one miss per rule and
+                    # screen says the same as hundreds (every dot of a long deck's progress row).
+                    if miss.rule in own_rules:
+                        continue
+                    own_rules.add(miss.rule)
                 order = (language_at, detail_at, condition_at, at)
                 hits[index].append((order, index, language, field, replace(miss, condition=condition)))
     for found_hits in hits.values():
@@ -335,18 +342,22 @@ def _attribute(
             if field is not None:
                 lines_of.setdefault(field, []).append(item)
     main = fields[0]
+    # Looked up by box, and the text lines apart: a screen can break in hundreds of places (a long
+    # deck's progress dots off a small screen), and searching every item for each grew with the square.
+    at_box: dict[Box, list[int]] = {}
+    for n, item in enumerate(everything):
+        at_box.setdefault(item.box, []).append(n)
+    text_lines = [item for item in everything if isinstance(item, TextLine)]
     out: list[tuple[Field | None, Miss]] = []
     for violation in found:
         boxes = [Box(*map(int, match)) for match in _RECT.findall(violation.message)]
-        involved = [item for item in everything if item.box in boxes]
+        involved = [everything[n] for n in sorted({n for box in boxes for n in at_box.get(box, ())})]
         culprit: Field | None = None
         for item in involved:
             if isinstance(item, TextLine):
                 culprit = _field_of(item, fields, normals)
             elif isinstance(item, Shape):
-                inner = [
-                    line for line in everything if isinstance(line, TextLine) and line.box.inside(item.box)
-                ]
+                inner = [line for line in text_lines if line.box.inside(item.box)]
                 culprit = next((f for f in (_field_of(x, fields, normals) for x in inner) if f), None)
             if culprit is not None:
                 break

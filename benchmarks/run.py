@@ -569,7 +569,8 @@ def merged(reports: list[dict]) -> dict:
         out["skipped"].update(report.get("skipped", {}))
         out["load_average_1min"].update(report.get("load_average_1min", {}))
     out["command"] = "`; `".join(report["command"] for report in reports)
-    out["when"] = " to ".join(dict.fromkeys([reports[0]["when"], reports[-1]["when"]]))
+    whens = sorted(report["when"] for report in reports)
+    out["when"] = " to ".join(dict.fromkeys([whens[0], whens[-1]]))
     out["suite"] = "/".join(dict.fromkeys(report["suite"] for report in reports))
     return out
 

@@ -197,6 +197,12 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="where the anonymous statistics database lives (default: $XDG_DATA_HOME/kiosk)",
     )
+    parser.add_argument(
+        "--renderer",
+        choices=("auto", "software", "gpu"),
+        help="auto (default): SDL's GPU renderer where there is a real GPU, else drawing with the CPU;"
+        " software: always the CPU; gpu: always SDL's renderer",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -343,6 +349,7 @@ def run(args: argparse.Namespace) -> int:
         rotation=args.rotation,
         dev=args.dev,
         data_dir=args.data_dir,
+        renderer=args.renderer,
     )
     return run_kiosk(deck, settings, deck_folder=args.deck)
 

@@ -28,6 +28,7 @@ from kiosk.layout.detail import lobby_pages
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.screen import arrange
 from kiosk.layout.staff import AdminInfo, arrange_admin
+from kiosk.render.canvas import Canvas
 from kiosk.render.painter import Fonts, Painter, Pictures
 
 log = logging.getLogger(__name__)
@@ -185,14 +186,14 @@ class Stage:
             return self.admin_layout(state, info or AdminInfo())
         return self.layout(state.view)
 
-    def compose_admin(self, state: State, info: AdminInfo, target: pygame.Surface) -> None:
+    def compose_admin(self, state: State, info: AdminInfo, target: Canvas) -> None:
         # Painted fresh each time: it shows live figures, and staff open it rarely.
         layout = self.admin_layout(state, info)
         base, _ = self.painter.paint(layout, self.theme)
         target.blit(base, (0, 0))
 
     def compose(
-        self, state: State, now: float, target: pygame.Surface, *, shift: tuple[int, int] = (0, 0)
+        self, state: State, now: float, target: Canvas, *, shift: tuple[int, int] = (0, 0)
     ) -> None:
         """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface).
 
@@ -245,7 +246,7 @@ class Stage:
             target.blit(current.base, (band.x + dx, band.y + dy), band)
 
     def _blit_faded(
-        self, target: pygame.Surface, screen: Screen, scroll_px: float, opacity: float, dx: int, dy: int
+        self, target: Canvas, screen: Screen, scroll_px: float, opacity: float, dx: int, dy: int
     ) -> None:
         alpha = round(255 * opacity)
         screen.base.set_alpha(alpha)
@@ -257,7 +258,7 @@ class Stage:
             screen.strip.set_alpha(None)
 
     def _blit_screen(
-        self, target: pygame.Surface, screen: Screen, scroll_px: float, dx: int, dy: int
+        self, target: Canvas, screen: Screen, scroll_px: float, dx: int, dy: int
     ) -> None:
         target.blit(screen.base, (dx, dy))
         viewport = screen.layout.viewport
@@ -271,7 +272,7 @@ class Stage:
 
     def _pressed(
         self,
-        target: pygame.Surface,
+        target: Canvas,
         screen: Screen,
         pressed: Action | None,
         scroll_px: float,

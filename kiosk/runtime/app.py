@@ -33,9 +33,10 @@ from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_
 from kiosk.core.theme import THEMES
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
+from kiosk.render.canvas import Presenter
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
-from kiosk.runtime.display import NoDisplay, init_display, set_mode
+from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.reload import Reloader, content_loader
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
@@ -62,7 +63,7 @@ class Kiosk:
         self,
         deck: Deck,
         settings: Settings,
-        display: pygame.Surface,
+        display: pygame.Surface | Presenter,  # a Presenter: the GPU path (kiosk.render.gpu)
         *,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime.datetime] = datetime.datetime.now,
@@ -112,6 +113,8 @@ class Kiosk:
         return self.settings.program(deck, version=self.versions, pages=pages)
 
     def _logical_surface(self) -> pygame.Surface:
+        if not isinstance(self.display, pygame.Surface):
+            return pygame.Surface((1, 1))  # unused: a presenter gives its own canvas each frame
         if self.orientation.rotation == 0:
             return self.display
         return pygame.Surface(self.orientation.logical_size).convert()
@@ -177,7 +180,7 @@ class Kiosk:
         if (width, height) == (
             self.orientation.panel_w,
             self.orientation.panel_h,
-        ) and surface is self.display:
+        ) and (surface is self.display or surface is None):
             self._drawn = None  # same size (SDL reports one at start-up): redraw, keep the cache
             return
         self.orientation = Orientation(self.settings.rotation, width, height)
@@ -262,6 +265,9 @@ class Kiosk:
         return PIXEL_SHIFTS[int(now // PIXEL_SHIFT_EVERY_S) % len(PIXEL_SHIFTS)]
 
     def draw(self, now: float, shift: tuple[int, int] = (0, 0)) -> None:
+        if not isinstance(self.display, pygame.Surface):
+            self._present(self.display, now, shift)
+            return
         if self.state.admin is not None:
             self.stage.compose_admin(self.state, self.admin_info(), self._frame)
         else:
@@ -270,6 +276,18 @@ class Kiosk:
             turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
             self.display.blit(turned, (0, 0))
         pygame.display.flip()
+        self.frames += 1
+        self.status.frame_drawn(now)
+
+    def _present(self, presenter: Presenter, now: float, shift: tuple[int, int]) -> None:
+        """The GPU path: the Stage composes into the presenter's canvas (texture draws), which
+        turns a rotated frame itself."""
+        canvas = presenter.canvas(self.orientation.logical_size)
+        if self.state.admin is not None:
+            self.stage.compose_admin(self.state, self.admin_info(), canvas)
+        else:
+            self.stage.compose(self.state, now, canvas, shift=shift)
+        presenter.present()
         self.frames += 1
         self.status.frame_drawn(now)
 
@@ -348,10 +366,14 @@ def _run_in_background(command: str, timeout_s: float) -> None:
     threading.Thread(target=work, name="kiosk-command", daemon=True).start()
 
 
-def open_display(settings: Settings) -> pygame.Surface:
+def open_display(settings: Settings) -> pygame.Surface | Presenter:
     """The kiosk's screen; NoDisplay when there is none (see `kiosk.runtime.display`)."""
     use_mmap_for_large_buffers()
-    if init_display() == "x11":
+    driver = init_display()
+    presenter = _open_gpu(settings, driver)
+    if presenter is not None:
+        return presenter
+    if driver == "x11":
         # On X11 SDL would present through an OpenGL texture; with Mesa's software renderer that
         # doubles the memory (151 -> 65 MiB PSS at 1080p under Xvfb) and slows start-up by 0.3 s.
         # X11 has a native (XShm) framebuffer; kmsdrm has none, so the hint is set for X11 only.
@@ -369,6 +391,25 @@ def open_display(settings: Settings) -> pygame.Surface:
         pygame.mouse.set_visible(False)
     pygame.display.set_allow_screensaver(False)
     return display
+
+
+def _open_gpu(settings: Settings, driver: str) -> Presenter | None:
+    """The GPU path where `settings.renderer` takes it (kiosk.runtime.display.open_gpu)."""
+    if settings.renderer == "software":
+        return None
+    pygame.font.init()
+    presenter = open_gpu(
+        settings.renderer,
+        driver,
+        settings.size or ((1280, 720) if settings.windowed else (0, 0)),
+        fullscreen=not (settings.windowed or settings.size),
+        borderless=not settings.windowed,
+        rotation=settings.rotation,
+    )
+    if presenter is not None and not settings.dev:
+        pygame.mouse.set_visible(False)
+    pygame.display.set_allow_screensaver(False)
+    return presenter
 
 
 def run(

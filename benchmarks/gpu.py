@@ -5,8 +5,9 @@
 For each size and each consecutive pair of slides, the loop's own crossfade (the deck's
 transition_s at 60 frames a second), timed frame by frame in one process:
 
-- surface: `Stage.compose` into a display surface of that size, what the kiosk does on the software
-  path (flip not included: free on the dummy driver, an XShm or kmsdrm upload elsewhere);
+- surface: `Stage.compose` into a surface of that size (the display's format), what the kiosk
+  does on the software path, flip not included (free on the dummy driver, an XShm or kmsdrm upload
+  elsewhere); no display mode is set, so on kmsdrm the renderer's window is the only one;
 - gpu: `Stage.compose` into the GPU presenter's TextureCanvas plus `present()`: the kiosk's
   `--renderer gpu` frame. The screens are painted before the clock starts, as for `surface`; the
   first frame of each pair uploads the two screens as textures and is reported apart (`upload`).
@@ -14,7 +15,8 @@ transition_s at 60 frames a second), timed frame by frame in one process:
 `--renderer software` (the default) forces SDL's software renderer: the baseline that runs
 anywhere, byte-identical to the surface path (tests/test_gpu_renderer.py). `best` takes what
 `--renderer gpu` takes (opengles2 on a Raspberry Pi's V3D under kmsdrm); there `present()` only
-queues the GPU's work, so read the figure as the CPU's cost of a frame, not the GPU's.
+queues the GPU's work (or, on kmsdrm, may wait for the last page flip), so read the figure as the
+CPU's cost of a frame, not the GPU's. On kmsdrm pass --sizes with the panel's own size.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def presenter_for(size: tuple[int, int], renderer: str) -> GpuPresenter:
 
 
 def measure(deck, program, size: tuple[int, int], pairs: int, renderer: str) -> dict:
-    display = pygame.display.set_mode(size)
+    display = pygame.Surface(size)  # 32-bit XRGB, as a display surface on dummy, x11 or kmsdrm
     surface_stage = Stage(program, THEMES[deck.theme], size)
     gpu_stage = Stage(program, THEMES[deck.theme], size)
     presenter = presenter_for(size, renderer)

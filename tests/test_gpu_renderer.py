@@ -400,3 +400,75 @@ def test_no_gpu_module_is_imported_on_the_software_path(deck):
         [sys.executable, "-c", code], env=child_env(), cwd=REPO, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.xvfb
+@pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in ("Xvfb", "xdotool", "import")),
+    reason="needs Xvfb, xdotool and ImageMagick's import on PATH (apt: xvfb xdotool imagemagick)",
+)
+def test_forced_gpu_in_a_real_window_shows_the_export_and_a_click_opens_the_detail(tmp_path):
+    """`--renderer gpu` in a real X window (SDL's OpenGL renderer on Mesa's llvmpipe here): the
+    screen is the exported slide, a real click lands on the card it should, SIGTERM exits 0."""
+    import signal
+    import time
+
+    from test_window import (
+        DIFFERENT_MIN,
+        HEIGHT,
+        SAME_MAX,
+        WIDTH,
+        Run,
+        _stop,
+        centre,
+        click,
+        export_deck,
+        mean_abs_diff,
+        start_xvfb,
+        two_slide_deck,
+        wait_first_frame,
+    )
+
+    deck = two_slide_deck(tmp_path / "deck")
+    manifest = export_deck(deck, tmp_path / "export")
+    first = manifest["screens"][0]
+    opener = next(h for h in first["hotspots"] if h["action"].startswith("open:"))
+    detail = next(
+        s
+        for s in manifest["screens"]
+        if s["slide"] == first["slide"] and s["detail"] == opener["action"].removeprefix("open:")
+    )
+    slide_png, detail_png = tmp_path / "export" / first["file"], tmp_path / "export" / detail["file"]
+    assert mean_abs_diff(slide_png, detail_png) >= DIFFERENT_MIN  # the screens can be told apart
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    xvfb, display = start_xvfb(WIDTH, HEIGHT, tmp_path / "xvfb.log")
+    proc = None
+    try:
+        marker, log = tmp_path / "first-frame", tmp_path / "kiosk.log"
+        env = {**child_env(SDL_VIDEODRIVER="x11", DISPLAY=display), "KIOSK_FIRST_FRAME_FILE": str(marker)}
+        env.pop("WAYLAND_DISPLAY", None)
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", "run", "--renderer", "gpu", "--deck", str(deck)],
+                env=env,
+                cwd=tmp_path,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        run = Run(proc, display, shots, log)
+        wait_first_frame(run, marker)
+        assert "renderer gpu: SDL renderer" in log.read_text()  # it did take SDL's renderer
+        shot, diff = run.wait_for(slide_png, timeout_s=60)
+        assert diff <= SAME_MAX, f"{shot.name} vs {first['file']}: mean abs diff {diff:.2f}"
+        print(f"\nfirst slide through the GPU path: mean abs diff {diff:.3f} vs the export")
+        click(display, *centre(opener["rect"]))
+        time.sleep(0.5)
+        shot, diff = run.wait_for(detail_png, timeout_s=30)
+        assert diff <= SAME_MAX, f"clicked {opener['action']}: {shot.name} vs {detail['file']}: {diff:.2f}"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0, log.read_text(errors="replace")[-3000:]
+    finally:
+        if proc is not None:
+            _stop(proc)
+        _stop(xvfb)

@@ -22,6 +22,7 @@ import pytest
 from conftest import REPO, child_env
 
 from kiosk.core.actions import Open
+from kiosk.core.intents import Resize
 from kiosk.core.program import Mode, Program, build_program
 from kiosk.core.state import State, Transition, initial_state
 from kiosk.core.theme import THEMES
@@ -120,6 +121,7 @@ def scenes(program: Program, stage: Stage) -> list[tuple[str, State, float, tupl
         ("large text", replace(slide, large_text=True), 0.0, (0, 0), 0),
         ("spanish detail", replace(detail, language="es"), 0.0, (0, 0), 0),
         ("burn-in shift", slide, 0.0, (2, -2), 0),
+        ("dark, outside opening hours", replace(slide, closed=True), 0.0, (0, 0), 0),
     ]
     for alpha in (0.25, 0.5, 0.75):
         out.append((f"crossfade in at {alpha}", change, fade_time(alpha, incoming=True), (0, 0), 0))
@@ -281,6 +283,23 @@ def test_the_kiosk_draws_and_hits_the_same_on_both_paths(deck, sdl, rotation):
         software.tick()
         gpu.tick()
         assert max_difference(display, presenter.frame()) == 0
+    finally:
+        presenter.close()
+
+
+def test_a_resized_window_is_laid_out_again_on_the_gpu_path(deck, sdl):
+    window = open_window((800, 600), fullscreen=False)
+    presenter = GpuPresenter(window, open_renderer(window, software=True))
+    try:
+        clock = FakeClock()
+        kiosk = Kiosk(deck, Settings(mode=Mode.TOUCH), presenter, clock=clock)
+        kiosk.tick()
+        window.size = (1024, 576)
+        kiosk.handle(Resize(1024, 576), clock.now)
+        kiosk.tick()
+        assert kiosk.stage.size == (1024, 576) == presenter.renderer.logical_size
+        expected = Stage(kiosk.program, THEMES[deck.theme], (1024, 576))
+        assert max_difference(software_frame(expected, kiosk.state, clock.now), presenter.frame()) == 0
     finally:
         presenter.close()
 

@@ -192,9 +192,7 @@ class Stage:
         base, _ = self.painter.paint(layout, self.theme)
         target.blit(base, (0, 0))
 
-    def compose(
-        self, state: State, now: float, target: Canvas, *, shift: tuple[int, int] = (0, 0)
-    ) -> None:
+    def compose(self, state: State, now: float, target: Canvas, *, shift: tuple[int, int] = (0, 0)) -> None:
         """Draw the frame for `state` at `now` into `target` (the logical, unrotated surface).
 
         `shift` moves the whole picture a few pixels (burn-in protection); the strip it uncovers
@@ -257,9 +255,7 @@ class Stage:
         if screen.strip is not None:
             screen.strip.set_alpha(None)
 
-    def _blit_screen(
-        self, target: Canvas, screen: Screen, scroll_px: float, dx: int, dy: int
-    ) -> None:
+    def _blit_screen(self, target: Canvas, screen: Screen, scroll_px: float, dx: int, dy: int) -> None:
         target.blit(screen.base, (dx, dy))
         viewport = screen.layout.viewport
         if screen.strip is not None and viewport is not None:

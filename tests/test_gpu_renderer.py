@@ -9,6 +9,7 @@ which round differently) may differ by one level per channel, and does by exactl
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 import subprocess
@@ -27,7 +28,7 @@ from kiosk.core.program import Mode, Program, build_program
 from kiosk.core.state import State, Transition, initial_state
 from kiosk.core.theme import THEMES
 from kiosk.layout.items import Hotspot
-from kiosk.render.gpu import GpuPresenter, RendererInfo, TextureCanvas, open_renderer, open_window
+from kiosk.render.gpu import GpuPresenter, RendererInfo, open_renderer, open_window
 from kiosk.render.stage import Stage
 from kiosk.runtime.app import Kiosk
 from kiosk.runtime.display import gpu_worth_probing, open_gpu
@@ -184,7 +185,7 @@ def test_a_turned_panel_is_turned_the_same_way(deck, program, sdl, rotation):
 
 def test_texture_canvas_blits_as_a_surface_does(sdl, presenter):
     """Source rectangles (the scrolling strip, the chrome bands), including ones reaching off the
-    source, destinations off the canvas, and surface alpha, on random pixels."""
+    source, destinations off the canvas, surface alpha and clip rectangles, on random pixels."""
     chance = random.Random(16)
     source = pygame.Surface((300, 200))
     for _ in range(400):
@@ -197,35 +198,49 @@ def test_texture_canvas_blits_as_a_surface_does(sdl, presenter):
         ((100, 100), pygame.Rect(-20, -10, 120, 80), None),
         ((50, 60), pygame.Rect(250, 150, 100, 100), 77),
     ]
-    for dest, area, alpha in cases:
+    clips = [None, pygame.Rect(40, 30, 200, 150), pygame.Rect(1100, 600, 500, 500)]
+    for (dest, area, alpha), clip in itertools.product(cases, clips):
         expected = pygame.Surface(SIZE)
         expected.fill((30, 60, 90))
         canvas = presenter.canvas(SIZE)
         canvas.fill((30, 60, 90))
+        for target in (expected, canvas):
+            target.set_clip(clip)
+            target.fill((200, 10, 10), pygame.Rect(20, 20, 300, 300))
+        assert canvas.get_clip() == expected.get_clip()
         source.set_alpha(alpha)
         expected.blit(source, dest, area)
         canvas.blit(source, dest, area)
         source.set_alpha(None)
         presenter.present()
-        assert max_difference(expected, presenter.frame()) == 0, (dest, area, alpha)
+        assert max_difference(expected, presenter.frame()) == 0, (dest, area, alpha, clip)
 
 
 def test_a_screen_is_uploaded_once_and_its_texture_freed_with_it(deck, program, presenter):
     stage = Stage(program, THEMES["warm"], SIZE)
     start = initial_state(program, 0.0)
-    canvas = presenter.canvas(SIZE)
-    assert isinstance(canvas, TextureCanvas)
-    stage.compose(start, 0.0, canvas)
-    texture = canvas.texture(stage.screen(start.view).base)
-    stage.compose(start, 0.0, canvas)
-    assert canvas.texture(stage.screen(start.view).base) is texture  # not uploaded again
+    stage.compose(start, 0.0, presenter.canvas(SIZE))
+    presenter.present()
+    texture = presenter.textures.get(stage.screen(start.view).base)
+    stage.compose(start, 0.0, presenter.canvas(SIZE))
+    assert presenter.textures.get(stage.screen(start.view).base) is texture  # not uploaded again
     for index in range(len(deck.slides)):
-        stage.compose(replace(start, index=index), 0.0, canvas)
+        stage.compose(replace(start, index=index), 0.0, presenter.canvas(SIZE))
+        presenter.present()
     # The Stage's screen cache is bounded; the textures follow it (one per cached surface).
     surfaces = stage.cached_screens + sum(s.strip is not None for s in stage._screens.values())
-    assert canvas.cached_textures == surfaces < len(deck.slides)
+    assert presenter.cached_textures == surfaces < len(deck.slides)
     stage.reset()
-    assert canvas.cached_textures == 0
+    assert presenter.cached_textures == 0
+
+
+def test_every_frame_gets_a_new_canvas_that_holds_nothing_of_the_last(sdl, presenter):
+    """After present() a GPU back buffer is undefined: a Stage that redraws only what changed
+    since its last frame into the same target must see a new target every frame."""
+    first, second = presenter.canvas(SIZE), presenter.canvas(SIZE)
+    assert first is not second
+    assert first.textures is second.textures  # the uploads are shared, not repeated
+    assert second.get_clip() == pygame.Rect((0, 0), SIZE)
 
 
 def test_unsupported_drawing_fails_loudly_instead_of_drawing_wrong(sdl, presenter):

@@ -35,6 +35,12 @@ class Canvas(Protocol):
 
     def get_size(self) -> tuple[int, int]: ...
 
+    def get_rect(self) -> pygame.Rect: ...
+
+    def get_clip(self) -> pygame.Rect: ...
+
+    def set_clip(self, rect: pygame.Rect | None, /) -> None: ...
+
 
 class Presenter(Protocol):
     """A screen that is not a display surface: it gives a canvas for each frame, then shows it."""
@@ -44,7 +50,12 @@ class Presenter(Protocol):
         ...
 
     def canvas(self, logical_size: tuple[int, int]) -> Canvas:
-        """The upright frame to compose into (the panel's size turned for a rotated panel)."""
+        """The upright frame to compose into (the panel's size turned for a rotated panel); a new
+        canvas each frame, which holds nothing of the frame before."""
         ...
 
     def present(self) -> None: ...
+
+    def close(self) -> None:
+        """Free the textures and close the window (before pygame.quit())."""
+        ...

@@ -58,21 +58,44 @@ class RendererInfo:
         return f"SDL renderer {self.name!r} ({'accelerated' if self.accelerated else 'software'}{gl})"
 
 
-class TextureCanvas:
-    """A Stage's target on the GPU: blits of (unchanging) screen surfaces become texture draws.
+class Textures:
+    """Each screen surface's texture, uploaded the first time it is drawn and kept while the
+    surface lives (a weak key: when the Stage's cache drops a screen, its texture goes with it).
+    Screens are painted once and never changed after; the admin screen is a new surface each time."""
 
-    Only what `Stage.compose` does is supported: opaque or alpha-modulated blits, with or
-    without a source rectangle, and plain or multiplying fills; anything else raises, so a
-    change to the Stage that this canvas does not follow fails the pixel tests loudly."""
-
-    def __init__(self, renderer: video.Renderer, size: tuple[int, int]) -> None:
+    def __init__(self, renderer: video.Renderer) -> None:
         self.renderer = renderer
-        self.size = size
         self._textures: weakref.WeakKeyDictionary[pygame.Surface, video.Texture] = weakref.WeakKeyDictionary()
 
-    @property
-    def cached_textures(self) -> int:
+    def __len__(self) -> int:
         return len(self._textures)
+
+    def get(self, surface: pygame.Surface) -> video.Texture:
+        texture = self._textures.get(surface)
+        if texture is None:
+            texture = video.Texture.from_surface(self.renderer, surface)
+            self._textures[surface] = texture
+        return texture
+
+    def clear(self) -> None:
+        self._textures.clear()
+
+
+class TextureCanvas:
+    """A Stage's target on the GPU for one frame: blits of screen surfaces become texture draws.
+
+    Only what `Stage.compose` does is supported: opaque or alpha-modulated blits, with or
+    without a source rectangle, plain or multiplying fills, and a clip rectangle; anything else
+    raises, so a change to the Stage that this canvas does not follow fails the pixel tests loudly.
+    A canvas is new every frame: after `present()` the renderer's back buffer holds nothing
+    reliable, so no frame may build on the one before (a Stage that redraws only what changed
+    since its last frame into the same target sees a new target, and draws it whole)."""
+
+    def __init__(self, textures: Textures, size: tuple[int, int]) -> None:
+        self.renderer = textures.renderer
+        self.textures = textures
+        self.size = size
+        self._clip = pygame.Rect((0, 0), size)
 
     def get_size(self) -> tuple[int, int]:
         return self.size
@@ -83,18 +106,18 @@ class TextureCanvas:
     def get_height(self) -> int:
         return self.size[1]
 
-    def texture(self, surface: pygame.Surface) -> video.Texture:
-        """The surface's texture, uploaded the first time it is drawn (screens are painted once
-        and never changed after; the admin screen is a new surface each time)."""
-        texture = self._textures.get(surface)
-        if texture is None:
-            texture = video.Texture.from_surface(self.renderer, surface)
-            self._textures[surface] = texture
-        return texture
+    def get_rect(self) -> pygame.Rect:
+        return pygame.Rect((0, 0), self.size)
 
-    def forget(self) -> None:
-        """Free every texture now (a new renderer or a new screen size)."""
-        self._textures.clear()
+    def get_clip(self) -> pygame.Rect:
+        return pygame.Rect(self._clip)
+
+    def set_clip(self, rect: pygame.Rect | None, /) -> None:
+        whole = self.get_rect()
+        self._clip = whole if rect is None else pygame.Rect(rect).clip(whole)
+
+    def texture(self, surface: pygame.Surface) -> video.Texture:
+        return self.textures.get(surface)
 
     def blit(
         self,
@@ -118,36 +141,33 @@ class TextureCanvas:
             x -= min(area.x, 0)
             y -= min(area.y, 0)
             src = area.clip(bounds)
-        if src.w <= 0 or src.h <= 0:
+        # Then the destination is cut to the clip, and the source with it (drawn 1:1, so exact).
+        target = pygame.Rect(x, y, src.w, src.h).clip(self._clip)
+        if target.w <= 0 or target.h <= 0:
             return pygame.Rect(x, y, 0, 0)
-        texture = self.texture(source)
+        src = pygame.Rect(src.x + target.x - x, src.y + target.y - y, target.w, target.h)
+        texture = self.textures.get(source)
         alpha = source.get_alpha()
         per_pixel = bool(source.get_flags() & pygame.SRCALPHA)
         texture.blend_mode = BLEND_ALPHA if alpha is not None or per_pixel else BLEND_NONE
         texture.alpha = 255 if alpha is None else alpha
-        target = pygame.Rect(x, y, src.w, src.h)
         texture.draw(srcrect=src, dstrect=target)
-        return target.clip(pygame.Rect((0, 0), self.size))
+        return target
 
     def fill(self, color: ColorLike, rect: pygame.Rect | None = None, special_flags: int = 0) -> pygame.Rect:
         if special_flags not in (0, pygame.BLEND_RGB_MULT):
             raise NotImplementedError(f"TextureCanvas.fill: special_flags {special_flags} is not supported")
         renderer = self.renderer
         red, green, blue, _ = pygame.Color(color)
-        if special_flags == pygame.BLEND_RGB_MULT:
-            # SDL_BLENDMODE_MOD: dst = src * dst / 255; pygame's multiply rounds (s*d + 255) >> 8,
-            # so a tinted pixel may differ by one level (measured in tests/test_gpu_renderer.py).
-            renderer.draw_blend_mode = BLEND_MOD
-            renderer.draw_color = (red, green, blue, 255)
-        else:
-            renderer.draw_blend_mode = BLEND_NONE
-            renderer.draw_color = (red, green, blue, 255)
-        whole = pygame.Rect((0, 0), self.size)
-        target = whole if rect is None else pygame.Rect(rect).clip(whole)
+        # SDL_BLENDMODE_MOD: dst = src * dst / 255; pygame's multiply rounds (s*d + 255) >> 8,
+        # so a tinted pixel may differ by one level (measured in tests/test_gpu_renderer.py).
+        renderer.draw_blend_mode = BLEND_MOD if special_flags == pygame.BLEND_RGB_MULT else BLEND_NONE
+        renderer.draw_color = (red, green, blue, 255)
+        target = self._clip if rect is None else pygame.Rect(rect).clip(self._clip)
         if target.w > 0 and target.h > 0:
             renderer.fill_rect(target)
         renderer.draw_blend_mode = BLEND_NONE
-        return target
+        return pygame.Rect(target)
 
 
 class GpuPresenter:
@@ -159,9 +179,10 @@ class GpuPresenter:
         self.renderer = renderer
         self.rotation = rotation
         self.info = renderer_info(window)
-        self._canvas: TextureCanvas | None = None
+        self.textures = Textures(renderer)
+        self._logical: tuple[int, int] | None = None
         self._turned: video.Texture | None = None
-        self._panel = tuple(window.size)
+        self._panel = self.get_size()
         self._fit_logical_size()
 
     def get_size(self) -> tuple[int, int]:
@@ -178,17 +199,15 @@ class GpuPresenter:
     def canvas(self, logical_size: tuple[int, int]) -> TextureCanvas:
         if self.get_size() != self._panel:
             self._fit_logical_size()
-        canvas = self._canvas
-        if canvas is None or canvas.size != logical_size:
-            if canvas is not None:
-                canvas.forget()
-            canvas = self._canvas = TextureCanvas(self.renderer, logical_size)
+        if logical_size != self._logical:
+            self.textures.clear()  # a new screen size: the Stage paints every screen again
+            self._logical = logical_size
             self._turned = None
         if self.rotation:
             if self._turned is None:
                 self._turned = video.Texture(self.renderer, logical_size, target=True)
             self.renderer.target = self._turned
-        return canvas
+        return TextureCanvas(self.textures, logical_size)
 
     def present(self) -> None:
         renderer = self.renderer
@@ -208,11 +227,10 @@ class GpuPresenter:
 
     @property
     def cached_textures(self) -> int:
-        return self._canvas.cached_textures if self._canvas is not None else 0
+        return len(self.textures)
 
     def close(self) -> None:
-        if self._canvas is not None:
-            self._canvas.forget()
+        self.textures.clear()
         self._turned = None
         self.window.destroy()
 

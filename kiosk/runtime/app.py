@@ -173,7 +173,8 @@ class Kiosk:
             self.running = False
 
     def resize(self, width: int, height: int) -> None:
-        surface = pygame.display.get_surface()
+        # (A presenter's window is not pygame.display's: it reports its own size.)
+        surface = pygame.display.get_surface() if isinstance(self.display, pygame.Surface) else None
         if surface is not None:
             self.display = surface
         width, height = self.display.get_size()
@@ -450,6 +451,8 @@ def run(
         executor.shutdown(wait=False, cancel_futures=True)
         if stats is not None:
             stats.close()
+        if not isinstance(display, pygame.Surface):
+            display.close()  # the renderer's textures and window, while SDL is still up
         pygame.quit()
     return 0
 

@@ -8,10 +8,12 @@ canvas that turns the same blits and fills into texture draws. This module stays
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pygame
-from pygame.typing import ColorLike
+
+if TYPE_CHECKING:
+    from pygame.typing import ColorLike
 
 
 class Canvas(Protocol):

@@ -398,7 +398,6 @@ def _open_gpu(settings: Settings, driver: str) -> Presenter | None:
     """The GPU path where `settings.renderer` takes it (kiosk.runtime.display.open_gpu)."""
     if settings.renderer == "software":
         return None
-    pygame.font.init()
     presenter = open_gpu(
         settings.renderer,
         driver,
@@ -407,7 +406,10 @@ def _open_gpu(settings: Settings, driver: str) -> Presenter | None:
         borderless=not settings.windowed,
         rotation=settings.rotation,
     )
-    if presenter is not None and not settings.dev:
+    if presenter is None:
+        return None
+    pygame.font.init()
+    if not settings.dev:
         pygame.mouse.set_visible(False)
     pygame.display.set_allow_screensaver(False)
     return presenter

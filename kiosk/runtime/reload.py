@@ -71,9 +71,12 @@ def fingerprint(folder: Path, extra: tuple[Path, ...] = ()) -> Fingerprint:
     stamps: list[FileStamp] = []
     if os.path.isdir(real):
         stamps = _walk(real)
+    return Fingerprint(real if os.path.isdir(real) else "", tuple(stamps), _outside(real, extra))
+
+
+def _outside(real: str, extra: tuple[Path, ...]) -> tuple[FileStamp, ...]:
     inside = real + os.sep
-    outside = tuple(_stamp(str(path)) for path in extra if not str(path).startswith(inside))
-    return Fingerprint(real if os.path.isdir(real) else "", tuple(stamps), outside)
+    return tuple(_stamp(str(path)) for path in extra if not str(path).startswith(inside))
 
 
 def _walk(top: str) -> list[FileStamp]:
@@ -217,6 +220,9 @@ class Reloader:
         self.stop_event = threading.Event()
         self.budget = budget or (lambda: ReadBudget(stop=self.stop_event))
         self.extra = deck_images(current) if current else ()
+        if seen is not None:  # scanned at start-up without the deck's pictures: stamp those now
+            seen = replace(seen, extra=_outside(seen.folder, self.extra))
+            loaded = seen if loaded is None or loaded.files == seen.files else loaded
         self.seen = seen if seen is not None else scan(folder, self.extra)
         self.loaded = loaded if loaded is not None else self.seen  # what is showing (or was last tried)
         self.changed_at = float("-inf")

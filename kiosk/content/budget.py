@@ -105,6 +105,26 @@ class ReadBudget:
                 )
             )
 
+    def survey(self, files: list[tuple[str, int]]) -> None:
+        """Before anything is parsed: refuse a folder whose YAML files together pass the limit,
+        naming the largest (a 60 MB deck is refused in milliseconds, not after parsing 8 MB)."""
+        total = sum(size for _, size in files)
+        if total <= self.limits.max_text_bytes:
+            return
+        self.files = list(files)
+        largest = max(files, key=lambda item: item[1])
+        raise ReadRefused(
+            Problem(
+                largest[0],
+                1,
+                1,
+                f"the deck's YAML files add up to {total / MiB:.1f} MB, more than the"
+                f" {self.limits.max_text_bytes / MiB:.0f} MB the kiosk reads (a deck is normally under"
+                f" 0.2 MB), and this file is the largest.{self._largest()} Remove long comments and text"
+                " that is not shown, or split the deck",
+            )
+        )
+
     def entries(self, folder: Path | str, count: int) -> None:
         if count > self.limits.max_entries:
             raise ReadRefused(

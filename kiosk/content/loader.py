@@ -142,6 +142,7 @@ class _DeckLoader:
             return None
         self.budget.start()
         self.budget.entries(self.folder, _count_entries(self.folder, self.budget.limits.max_entries + 1))
+        self.budget.survey(_yaml_sizes(self.folder))
         link = self._link_problem(deck_path)
         if link is not None:
             self.problems.append(link)
@@ -726,6 +727,22 @@ def _count_entries(folder: Path, limit: int) -> int:
     except OSError:
         pass  # an unreadable folder is reported where its files are read
     return count
+
+
+def _yaml_sizes(folder: Path) -> list[tuple[str, int]]:
+    """The YAML files in `folder` (slides live at its top) and their sizes, for `survey`."""
+    found: list[tuple[str, int]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith((".yaml", ".yml")):
+                    try:
+                        found.append((entry.path, entry.stat().st_size))
+                    except OSError:
+                        pass  # reported where the file is read
+    except OSError:
+        pass
+    return found
 
 
 def _shown(name: str) -> str:

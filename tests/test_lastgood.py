@@ -37,7 +37,9 @@ def release(root: Path, name: str, *, title: str | None = None) -> Path:
     shutil.copytree(FROZEN_DECK, folder)
     if title is not None:
         deck_yaml = folder / "deck.yaml"
-        deck_yaml.write_text(deck_yaml.read_text(encoding="utf-8").replace(GOOD_TITLE, title), encoding="utf-8")
+        deck_yaml.write_text(
+            deck_yaml.read_text(encoding="utf-8").replace(GOOD_TITLE, title), encoding="utf-8"
+        )
     return folder
 
 

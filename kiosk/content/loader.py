@@ -34,7 +34,7 @@ from kiosk.content.deck import (
     Timing,
     parse_body,
 )
-from kiosk.content.document import Document, DocumentError, Path_, read_document
+from kiosk.content.document import MAX_FILE_BYTES, Document, DocumentError, Path_, read_document
 from kiosk.content.hours import OpeningHours, ShowWindow
 from kiosk.content.imagefile import (
     MAX_PNG_PIXELS,
@@ -202,14 +202,14 @@ class _DeckLoader:
     def _read(self, path: Path) -> Document | None:
         self.budget.check(path)
         try:
-            self.budget.charge(path, path.stat().st_size)
-        except OSError:
-            pass  # read_document says what is wrong with the file
-        try:
             document = read_document(path)
         except DocumentError as exc:
             self.problems.extend(exc.problems)
             return None
+        try:
+            self.budget.charge(path, path.stat().st_size)  # a backstop: `survey` refused most before
+        except OSError:
+            pass
         self.budget.check(path)  # a file that was slow to parse is the one named
         return document
 
@@ -737,9 +737,11 @@ def _yaml_sizes(folder: Path) -> list[tuple[str, int]]:
             for entry in entries:
                 if entry.name.endswith((".yaml", ".yml")):
                     try:
-                        found.append((entry.path, entry.stat().st_size))
+                        size = entry.stat().st_size
                     except OSError:
-                        pass  # reported where the file is read
+                        continue  # reported where the file is read
+                    if size <= MAX_FILE_BYTES:  # a larger one gets its own message when read
+                        found.append((entry.path, size))
     except OSError:
         pass
     return found

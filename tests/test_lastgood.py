@@ -19,7 +19,7 @@ import pytest
 from conftest import FROZEN_DECK, TODAY, Clocks, child_env
 from test_staff import MONDAY, PIN, PIN_HASH, enter_pin, hold_corner
 
-from kiosk.content.loader import check_deck, load_deck
+from kiosk.content.loader import Report, check_deck, load_deck
 from kiosk.content.snapshot import CURRENT_FILE, LastGood, decode_deck, encode_deck
 from kiosk.resources import SAMPLE_DECK_DIR
 from kiosk.runtime.app import Kiosk
@@ -58,10 +58,12 @@ def power_cut(folder: Path) -> None:
     deck_yaml.write_bytes(raw[: len(raw) // 3])
 
 
-def keep_as_last_good(store: LastGood, folder: Path) -> None:
+def keep_as_last_good(store: LastGood, folder: Path, watched: Path | None = None) -> None:
+    """What the kiosk does for a deck that passed: `watched` is the folder it was given."""
     deck = load_deck(folder, today=TODAY)
     state = fingerprint(folder)
-    assert store.save(deck, source_key=state.key(), source_folder=state.folder) is not None
+    keeper(store, watched or folder)(Report(deck, ()), state)
+    assert store.load() is not None
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -127,7 +129,7 @@ def test_a_power_cut_during_a_sync_shows_the_last_good_deck_and_keeps_it(tmp_pat
     """Critical item 1: `current` points at a release whose deck.yaml a power cut truncated."""
     good = release(tmp_path, "v1")
     store = LastGood(tmp_path / "data")
-    keep_as_last_good(store, good)
+    keep_as_last_good(store, good, watched=tmp_path / "current")
     broken = release(tmp_path, "v2", title="Version two")
     power_cut(broken)
     current = tmp_path / "current"
@@ -146,7 +148,7 @@ def test_a_power_cut_during_a_sync_shows_the_last_good_deck_and_keeps_it(tmp_pat
         executor=None,
         seen=start.seen,
         loaded=start.loaded,
-        on_good=keeper(store),
+        on_good=keeper(store, current),
     )
     report = reloader.poll(0.0)  # the first poll loads the folder...
     assert report is not None and report.deck is None  # ...refuses it...
@@ -170,6 +172,19 @@ def test_a_cache_that_matches_the_folder_is_shown_without_reading_the_folder(tmp
     keep_as_last_good(store, good)
     start = start_deck(good, store, check=lambda folder: pytest.fail("the folder was read"))
     assert start is not None and start.origin == "last-good" and start.loaded == start.seen
+
+
+def test_a_last_good_deck_of_another_folder_is_only_the_fallback(tmp_path):
+    """A second deck tried on the same machine is read first; the kept one stands in if refused."""
+    store = LastGood(tmp_path / "data")
+    keep_as_last_good(store, release(tmp_path, "v1"))
+    other = release(tmp_path, "other", title="Another deck")
+    start = start_deck(other, store)
+    assert start is not None and start.origin == "folder" and start.deck.title.get("en") == "Another deck"
+    power_cut(other)
+    start = start_deck(other, store)
+    assert start is not None and start.origin == "last-good" and start.deck.title.get("en") == GOOD_TITLE
+    assert start.notice and start.notice[0].file.endswith("deck.yaml")  # on the staff screen
 
 
 def test_a_refused_deck_without_a_cache_shows_the_sample_deck_and_says_so_on_the_staff_screen(tmp_path):
@@ -258,7 +273,7 @@ class Child:
 
 def test_kiosk_run_on_a_broken_current_shows_the_last_good_deck(tmp_path):
     good = release(tmp_path, "v1")
-    keep_as_last_good(LastGood(default_data_dir()), good)  # the data folder the child uses
+    keep_as_last_good(LastGood(default_data_dir()), good, watched=tmp_path / "current")  # as the child
     broken = release(tmp_path, "v2", title="Version two")
     power_cut(broken)
     current = tmp_path / "current"

@@ -88,6 +88,7 @@ class Snapshot:
     deck: Deck
     source_key: str  # the fingerprint of the deck folder it was made from (the caller's digest)
     source_folder: str  # the folder it was read from (the real path, e.g. releases/<id>)
+    watched: str  # the deck folder as the kiosk was given it (e.g. /srv/kiosk/current); "" unknown
     saved_at: str  # ISO time, for the log and the staff screen
     folder: Path  # where the snapshot lies
 
@@ -206,25 +207,31 @@ class LastGood:
             deck=deck,
             source_key=str(envelope["source_key"]),
             source_folder=str(envelope["source_folder"]),
+            watched=str(envelope.get("watched", "")),
             saved_at=str(envelope["saved_at"]),
             folder=folder,
         )
 
-    def save(self, deck: Deck, *, source_key: str, source_folder: str = "") -> Snapshot | None:
+    def save(
+        self, deck: Deck, *, source_key: str, source_folder: str = "", watched: str = ""
+    ) -> Snapshot | None:
         """Keep `deck` (which passed the checks) as the last good one. Nothing is written when the
-        snapshot in use was made from the same folder state; failures are logged, never raised."""
+        snapshot in use was made from the same folder state; failures are logged, never raised.
+        `watched` is the deck folder as the kiosk was given it, `source_folder` the real one read."""
         current = self.load()
-        if current is not None and current.source_key == source_key:
+        if current is not None and current.source_key == source_key and current.watched == watched:
             return current
         try:
-            return self._write(deck, source_key=source_key, source_folder=source_folder or str(deck.folder))
+            return self._write(
+                deck, source_key=source_key, source_folder=source_folder or str(deck.folder), watched=watched
+            )
         except (OSError, ValueError, TypeError) as exc:
             log.warning("the last good deck could not be kept in %s (%s)", self.root, exc)
             return None
         finally:
             self._tidy()
 
-    def _write(self, deck: Deck, *, source_key: str, source_folder: str) -> Snapshot | None:
+    def _write(self, deck: Deck, *, source_key: str, source_folder: str, watched: str) -> Snapshot | None:
         pictures = deck_pictures(deck)
         total = sum(path.stat().st_size for path in pictures)
         if total > MAX_SNAPSHOT_BYTES:
@@ -252,6 +259,7 @@ class LastGood:
             "version": SNAPSHOT_VERSION,
             "source_key": source_key,
             "source_folder": source_folder,
+            "watched": watched,
             "saved_at": saved_at,
             "sha256": hashlib.sha256(body).hexdigest(),
             "deck": data,
@@ -270,24 +278,27 @@ class LastGood:
             deck=decode_deck(data, final),
             source_key=source_key,
             source_folder=source_folder,
+            watched=watched,
             saved_at=saved_at,
             folder=final,
         )
 
     def _tidy(self) -> None:
-        """Remove snapshots no longer in use and temporary folders a power cut left behind."""
+        """Remove older snapshots and temporary folders a power cut left behind. The one before the
+        snapshot in use is kept: the screen may still show that deck's pictures until the new deck
+        takes over at the next slide boundary."""
         try:
             keep = (self.root / CURRENT_FILE).read_text(encoding="utf-8").strip()
             entries = list(self.root.iterdir())
         except OSError:
             return
+        older = sorted(e.name for e in entries if e.name.startswith("snap-") and e.name != keep)
+        kept = {keep, CURRENT_FILE, *older[-1:]}
         mine = f".tmp-{os.getpid()}-"
         for entry in entries:
-            if entry.name == keep or entry.name == CURRENT_FILE:
+            if entry.name in kept or entry.name.startswith(mine):
                 continue
-            if entry.name.startswith("snap-") or (
-                entry.name.startswith(".tmp-") and not entry.name.startswith(mine)
-            ):
+            if entry.name.startswith(("snap-", ".tmp-")):
                 shutil.rmtree(entry, ignore_errors=True)
 
 

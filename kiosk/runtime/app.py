@@ -399,7 +399,7 @@ def run(
         executor=executor,
         seen=start.seen if start else None,
         loaded=start.loaded if start else None,
-        on_good=keeper(store) if store is not None else None,
+        on_good=keeper(store, folder) if store is not None else None,
     )
     if start is not None:
         reloader.problems = start.notice

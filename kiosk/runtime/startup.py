@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +55,12 @@ def start_deck(
     started = clock()
     seen = fingerprint(folder)
     snapshot = store.load() if store is not None else None
+    if snapshot is not None and snapshot.watched not in ("", watched_name(folder)):
+        # Kept for another deck folder (a second deck tried on this machine): the folder given
+        # comes first, and that deck is only the fallback if it is refused.
+        other, snapshot = snapshot, None
+    else:
+        other = None
     if snapshot is not None:
         matches = snapshot.source_key == seen.key()
         log.info(
@@ -74,6 +81,25 @@ def start_deck(
     report = read(source)
     if report.deck is not None:
         return StartDeck(deck=report.deck, origin="folder", seen=seen, loaded=seen, took_s=clock() - started)
+    if other is not None:
+        log.error(
+            "the deck in %s was refused (%d error(s)); showing the last good deck, kept from %s."
+            " Run `kiosk validate %s`:",
+            folder,
+            len(report.errors),
+            other.source_folder,
+            folder,
+        )
+        for problem in report.errors[:20]:
+            log.error("  %s", problem.format())
+        return StartDeck(
+            deck=other.deck,
+            origin="last-good",
+            seen=seen,
+            loaded=seen,
+            notice=report.errors,
+            took_s=clock() - started,
+        )
     errors = report.errors
     log.error(
         "the deck in %s was refused (%d error(s)) and no last good deck is kept; showing the bundled"
@@ -107,11 +133,18 @@ def start_deck(
     )
 
 
-def keeper(store: LastGood) -> Callable[[Report, Fingerprint], None]:
+def watched_name(folder: Path) -> str:
+    """The deck folder as given, made absolute but not resolved (`current` stays `current`)."""
+    return os.path.abspath(folder)
+
+
+def keeper(store: LastGood, folder: Path) -> Callable[[Report, Fingerprint], None]:
     """The reloader's `on_good`: keep every deck that passes as the last good one (in its worker)."""
 
     def keep(report: Report, state: Fingerprint) -> None:
         if report.deck is not None:
-            store.save(report.deck, source_key=state.key(), source_folder=state.folder)
+            store.save(
+                report.deck, source_key=state.key(), source_folder=state.folder, watched=watched_name(folder)
+            )
 
     return keep

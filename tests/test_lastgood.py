@@ -301,3 +301,23 @@ def test_kiosk_run_on_a_broken_current_without_a_cache_plays_the_sample_deck(tmp
     assert code == 0, log  # a clean stop, never the exit 1 that systemd restarted for ever
     assert "showing the bundled sample deck" in log and "sample) at" in log
     assert f"{broken}/deck.yaml:" in log  # file:line:column of the refusal
+
+
+def test_sigterm_during_the_reload_of_a_heavy_deck_stops_the_kiosk_at_once(tmp_path):
+    """Critical item 2: SIGTERM during a hot reload of a heavy deck took 25.7 s (systemd allows 10).
+    The deck here is just under the size limit (7 files of 1 MB of comments: seconds to parse)."""
+    from test_deck_bounds import heavy_deck
+
+    current = tmp_path / "current"
+    point(current, release(tmp_path, "v1"))
+    heavy = heavy_deck(tmp_path, slides=7)
+    child = Child(["--deck", str(current)], tmp_path)
+    child.ready_s()
+    point(current, heavy)
+    child.wait_for(f"checking {heavy}")
+    stopping = time.monotonic()
+    code, log = child.stop()
+    print(f"\nSIGTERM during the reload of a 7 MB deck: exited after {time.monotonic() - stopping:.2f} s")
+    assert code == 0, log
+    assert f"checking {heavy}" in log
+    assert "reloaded" not in log and "error(s)" not in log  # the load was cut short, not finished

@@ -336,6 +336,7 @@ class Reloader:
             return None
         self._loading = current  # recorded before reading: an edit during the load is seen next
         self.loads += 1
+        log.info("checking %s", self.source(current))
         if self.executor is None:
             try:
                 return self._finish(*self._job(current))

@@ -318,16 +318,16 @@ def init(folder: Path) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    deck = load_or_report(args.deck)
-    if deck is None:
-        return 1
     from kiosk.content.problems import ContentError
+    from kiosk.content.snapshot import LastGood
     from kiosk.runtime.app import run as run_kiosk
     from kiosk.runtime.settings import (
         DEFAULT_SETTINGS_FILE,
         read_local_settings,
         settings_for,
     )
+    from kiosk.runtime.startup import start_deck
+    from kiosk.runtime.stats import default_data_dir
 
     local = None
     settings_file = args.settings or (DEFAULT_SETTINGS_FILE if DEFAULT_SETTINGS_FILE.is_file() else None)
@@ -338,6 +338,18 @@ def run(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem.format(), file=sys.stderr)
             return 1
+    data_dir = (
+        args.data_dir or (Path(local.data_dir) if local and local.data_dir else None) or default_data_dir()
+    )
+    # A refused deck at start shows the last good deck, or the sample deck with a notice: never an
+    # exit that systemd would restart for ever (kiosk.runtime.startup).
+    store = LastGood(data_dir)
+    start = start_deck(args.deck, store, assets=DEFAULT_ASSETS)
+    if start is None:
+        return 1
+    for problem in start.notice:
+        print(problem.format(relative_to=Path.cwd()), file=sys.stderr)
+    deck = start.deck
     settings = settings_for(
         deck,
         local=local,
@@ -351,7 +363,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         renderer=args.renderer,
     )
-    return run_kiosk(deck, settings, deck_folder=args.deck)
+    return run_kiosk(deck, settings, deck_folder=args.deck, start=start, store=store)
 
 
 def export(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
+from kiosk.content.budget import ReadBudget, ReadRefused, active_budget
 from kiosk.content.deck import (
     Contact,
     Deck,
@@ -33,7 +34,7 @@ from kiosk.content.deck import (
     Timing,
     parse_body,
 )
-from kiosk.content.document import Document, DocumentError, Path_, read_document
+from kiosk.content.document import MAX_FILE_BYTES, Document, DocumentError, Path_, read_document
 from kiosk.content.hours import OpeningHours, ShowWindow
 from kiosk.content.imagefile import (
     MAX_PNG_PIXELS,
@@ -101,8 +102,15 @@ def load_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.da
 
 
 def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Report:
-    loader = _DeckLoader(Path(folder), Path(assets), today or default_today())
-    deck = loader.load()
+    """Every problem of the deck in `folder`. Reading is bounded (`kiosk.content.budget`): a deck
+    too big or too slow to read is refused with a problem naming the file; a stop request raises
+    ReadStopped."""
+    loader = _DeckLoader(Path(folder), Path(assets), today or default_today(), budget=active_budget())
+    try:
+        deck = loader.load()
+    except ReadRefused as exc:
+        loader.problems.append(exc.problem)
+        deck = None
     problems = sort_problems(loader.problems)
     if any(p.severity is Severity.ERROR for p in problems):
         deck = None
@@ -110,8 +118,9 @@ def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.d
 
 
 class _DeckLoader:
-    def __init__(self, folder: Path, assets: Path, today: datetime.date) -> None:
+    def __init__(self, folder: Path, assets: Path, today: datetime.date, *, budget: ReadBudget) -> None:
         self.folder = folder
+        self.budget = budget
         self.assets = assets
         self.today = today
         self.problems: list[Problem] = []
@@ -131,6 +140,9 @@ class _DeckLoader:
                 )
             )
             return None
+        self.budget.start()
+        self.budget.entries(self.folder, _count_entries(self.folder, self.budget.limits.max_entries + 1))
+        self.budget.survey(_yaml_sizes(self.folder))
         link = self._link_problem(deck_path)
         if link is not None:
             self.problems.append(link)
@@ -188,11 +200,18 @@ class _DeckLoader:
         )
 
     def _read(self, path: Path) -> Document | None:
+        self.budget.check(path)
         try:
-            return read_document(path)
+            document = read_document(path)
         except DocumentError as exc:
             self.problems.extend(exc.problems)
             return None
+        try:
+            self.budget.charge(path, path.stat().st_size)  # a backstop: `survey` refused most before
+        except OSError:
+            pass
+        self.budget.check(path)  # a file that was slow to parse is the one named
+        return document
 
     def _check_languages(self, document: Document, deck_file: DeckFile) -> None:
         seen: set[str] = set()
@@ -694,6 +713,38 @@ class _DeckLoader:
             for error in exc.errors(include_url=False):
                 self.problems.append(_schema_problem(document, model, error))
             return None
+
+
+def _count_entries(folder: Path, limit: int) -> int:
+    """How many entries `folder` holds, counting no further than `limit`."""
+    count = 0
+    try:
+        with os.scandir(folder) as entries:
+            for _ in entries:
+                count += 1
+                if count >= limit:
+                    break
+    except OSError:
+        pass  # an unreadable folder is reported where its files are read
+    return count
+
+
+def _yaml_sizes(folder: Path) -> list[tuple[str, int]]:
+    """The YAML files in `folder` (slides live at its top) and their sizes, for `survey`."""
+    found: list[tuple[str, int]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith((".yaml", ".yml")):
+                    try:
+                        size = entry.stat().st_size
+                    except OSError:
+                        continue  # reported where the file is read
+                    if size <= MAX_FILE_BYTES:  # a larger one gets its own message when read
+                        found.append((entry.path, size))
+    except OSError:
+        pass
+    return found
 
 
 def _shown(name: str) -> str:

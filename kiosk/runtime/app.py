@@ -18,13 +18,13 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pygame
 
 from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS
+from kiosk.content.snapshot import LastGood
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode, Program
@@ -38,8 +38,9 @@ from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
 from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
-from kiosk.runtime.reload import Reloader, content_loader
+from kiosk.runtime.reload import DaemonExecutor, Reloader, content_loader
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
+from kiosk.runtime.startup import StartDeck, keeper
 from kiosk.runtime.stats import StatsObserver, StatsStore
 from kiosk.runtime.status import StatusBoard
 from kiosk.runtime.waiter import Waiter, use_mmap_for_large_buffers
@@ -416,8 +417,17 @@ def _open_gpu(settings: Settings, driver: str) -> Presenter | None:
 
 
 def run(
-    deck: Deck, settings: Settings, *, deck_folder: Path | None = None, assets: Path = DEFAULT_ASSETS
+    deck: Deck,
+    settings: Settings,
+    *,
+    deck_folder: Path | None = None,
+    assets: Path = DEFAULT_ASSETS,
+    start: StartDeck | None = None,
+    store: LastGood | None = None,
 ) -> int:
+    """Show `deck` and keep running. `start` says how it was chosen (kiosk.runtime.startup): the
+    reloader takes the folder state from it, and its notice goes to the staff screen; every deck
+    that passes later is kept in `store` as the last good one."""
     try:
         display = open_display(settings)
     except NoDisplay as exc:
@@ -425,19 +435,31 @@ def run(
         pygame.quit()
         return 1
     folder = deck_folder or deck.folder
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-reload")
-    reloader = Reloader(folder, content_loader(assets), current=deck, executor=executor)
+    executor = DaemonExecutor()
+    reloader = Reloader(
+        folder,
+        content_loader(assets),
+        current=deck,
+        executor=executor,
+        seen=start.seen if start else None,
+        loaded=start.loaded if start else None,
+        on_good=keeper(store, folder) if store is not None else None,
+    )
+    if start is not None:
+        reloader.problems = start.notice
     stats = _open_stats(settings)
     kiosk = Kiosk(deck, settings, display, reloader=reloader, stats=stats)
 
     def stop(signum: int, frame: object) -> None:
         kiosk.running = False
+        reloader.stop()  # a read in progress ends at its next file; the worker is a daemon
 
     signal.signal(signal.SIGTERM, stop)
     log.info(
-        "showing %s (%d slides) at %dx%d in %s mode",
+        "showing %s (%d slides%s) at %dx%d in %s mode",
         folder,
         len(deck.slides),
+        f", {start.origin}" if start is not None and start.origin != "folder" else "",
         *display.get_size(),
         settings.mode.value,
     )
@@ -450,6 +472,7 @@ def run(
         kiosk.run()
     finally:
         notifier.stopping()
+        reloader.stop()
         executor.shutdown(wait=False, cancel_futures=True)
         if stats is not None:
             stats.close()

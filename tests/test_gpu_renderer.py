@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pygame
 import pytest
-from conftest import REPO, child_env
+from conftest import FROZEN_DECK, REPO, child_env
 
 from kiosk.core.actions import Open
 from kiosk.core.admin import AdminState
@@ -512,3 +512,65 @@ def test_forced_gpu_in_a_real_window_shows_the_export_and_a_click_opens_the_deta
         if proc is not None:
             _stop(proc)
         _stop(xvfb)
+
+
+GL_IDENTITY = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, "tests")
+    import pygame
+    import test_gpu_renderer as t
+    from kiosk.content.loader import load_deck
+    from kiosk.core.program import Mode, build_program
+    from kiosk.core.theme import THEMES
+    from kiosk.render.gpu import GpuPresenter, open_renderer, open_window
+    from kiosk.render.stage import Stage
+
+    pygame.display.init()
+    pygame.font.init()
+    program = build_program(load_deck(sys.argv[1]), Mode.TOUCH)
+    window = open_window(t.SIZE, fullscreen=False)
+    presenter = GpuPresenter(window, open_renderer(window, software=False))
+    surface_stage = Stage(program, THEMES["warm"], t.SIZE)
+    gpu_stage = Stage(program, THEMES["warm"], t.SIZE)
+    found = {"renderer": presenter.info.name}
+    for name, state, now, shift, _ in t.scenes(program, surface_stage):
+        expected = t.software_frame(surface_stage, state, now, shift)
+        gpu_stage.compose(state, now, presenter.canvas(t.SIZE), shift=shift)
+        found[name] = t.max_difference(expected, presenter.frame())  # the back buffer, before present
+        presenter.present()
+    presenter.close()
+    print(json.dumps(found))
+    """
+)
+
+
+@pytest.mark.xvfb
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb on PATH (apt: xvfb)")
+def test_under_sdls_opengl_renderer_blends_round_within_a_level_or_two(tmp_path):
+    """SDL's OpenGL renderer (Mesa's llvmpipe here; V3D's GLES on a Pi): the same frames, still
+    ones and pushes exact, alpha blends within one level per channel (the GPU rounds its own
+    way), a tint over a fading screen within two (two roundings)."""
+    import json
+
+    from test_window import _stop, start_xvfb
+
+    xvfb, display = start_xvfb(SIZE[0], SIZE[1], tmp_path / "xvfb.log")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", GL_IDENTITY, str(FROZEN_DECK)],
+            env=child_env(SDL_VIDEODRIVER="x11", DISPLAY=display),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        _stop(xvfb)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    if found.pop("renderer") == "software":
+        pytest.skip("SDL made no OpenGL renderer on this X server")
+    for name, difference in found.items():
+        allowed = 2 if "pressed" in name else 1 if "crossfade" in name else 0
+        assert difference <= allowed, (name, difference, found)

@@ -440,7 +440,8 @@ def stats_command(args: argparse.Namespace) -> int:
     except StatsUnreadable as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 1
-    if not (summary.topics or summary.sessions_per_day or summary.language_switches):
+    empty = not (summary.topics or summary.sessions_per_day or summary.language_switches)
+    if empty and not args.csv:  # a spreadsheet still gets the header rows
         since = f" since {args.since.isoformat()}" if args.since else ""
         print(f"kiosk: no statistics recorded{since} in {path}")
         return 0

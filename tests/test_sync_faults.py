@@ -223,3 +223,25 @@ def test_a_run_with_nothing_changed_reads_no_content_file(tmp_path):
     calls.unlink()
     assert "up to date" in sync(env).stderr
     assert not [line for line in calls.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_a_half_written_release_whose_commit_is_broken_too_is_refused_and_current_kept(tmp_path):
+    """The brief's reproduction when the fresh copy cannot stand in for it: refused, exit 1, no
+    "now showing", and `current` stays on the good release."""
+    root = tmp_path / "content-root"
+    env = script_env(root)
+    content = Content(tmp_path, env)
+    good = content.publish("The sclerotherapy deck")
+    assert sync(env, "--init", str(content.origin)).returncode == 0
+    (content.work / "slides" / "deck.yaml").write_text("", encoding="utf-8")
+    v2 = content.publish("deck.yaml emptied")
+    half = root / "releases" / v2
+    shutil.copytree(SLIDES, half)
+    (half / "deck.yaml").write_bytes(b"")
+
+    run = sync(env)
+    assert run.returncode == 1, run.stderr
+    assert "now showing" not in run.stderr
+    assert current(root) == f"releases/{good}"
+    report = check_deck(root / "current")
+    assert report.deck is not None and not report.errors

@@ -379,6 +379,11 @@ class StatsStore:
                 self._connection.close()
                 self._connection = None
             self._retry_at = float("inf")  # a late batch from the writer thread stays in memory
+            if self._pending:
+                log.error(
+                    "statistics: %d events counted in memory were never saved (the disk refused them)",
+                    len(self._pending),
+                )
 
 
 class _NotNow(Exception):

@@ -448,13 +448,22 @@ def schema(out: Path | None) -> int:
 def stats_command(args: argparse.Namespace) -> int:
     import csv
 
-    from kiosk.runtime.stats import DB_NAME, default_data_dir, summarize
+    from kiosk.runtime.stats import DB_NAME, StatsUnreadable, default_data_dir, summarize
 
     path = (args.data_dir or default_data_dir()) / DB_NAME
     if not path.is_file():
         print(f"kiosk: no statistics yet at {path}; the kiosk creates it when it runs", file=sys.stderr)
         return 1
-    summary = summarize(path, args.since)
+    try:
+        summary = summarize(path, args.since)
+    except StatsUnreadable as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    empty = not (summary.topics or summary.sessions_per_day or summary.language_switches)
+    if empty and not args.csv:  # a spreadsheet still gets the header rows
+        since = f" since {args.since.isoformat()}" if args.since else ""
+        print(f"kiosk: no statistics recorded{since} in {path}")
+        return 0
     rows = [("slide", "detail", "impressions", "opens", "average seconds")]
     rows += [
         (

@@ -18,6 +18,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pygame
@@ -38,10 +39,11 @@ from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
 from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
+from kiosk.runtime.pinlock import PinLockFile
 from kiosk.runtime.reload import DaemonExecutor, Reloader, content_loader
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
 from kiosk.runtime.startup import StartDeck, keeper
-from kiosk.runtime.stats import StatsObserver, StatsStore
+from kiosk.runtime.stats import StatsObserver, StatsStore, default_data_dir
 from kiosk.runtime.status import StatusBoard
 from kiosk.runtime.waiter import Waiter, use_mmap_for_large_buffers
 from kiosk.runtime.watchdog import Notifier
@@ -57,6 +59,11 @@ ERROR_LOG_EVERY_S = 60.0
 STARTUP_CHECK_AFTER_S = 5.0
 
 DrawnKey = tuple[State, bool, tuple[int, int], int]
+
+
+# The exit status of a staff "Exit kiosk", distinct from 0 (SIGTERM, logout) and 1 (errors): the
+# desktop autostart loop and kiosk-user.service restart the kiosk on any exit but this one.
+EXIT_STAFF = 10
 
 
 class Kiosk:
@@ -93,7 +100,11 @@ class Kiosk:
         )
         self.observer = StatsObserver(stats, wall_clock=wall_clock, program_for=self.stage.program_for)
         self.state: State = initial_state(self.program, now, settings.language)
+        # The PIN lockout outlives a restart or a pulled plug (kiosk.runtime.pinlock).
+        self.pin_lock = PinLockFile.in_folder(settings.data_dir or default_data_dir())
+        self.state = replace(self.state, pin_guard=self.pin_lock.load(now, wall_clock().timestamp()))
         self.running = True
+        self.staff_exit = False  # ended from the staff screen (EXIT_STAFF), not by a signal or error
         self.frames = 0
         self._drawn: DrawnKey | None = None
         self._frame = self._logical_surface()
@@ -155,7 +166,10 @@ class Kiosk:
 
     def _step(self, intent: Intent, now: float) -> None:
         outcome = step_with_effects(self.state, intent, now)
+        guard = self.state.pin_guard
         self.state = outcome.state
+        if self.state.pin_guard != guard:
+            self.pin_lock.save(self.state.pin_guard, now, self.wall_clock().timestamp())
         for effect in outcome.effects:
             self._carry_out(effect)
         self.observer.observe(self.state, now)
@@ -170,8 +184,9 @@ class Kiosk:
             if self.reloader is not None:
                 self.reloader.force()  # the next poll loads it in the reloader's worker thread
         elif isinstance(effect, Exit):
-            log.info("exit requested")
+            log.info("staff exit: the kiosk ends (exit status %d)", EXIT_STAFF)
             self.running = False
+            self.staff_exit = True
 
     def resize(self, width: int, height: int) -> None:
         # (A presenter's window is not pygame.display's: it reports its own size.)
@@ -479,7 +494,7 @@ def run(
         if not isinstance(display, pygame.Surface):
             display.close()  # the renderer's textures and window, while SDL is still up
         pygame.quit()
-    return 0
+    return EXIT_STAFF if kiosk.staff_exit else 0
 
 
 def _open_stats(settings: Settings) -> StatsStore | None:

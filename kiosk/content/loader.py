@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from kiosk.content.deck import (
     Contact,
+    Sound,
     Deck,
     Detail,
     Image,
@@ -43,7 +44,8 @@ from kiosk.content.imagefile import (
 )
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
-from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value
+from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value, sound_value
+from kiosk.content.soundfile import SoundRefused, resolve_sound
 from kiosk.resources import ASSETS_DIR
 
 # For checking the slides of a deck.yaml that has other errors.
@@ -185,6 +187,7 @@ class _DeckLoader:
             labels=labels,
             reading_level=self._reading_level(document, deck_file),
             contact=self._contact(document, deck_file),
+            lobby_narration=deck_file.lobby_narration,
         )
 
     def _read(self, path: Path) -> Document | None:
@@ -461,6 +464,7 @@ class _DeckLoader:
             link=link,
             images=images,
             links=links,
+            narration=self._narration(document, ("narration",), model.narration),
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
@@ -494,6 +498,7 @@ class _DeckLoader:
             link=link,
             images=images,
             links=links,
+            narration=self._narration(document, path + ("narration",), detail.narration),
         )
 
     # -- values -----------------------------------------------------------------------------
@@ -557,6 +562,48 @@ class _DeckLoader:
             if image is not None:
                 found.append((code, image))
         return dict(found).get(self.default_language), tuple(found)
+
+    def _narration(
+        self, document: Document, path: Path_, value: dict[str, str] | None
+    ) -> tuple[tuple[str, Sound], ...]:
+        """Each language's checked narration. A language left out is only a warning: its screen
+        simply has no speaker button (another language's voice would not help its readers)."""
+        if not value:
+            return ()
+        for code in value:
+            if code not in self.languages:
+                self.problems.append(
+                    document.problem(
+                        path + (code,),
+                        f"`{code}` is not one of the deck's languages ({', '.join(self.languages)})"
+                        + _did_you_mean(code, [c for c in self.languages if c not in value]),
+                        at_key=True,
+                    )
+                )
+        for code in self.languages:
+            if code not in value:
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"`narration` has no `{code}` sound, so this screen has no speaker button in"
+                        f" {code}; add a line `{code}: ...` below `narration` when there is a recording",
+                        severity=Severity.WARNING,
+                    )
+                )
+        found: list[tuple[str, Sound]] = []
+        for code in self.languages:
+            if code not in value:
+                continue
+            try:
+                sound = resolve_sound(sound_value(value[code]), (self.folder, self.assets))
+            except PydanticCustomError as exc:
+                self.problems.append(document.problem(path + (code,), f"`narration` ({code}): {exc}"))
+                continue
+            except SoundRefused as exc:
+                self.problems.append(document.problem(path + (code,), str(exc)))
+                continue
+            found.append((code, sound))
+        return tuple(found)
 
     def _links(
         self, document: Document, path: Path_, value: str | dict[str, str] | None

@@ -22,13 +22,13 @@ from pydantic_core import PydanticCustomError
 
 from kiosk.content.deck import (
     Contact,
-    Sound,
     Deck,
     Detail,
     Image,
     QrCode,
     Review,
     Slide,
+    Sound,
     Step,
     Text,
     Timing,

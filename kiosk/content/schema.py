@@ -255,7 +255,8 @@ def _narration(value: Any) -> dict[str, str] | None:
             if not isinstance(file, str):
                 raise PydanticCustomError(
                     "narration",
-                    "the `{code}` narration should be a file name, like {code}: narration/what-is-it-{code}.ogg",
+                    "the `{code}` narration should be a file name,"
+                    " like {code}: narration/what-is-it-{code}.ogg",
                     {"code": code},
                 )
         return value

@@ -43,7 +43,8 @@ def resolve_sound(value: str, roots: tuple[Path, ...]) -> Sound:
     relative = PurePosixPath(value)
     if relative.is_absolute() or (len(value) > 1 and value[1] == ":"):
         raise SoundRefused(
-            f"`{value}` is an absolute path; give a path inside the deck folder, like narration/{relative.name}"
+            f"`{value}` is an absolute path; give a path inside the deck folder,"
+            f" like narration/{relative.name}"
         )
     if ".." in relative.parts:
         raise SoundRefused(
@@ -63,7 +64,8 @@ def resolve_sound(value: str, roots: tuple[Path, ...]) -> Sound:
             present = candidate.exists() or candidate.is_symlink()
         except OSError as exc:
             raise SoundRefused(
-                f"`{value}` cannot be opened ({exc.strerror or exc}); check the path and the folder's permissions"
+                f"`{value}` cannot be opened ({exc.strerror or exc});"
+                " check the path and the folder's permissions"
             ) from None
         if not present:
             continue

@@ -134,7 +134,8 @@ def test_language_without_words_warns_with_location_keys_and_fix(tmp_path):
     assert result.errors == ()
     assert shown(folder, result.warnings) == [
         "deck.yaml:4:5: warning: the kiosk has no `nl` words for back, more, scan, page, tagline, contents,"
-        " staff_pin, clear, cancel, so visitors see them in English; add them to deck.yaml, like"
+        " staff_pin, clear, cancel, listen, stop, so visitors see them in English; add them to deck.yaml,"
+        " like"
         " `labels: {nl: {back: ..., more: ...}}` (docs/content.md lists what each one says)"
     ]
     assert result.deck is not None and result.deck.label("back", "nl") == "Back"

@@ -376,6 +376,8 @@ class LabelsFile(_Strict):
     staff_pin: LabelText = _label_field("staff_pin")
     clear: LabelText = _label_field("clear")
     cancel: LabelText = _label_field("cancel")
+    listen: LabelText = _label_field("listen")
+    stop: LabelText = _label_field("stop")
 
 
 class StepFile(_Strict):

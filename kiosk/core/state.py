@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from kiosk.content.deck import Sound
 from kiosk.core.actions import (
     Action,
     AdminAction,
@@ -41,7 +42,6 @@ from kiosk.core.intents import (
     Swipe,
     Tick,
 )
-from kiosk.content.deck import Sound
 from kiosk.core.program import Program, View
 
 OPEN_FADE_S = 0.25

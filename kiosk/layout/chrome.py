@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from kiosk.content.deck import Deck, Image, QrCode
 from kiosk.content.labels import label as builtin_label
-from kiosk.core.actions import GoBack, SetLanguage, ToggleLargeText
+from kiosk.core.actions import GoBack, SetLanguage, ToggleLargeText, ToggleNarration
 from kiosk.core.program import Mode, View
 from kiosk.layout.items import Box, Hotspot, Item, Measure, Picture, Qr, Shape, TextLine
 from kiosk.layout.metrics import (
@@ -143,6 +143,14 @@ def top_bar(
         )
         hotspots.append(Hotspot(ToggleLargeText(), box))
         right = box.x - gap
+    if touch and view.narration:
+        speaker_items, speaker = speaker_button(
+            deck, view, Box(left, y, right - left, h), size, border, measure
+        )
+        if speaker is not None:
+            items += speaker_items
+            hotspots.append(Hotspot(ToggleNarration(), speaker))
+            right = speaker.x - gap
     if not (back and touch):
         name_size = m.chrome_px(DECK_NAME) if touch else m.chrome_px(DECK_NAME / LOBBY_SCALE * 1.15)
         name = deck.title.get(view.language)
@@ -164,6 +172,78 @@ def top_bar(
                 )
             )
     return items, hotspots, bottom
+
+
+def speaker_button(
+    deck: Deck, view: View, room: Box, size: int, border: int, measure: Measure
+) -> tuple[list[Item], Box | None]:
+    """The speaker button at the right of `room` (as tall as it): a speaker drawn as shapes and
+    "Listen" (or, while the narration plays, a filled button reading "Stop"), or the speaker alone
+    when the words do not fit. None when not even that fits."""
+    h = room.h
+    playing = view.narration == "playing"
+    text = _label(deck, "stop" if playing else "listen", view.language)
+    icon = round(size * 1.25)
+    pad = round(h * 0.3)
+    text_gap = round(size * 0.4)
+    text_w = measure(text, size, True)
+    width = max(round(h * 1.3), pad * 2 + icon + text_gap + text_w)
+    if width > room.w:
+        text, width = "", max(round(h * 1.3), pad * 2 + icon)
+    if width > room.w:
+        return [], None
+    box = Box(room.right - width, room.y, width, h)
+    ink = "on_teal" if playing else "teal"
+    items: list[Item] = [
+        Shape(
+            "rect",
+            box,
+            fill="teal" if playing else "card",
+            border="teal",
+            border_px=border,
+            radius_px=h // 2,
+            layer="panel",
+            role="speaker-button",
+        )
+    ]
+    content_w = icon + (text_gap + text_w if text else 0)
+    x = box.x + (box.w - content_w) // 2
+    items += speaker_icon(x, room.y + (h - icon) // 2, icon, ink)
+    if text:
+        items.append(
+            TextLine(
+                text,
+                Box(x + icon + text_gap, room.y, text_w, h),
+                size,
+                True,
+                ink,
+                text_w,
+                "button",
+                "narration",
+            )
+        )
+    return items, box
+
+
+def speaker_icon(x: int, y: int, side: int, fill: str) -> list[Item]:
+    """A loudspeaker in a `side` square: the magnet (a small block), the cone opening to the right
+    (a chevron pointing left) and one sound wave (a small chevron pointing right)."""
+    body_w, body_h = max(2, round(side * 0.24)), max(2, round(side * 0.38))
+    cone_w, cone_h = max(3, round(side * 0.36)), max(4, round(side * 0.84))
+    wave_w, wave_h = max(3, round(side * 0.26)), max(4, round(side * 0.5))
+    wave_x = x + side - wave_w
+    return [
+        Shape("rect", Box(x, y + (side - body_h) // 2, body_w, body_h), fill=fill, role="speaker"),
+        Shape(
+            "chevron-left",
+            Box(x + body_w, y + (side - cone_h) // 2, cone_w, cone_h),
+            fill=fill,
+            role="speaker",
+        ),
+        Shape(
+            "chevron-right", Box(wave_x, y + (side - wave_h) // 2, wave_w, wave_h), fill=fill, role="speaker"
+        ),
+    ]
 
 
 def _language_pill(

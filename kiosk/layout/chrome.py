@@ -183,7 +183,7 @@ def speaker_button(
     h = room.h
     playing = view.narration == "playing"
     text = _label(deck, "stop" if playing else "listen", view.language)
-    icon = round(size * 1.25)
+    icon = round(h * 0.5)
     pad = round(h * 0.3)
     text_gap = round(size * 0.4)
     text_w = measure(text, size, True)
@@ -227,22 +227,17 @@ def speaker_button(
 
 def speaker_icon(x: int, y: int, side: int, fill: str) -> list[Item]:
     """A loudspeaker in a `side` square: the magnet (a small block), the cone opening to the right
-    (a chevron pointing left) and one sound wave (a small chevron pointing right)."""
-    body_w, body_h = max(2, round(side * 0.24)), max(2, round(side * 0.38))
-    cone_w, cone_h = max(3, round(side * 0.36)), max(4, round(side * 0.84))
-    wave_w, wave_h = max(3, round(side * 0.26)), max(4, round(side * 0.5))
-    wave_x = x + side - wave_w
+    (a chevron pointing left) and two sound waves (chevrons pointing right, the outer one taller)."""
+
+    def part(kind: str, left: float, width: float, height: float) -> Shape:
+        w, h = max(2, round(side * width)), max(3, round(side * height))
+        return Shape(kind, Box(x + round(side * left), y + (side - h) // 2, w, h), fill=fill, role="speaker")
+
     return [
-        Shape("rect", Box(x, y + (side - body_h) // 2, body_w, body_h), fill=fill, role="speaker"),
-        Shape(
-            "chevron-left",
-            Box(x + body_w, y + (side - cone_h) // 2, cone_w, cone_h),
-            fill=fill,
-            role="speaker",
-        ),
-        Shape(
-            "chevron-right", Box(wave_x, y + (side - wave_h) // 2, wave_w, wave_h), fill=fill, role="speaker"
-        ),
+        part("rect", 0.0, 0.2, 0.36),
+        part("chevron-left", 0.2, 0.32, 0.92),
+        part("chevron-right", 0.58, 0.16, 0.36),
+        part("chevron-right", 0.78, 0.22, 0.68),
     ]
 
 

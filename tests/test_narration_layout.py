@@ -36,7 +36,9 @@ def narrated(deck: Deck, folder: Path = Path("/nowhere")) -> Deck:
         )
 
     slides = tuple(
-        replace(slide, narration=sounds(), details=tuple(replace(d, narration=sounds()) for d in slide.details))
+        replace(
+            slide, narration=sounds(), details=tuple(replace(d, narration=sounds()) for d in slide.details)
+        )
         for slide in deck.slides
     )
     return replace(deck, slides=slides)
@@ -87,7 +89,9 @@ def test_no_speaker_button_without_narration_in_the_language_or_in_lobby_mode(de
     only_english = replace(
         deck,
         slides=(
-            replace(deck.slides[0], narration=(("en", Sound(path=Path("/x.ogg"), kind="ogg", duration_s=3.0)),)),
+            replace(
+                deck.slides[0], narration=(("en", Sound(path=Path("/x.ogg"), kind="ogg", duration_s=3.0)),)
+            ),
             *deck.slides[1:],
         ),
     )
@@ -108,15 +112,19 @@ def test_no_speaker_button_without_narration_in_the_language_or_in_lobby_mode(de
     assert _speaker(arrange(only_english, lobby_view, 1920, 1080, Mode.LOBBY, measure)) == []
 
 
-@pytest.mark.parametrize(("language", "ready", "playing"), [("en", "Listen", "Stop"), ("es", "Escuchar", "Detener")])
+@pytest.mark.parametrize(
+    ("language", "ready", "playing"), [("en", "Listen", "Stop"), ("es", "Escuchar", "Detener")]
+)
 def test_the_button_reads_listen_then_stop_in_the_language_on_screen(deck, measure, language, ready, playing):
     texts = {}
     for state in ("ready", "playing"):
-        layout = arrange(narrated(deck), View(0, None, language, narration=state), 1280, 720, Mode.TOUCH, measure)
+        layout = arrange(
+            narrated(deck), View(0, None, language, narration=state), 1280, 720, Mode.TOUCH, measure
+        )
         texts[state] = [i.text for i in layout.items if isinstance(i, TextLine) and i.block == "narration"]
         button = next(i for i in layout.items if isinstance(i, Shape) and i.role == "speaker-button")
         assert button.fill == ("teal" if state == "playing" else "card")
         icon = [i for i in layout.items if isinstance(i, Shape) and i.role == "speaker"]
-        assert [i.kind for i in icon] == ["rect", "chevron-left", "chevron-right"]
+        assert [i.kind for i in icon] == ["rect", "chevron-left", "chevron-right", "chevron-right"]
         assert all(i.box.inside(button.box) for i in icon)
     assert texts == {"ready": [ready], "playing": [playing]}

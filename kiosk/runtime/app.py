@@ -29,7 +29,17 @@ from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode, Program
 from kiosk.core.schedule import hides_expired, schedule_at
-from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_state, step_with_effects
+from kiosk.core.state import (
+    DisplayPower,
+    Effect,
+    Exit,
+    PlayNarration,
+    Reload,
+    State,
+    StopNarration,
+    initial_state,
+    step_with_effects,
+)
 from kiosk.core.theme import THEMES
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
@@ -39,6 +49,7 @@ from kiosk.runtime.display import NoDisplay, init_display, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.reload import Reloader, content_loader
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
+from kiosk.runtime.sound import Narrator
 from kiosk.runtime.stats import StatsObserver, StatsStore
 from kiosk.runtime.status import StatusBoard
 from kiosk.runtime.waiter import Waiter, use_mmap_for_large_buffers
@@ -81,6 +92,9 @@ class Kiosk:
         self.run_command = run_command or _run_in_background
         self.orientation = Orientation(settings.rotation, *display.get_size())
         self.versions = 0
+        # The mixer starts only for a deck with a narration (and never when IT switched it off).
+        self.narrator = Narrator(enabled=settings.narration, volume_percent=settings.narration_volume_percent)
+        self.narrator.prepare(deck)
         self.program = self._program(deck)
         self.stage = Stage(
             self.program, THEMES[settings.theme], self.orientation.logical_size, viewing=settings.viewing
@@ -168,6 +182,10 @@ class Kiosk:
         elif isinstance(effect, Exit):
             log.info("exit requested")
             self.running = False
+        elif isinstance(effect, StopNarration):
+            self.narrator.stop()
+        elif isinstance(effect, PlayNarration):
+            self.narrator.play(effect.sound)
 
     def resize(self, width: int, height: int) -> None:
         surface = pygame.display.get_surface()
@@ -197,6 +215,7 @@ class Kiosk:
 
     def adopt(self, deck: Deck, now: float) -> None:
         """A newly loaded valid deck: it takes over at the next slide boundary."""
+        self.narrator.prepare(deck)
         program = self._program(deck)
         self.stage.remember(program)
         self.program = program
@@ -406,6 +425,7 @@ def run(
         kiosk.run()
     finally:
         notifier.stopping()
+        kiosk.narrator.close()
         executor.shutdown(wait=False, cancel_futures=True)
         if stats is not None:
             stats.close()

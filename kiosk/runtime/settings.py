@@ -51,6 +51,8 @@ class Settings:
     lobby_languages: LobbyLanguages = "alternate"  # lobby: languages alternate by slide, or "loop"
     viewing_distance_m: float = 3.5  # lobby: where the room reads from (the legibility rule)
     screen_diagonal_in: float = 50.0  # lobby: the TV's diagonal
+    narration: bool = True  # the master switch: off, no speaker button, no voice, no sound device
+    narration_volume_percent: int = 80
 
     @property
     def viewing(self) -> Viewing | None:
@@ -72,6 +74,7 @@ class Settings:
             admin_dev=self.dev,
             pages=pages,
             lobby_languages=self.lobby_languages,
+            narration=self.narration,
         )
 
 
@@ -118,6 +121,14 @@ class LocalSettingsFile(BaseModel):
     )
     screen_diagonal_in: float | None = Field(
         default=None, ge=7, le=150, description="Lobby: the screen's diagonal, in inches."
+    )
+    narration: bool | None = Field(
+        default=None,
+        description="Whether narration can play on this kiosk (default true): false hides the speaker"
+        " button, keeps a lobby silent and never opens the sound device.",
+    )
+    narration_volume_percent: int | None = Field(
+        default=None, ge=0, le=100, description="How loud narration plays, 0-100 (default 80)."
     )
 
 
@@ -186,6 +197,10 @@ def settings_for(
             lobby_languages=local.lobby_languages or settings.lobby_languages,
             viewing_distance_m=local.viewing_distance_m or settings.viewing_distance_m,
             screen_diagonal_in=local.screen_diagonal_in or settings.screen_diagonal_in,
+            narration=local.narration if local.narration is not None else settings.narration,
+            narration_volume_percent=local.narration_volume_percent
+            if local.narration_volume_percent is not None
+            else settings.narration_volume_percent,
         )
     chosen_language = language or settings.language
     return replace(

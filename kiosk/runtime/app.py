@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pygame
@@ -123,7 +124,10 @@ class Kiosk:
         self.versions += 1
         # A lobby slide or detail too long for this screen plays as pages, one after the other.
         pages = screen_pages(deck, self.orientation.logical_size, Fonts(), self.settings.viewing)
-        return self.settings.program(deck, version=self.versions, pages=pages)
+        settings = self.settings
+        if self.narrator.ready is False:  # no sound device: no speaker button that does nothing
+            settings = replace(settings, narration=False)
+        return settings.program(deck, version=self.versions, pages=pages)
 
     def _logical_surface(self) -> pygame.Surface:
         if self.orientation.rotation == 0:

@@ -64,16 +64,9 @@ def test_a_missing_file_is_an_error_at_its_line_with_a_did_you_mean(tmp_path):
     (folder / "narration" / "what-is-it-es.wav").rename(folder / "narration" / "what-is-it-es1.wav")
     where = _where(folder, "what-is-it.yaml", "  es: ")
     assert _shown(folder) == [
-        f"{where}: the sound `narration/what-is-it-es.wav` was not found (looked in {folder} and"
-        f" {_assets()}); did you mean"
+        f"{where}: the sound `narration/what-is-it-es.wav` was not found in the deck folder; did you mean"
         " `narration/what-is-it-es1.wav`?"
     ]
-
-
-def _assets() -> Path:
-    from kiosk.content.loader import DEFAULT_ASSETS
-
-    return DEFAULT_ASSETS
 
 
 def test_a_text_file_named_ogg_is_refused_as_text(tmp_path):

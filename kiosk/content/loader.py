@@ -595,7 +595,7 @@ class _DeckLoader:
             if code not in value:
                 continue
             try:
-                sound = resolve_sound(sound_value(value[code]), (self.folder, self.assets))
+                sound = resolve_sound(sound_value(value[code]), (self.folder,))
             except PydanticCustomError as exc:
                 self.problems.append(document.problem(path + (code,), f"`narration` ({code}): {exc}"))
                 continue

@@ -1,8 +1,8 @@
 """Checking a narration file before the kiosk ever plays it.
 
 A sound named in a slide file comes from a folder anyone with access to the content can edit, so
-it is checked like a picture (`kiosk.content.imagefile`): it must stay inside the deck folder or
-`assets/`, be what its name says, not be empty or huge, decode from start to end, and last at most
+it is checked like a picture (`kiosk.content.imagefile`): it must stay inside the deck folder, be
+what its name says, not be empty or huge, decode from start to end, and last at most
 `MAX_NARRATION_S`. The duration read here sets the slide's reading time and the end of playback.
 
 Formats: OGG Vorbis (recommended: small and clean), WAV (PCM) and MP3: the three that pygame's
@@ -35,7 +35,8 @@ class SoundRefused(Exception):
 
 
 def resolve_sound(value: str, roots: tuple[Path, ...]) -> Sound:
-    """Find `value` under one of `roots` (the deck folder first, then assets/) and probe it."""
+    """Find `value` under one of `roots` (the deck folder: a recording belongs to its deck, unlike
+    the kiosk's shared illustrations in assets/) and probe it."""
     if any(ord(character) < 32 for character in value):
         raise SoundRefused("the sound path contains an invisible control character; type the path again")
     if "\\" in value:
@@ -56,10 +57,8 @@ def resolve_sound(value: str, roots: tuple[Path, ...]) -> Sound:
         raise SoundRefused(
             f"`{value}` is not an .ogg, .wav or .mp3 file; export the narration as OGG Vorbis (best) or WAV"
         )
-    looked: list[str] = []
     for root in roots:
         candidate = root / relative
-        looked.append(str(root))
         try:
             present = candidate.exists() or candidate.is_symlink()
         except OSError as exc:
@@ -84,9 +83,7 @@ def resolve_sound(value: str, roots: tuple[Path, ...]) -> Sound:
             raise SoundRefused(f"`{value}` is not a file")
         kind = suffix[1:]
         return Sound(path=real, kind=kind, duration_s=probe_sound(real, kind, value))
-    raise SoundRefused(
-        f"the sound `{value}` was not found (looked in {' and '.join(looked)}){_close_name(relative, roots)}"
-    )
+    raise SoundRefused(f"the sound `{value}` was not found in the deck folder{_close_name(relative, roots)}")
 
 
 def _is_within(path: Path, root: Path) -> bool:

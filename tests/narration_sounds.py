@@ -64,6 +64,25 @@ def write_ogg(path: Path, seconds: float, *, frequency_hz: float = 440.0) -> Pat
     return path
 
 
+def write_mp3(path: Path, seconds: float, *, frequency_hz: float = 440.0) -> Path:
+    """An MP3 sine of `seconds` (LAME, through PyAV)."""
+    import av
+
+    source = write_wav(path.with_suffix(".source.wav"), seconds, frequency_hz=frequency_hz)
+    with av.open(str(source)) as reader, av.open(str(path), "w", format="mp3") as writer:
+        audio = reader.streams.audio[0]
+        stream = writer.add_stream("libmp3lame", rate=audio.rate, layout="mono")
+        resampler = av.AudioResampler(format="s16p", layout="mono", rate=audio.rate)
+        for frame in reader.decode(audio):
+            for converted in resampler.resample(frame):
+                for packet in stream.encode(converted):
+                    writer.mux(packet)
+        for packet in stream.encode(None):
+            writer.mux(packet)
+    source.unlink()
+    return path
+
+
 def truncate(path: Path, keep: float = 0.5) -> Path:
     data = path.read_bytes()
     path.write_bytes(data[: round(len(data) * keep)])

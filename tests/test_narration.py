@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from narration_sounds import narrated_deck, truncate, write_long_wav_header, write_ogg, write_wav
+from narration_sounds import narrated_deck, truncate, write_long_wav_header, write_mp3, write_ogg, write_wav
 
 from kiosk.content.deck import Deck, Sound
 from kiosk.content.loader import check_deck, load_deck
@@ -53,10 +53,13 @@ def test_lobby_narration_is_off_unless_deck_yaml_says_so(tmp_path):
     assert load_deck(narrated_deck(tmp_path)).lobby_narration is False
 
 
-def test_an_ogg_vorbis_narration_is_decoded_for_its_length(tmp_path):
-    sound = tmp_path / "voice.ogg"
-    write_ogg(sound, 3.0)
-    assert probe_sound(sound, "ogg", "voice.ogg") == pytest.approx(3.0, abs=0.05)
+@pytest.mark.parametrize("kind", ["ogg", "mp3"])
+def test_an_ogg_or_mp3_narration_is_decoded_for_its_length(tmp_path, kind):
+    sound = tmp_path / f"voice.{kind}"
+    (write_ogg if kind == "ogg" else write_mp3)(sound, 3.0)
+    assert probe_sound(sound, kind, sound.name) == pytest.approx(3.0, abs=0.1)
+    with pytest.raises(SoundRefused, match="is not an (OGG|MP3) sound"):
+        probe_sound(sound, "ogg" if kind == "mp3" else "mp3", sound.name)
 
 
 def test_a_missing_file_is_an_error_at_its_line_with_a_did_you_mean(tmp_path):

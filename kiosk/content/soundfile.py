@@ -111,7 +111,7 @@ def _close_name(relative: PurePosixPath, roots: tuple[Path, ...]) -> str:
 
 # -- probing --------------------------------------------------------------------------------------
 
-_CACHE: dict[tuple[str, int, int], float] = {}
+_CACHE: dict[tuple[str, str, int, int], float] = {}
 
 
 def probe_sound(path: Path, kind: str, value: str) -> float:
@@ -128,7 +128,7 @@ def probe_sound(path: Path, kind: str, value: str) -> float:
         ) from None
     except OSError as exc:
         raise SoundRefused(f"`{value}` cannot be read ({exc.strerror or exc})") from None
-    key = (str(path), info.st_mtime_ns, info.st_size)
+    key = (str(path), kind, info.st_mtime_ns, info.st_size)
     if key in _CACHE:
         return _CACHE[key]
     if info.st_size < MIN_SOUND_BYTES:

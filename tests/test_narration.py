@@ -150,7 +150,7 @@ def test_a_missing_language_is_a_warning_and_that_language_has_no_sound(tmp_path
         ("narration: narration/what-is-it-en.wav\n", "should be one sound file per language"),
         (
             "narration:\n  en: narration/voice.m4a\n  es: narration/what-is-it-es.wav\n",
-            "must be an .ogg, .wav",
+            "is not an .ogg, .wav or .mp3 file",
         ),
         ("narration:\n  en: ../voice.ogg\n  es: narration/what-is-it-es.wav\n", "goes up out of the deck"),
         (

@@ -44,7 +44,7 @@ from kiosk.content.imagefile import (
 )
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
-from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value, sound_value
+from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value
 from kiosk.content.soundfile import SoundRefused, resolve_sound
 from kiosk.resources import ASSETS_DIR
 
@@ -595,10 +595,7 @@ class _DeckLoader:
             if code not in value:
                 continue
             try:
-                sound = resolve_sound(sound_value(value[code]), (self.folder,))
-            except PydanticCustomError as exc:
-                self.problems.append(document.problem(path + (code,), f"`narration` ({code}): {exc}"))
-                continue
+                sound = resolve_sound(value[code], (self.folder,))
             except SoundRefused as exc:
                 self.problems.append(document.problem(path + (code,), str(exc)))
                 continue

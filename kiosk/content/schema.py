@@ -229,21 +229,7 @@ PerLanguageLink = Annotated[
 
 # -- narration: a spoken version of a screen, one sound file per language --------------------------
 
-SOUND_SUFFIXES = (".ogg", ".wav", ".mp3")
 _SOUND_NAME_PATTERN = r"\.([oO][gG][gG]|[wW][aA][vV]|[mM][pP]3)$"
-
-
-def sound_value(value: str) -> str:
-    if not value or len(value) > 200:
-        raise PydanticCustomError(
-            "narration", "a sound path should be 1 to 200 characters, like narration/what-is-it-en.ogg"
-        )
-    if not value.lower().endswith(SOUND_SUFFIXES):
-        raise PydanticCustomError(
-            "narration",
-            "a narration must be an .ogg, .wav or .mp3 file, like narration/what-is-it-en.ogg",
-        )
-    return value
 
 
 def _narration(value: Any) -> dict[str, str] | None:

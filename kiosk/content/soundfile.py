@@ -37,6 +37,8 @@ class SoundRefused(Exception):
 def resolve_sound(value: str, roots: tuple[Path, ...]) -> Sound:
     """Find `value` under one of `roots` (the deck folder: a recording belongs to its deck, unlike
     the kiosk's shared illustrations in assets/) and probe it."""
+    if not value.strip() or len(value) > 200:
+        raise SoundRefused("a sound path should be 1 to 200 characters, like narration/what-is-it-en.ogg")
     if any(ord(character) < 32 for character in value):
         raise SoundRefused("the sound path contains an invisible control character; type the path again")
     if "\\" in value:

@@ -3,6 +3,7 @@ machine asks for the voice to play or stop. The sound device itself is in test_n
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -326,3 +327,58 @@ def test_lobby_stays_silent_when_the_local_settings_switch_narration_off(deck):
     narrated = replace(_with(deck, slide_s={"en": 5.0}), lobby_narration=True)
     state = initial_state(build_program(narrated, Mode.LOBBY, narration=False), 0.0)
     assert step_with_effects(state, Tick(), 0.0).effects == ()
+
+
+# -- the guide -----------------------------------------------------------------------------------
+
+
+def _ogg(path: Path) -> Path:
+    return write_ogg(path, 2.0)
+
+
+def _wav(path: Path) -> Path:
+    return write_wav(path, 2.0)
+
+
+_BOTH_OGG = "narration:\n  en: narration/what-is-it-en.ogg\n  es: narration/what-is-it-es.ogg\n"
+
+
+def _text_file(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("Hola, esto es el texto de la narración.\n" * 5, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("files", "lines"),
+    [
+        ({"what-is-it-en.ogg": _ogg, "what-is-it-es.ogg": _text_file}, _BOTH_OGG),
+        ({"what-is-it-en.ogg": _wav, "what-is-it-es.ogg": _ogg}, _BOTH_OGG),
+        (
+            {"what-is-it-en.ogg": lambda p: truncate(write_ogg(p, 4.0)), "what-is-it-es.ogg": _ogg},
+            _BOTH_OGG,
+        ),
+        (
+            {"what-is-it-en.wav": lambda p: write_long_wav_header(p, 360.0), "what-is-it-es.ogg": _ogg},
+            "narration:\n  en: narration/what-is-it-en.wav\n  es: narration/what-is-it-es.ogg\n",
+        ),
+        ({"what-is-it-en.ogg": _ogg}, "narration:\n  en: narration/what-is-it-en.ogg\n"),
+    ],
+    ids=["text", "wav-named-ogg", "cut-off", "too-long", "one-language"],
+)
+def test_the_editing_guide_shows_what_the_checker_says_about_each_bad_file(tmp_path, files, lines):
+    """docs/editing.md shows these messages for files its examples cannot make: they must be true."""
+    from conftest import REPO, SLIDES
+
+    workspace = tmp_path / "work"
+    shutil.copytree(SLIDES, workspace / "slides")
+    for name, make in files.items():
+        path = workspace / "slides" / "narration" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make(path)
+    slide = workspace / "slides" / "what-is-it.yaml"
+    slide.write_text(slide.read_text(encoding="utf-8") + lines, encoding="utf-8")
+    report = check_deck(workspace / "slides")
+    said = [p.format(relative_to=workspace) for p in report.problems if "narration" in p.message]
+    guide = (REPO / "docs" / "editing.md").read_text(encoding="utf-8")
+    assert said and all(f"\n{line}\n" in guide for line in said), said

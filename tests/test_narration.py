@@ -382,3 +382,29 @@ def test_the_editing_guide_shows_what_the_checker_says_about_each_bad_file(tmp_p
     said = [p.format(relative_to=workspace) for p in report.problems if "narration" in p.message]
     guide = (REPO / "docs" / "editing.md").read_text(encoding="utf-8")
     assert said and all(f"\n{line}\n" in guide for line in said), said
+
+
+# -- hot reload --------------------------------------------------------------------------------------
+
+
+def test_a_replaced_recording_is_checked_again_by_the_hot_reload(tmp_path):
+    """The reloader watches the whole deck folder, so a new recording (same name) is probed again:
+    a longer one gives the new length, and a broken one is refused with the deck kept."""
+    from kiosk.runtime.reload import Reloader
+
+    folder = narrated_deck(tmp_path, seconds=2.0)
+    reloader = Reloader(folder, check_deck, current=load_deck(folder), executor=None, quiet_s=0.0, poll_s=0.0)
+    sound = folder / "narration" / "what-is-it-en.wav"
+
+    def reload(now: float):
+        assert reloader.poll(now) is None  # the change is seen...
+        return reloader.poll(now + 1)  # ...and loaded once the folder is quiet
+
+    write_wav(sound, 3.0)
+    report = reload(10.0)
+    assert report is not None and report.deck is not None
+    assert report.deck.narration(0, None, "en").duration_s == 3.0
+    truncate(sound)
+    report = reload(20.0)
+    assert report is not None and report.deck is None
+    assert any("is cut off before its end" in p.message for p in report.errors)

@@ -408,3 +408,12 @@ def test_a_replaced_recording_is_checked_again_by_the_hot_reload(tmp_path):
     report = reload(20.0)
     assert report is not None and report.deck is None
     assert any("is cut off before its end" in p.message for p in report.errors)
+
+
+def test_without_the_decoder_an_ogg_is_refused_with_a_message_not_a_traceback(tmp_path, monkeypatch):
+    import sys
+
+    sound = write_ogg(tmp_path / "voice.ogg", 1.0)
+    monkeypatch.setitem(sys.modules, "av", None)  # `import av` now raises ImportError
+    with pytest.raises(SoundRefused, match="has no decoder for OGG"):
+        probe_sound(sound, "ogg", "voice.ogg")

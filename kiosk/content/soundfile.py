@@ -237,7 +237,13 @@ def _ogg_ends(path: Path) -> bool:
 
 def _decoded_duration(path: Path, kind: str, value: str) -> float:
     """An OGG's or MP3's length, by decoding it all (up to a little past the limit)."""
-    import av  # lazy: only a deck with an OGG or MP3 narration pays for FFmpeg
+    try:
+        import av  # lazy: only a deck with an OGG or MP3 narration pays for FFmpeg
+    except ImportError:
+        raise SoundRefused(
+            f"`{value}` cannot be checked: this kiosk has no decoder for {kind.upper()} (the `av` package is"
+            " missing; ask IT to reinstall the kiosk), or export the narration as WAV"
+        ) from None
 
     wanted = {"ogg": ("vorbis",), "mp3": ("mp3", "mp3float")}[kind]
     try:

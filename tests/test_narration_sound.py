@@ -155,3 +155,21 @@ def test_without_a_sound_device_the_kiosk_runs_silently_and_says_so_once(
     assert kiosk.running and kiosk.frames > 1
     said = [r for r in caplog.records if "no sound device" in r.getMessage()]
     assert len(said) == 1 and said[0].levelno == logging.WARNING
+
+
+@pytest.mark.parametrize("lobby_narration", [False, True])
+def test_a_lobby_kiosk_speaks_by_itself_only_where_deck_yaml_says_so(tmp_path, display, lobby_narration):
+    deck = load_deck(narrated_deck(tmp_path, seconds=3.0, lobby=lobby_narration))
+    clock = FakeClock()
+    kiosk = Kiosk(deck, Settings(mode=Mode.LOBBY), display, clock=clock)
+    kiosk.tick()  # the first screen is the narrated slide, in English
+    assert pygame.mixer.get_init() is not None  # the deck has narration: the mixer is ready
+    assert kiosk.state.view.narration == ""  # nobody taps a lobby TV: no speaker button
+    playing = kiosk.narrator.playing
+    if lobby_narration:
+        assert playing is not None and playing.path.name == "what-is-it-en.wav"
+    else:
+        assert playing is None
+    clock.now = kiosk.program.durations_s[0] + 1  # the next screen: silence
+    kiosk.tick()
+    assert kiosk.narrator.playing is None

@@ -3,7 +3,8 @@
 Nothing here reads a clock, a file or an event queue, so a test can drive a week of use in
 milliseconds with a fake `now`, and every behaviour a visitor sees is decided in one place.
 What the state machine wants done outside itself (reload the deck, end the process, power the
-display) comes back as effects from `step_with_effects`; the app's loop carries them out.
+display, play or stop a narration) comes back as effects from `step_with_effects`; the app's loop
+carries them out.
 """
 
 from __future__ import annotations

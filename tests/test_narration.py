@@ -417,3 +417,34 @@ def test_without_the_decoder_an_ogg_is_refused_with_a_message_not_a_traceback(tm
     monkeypatch.setitem(sys.modules, "av", None)  # `import av` now raises ImportError
     with pytest.raises(SoundRefused, match="has no decoder for OGG"):
         probe_sound(sound, "ogg", "voice.ogg")
+
+
+def test_the_speaker_buttons_words_are_asked_for_only_in_a_narrated_deck(tmp_path):
+    """A Dutch deck (no built-in words) that gives all the other labels: silent without narration,
+    a warning naming listen and stop with one."""
+    from test_labels import deck_folder
+
+    others = "".join(
+        f"    {key}: nl-{key}\n" for key in ("hint", "back", "more", "scan", "tagline", "contents")
+    )
+    others += (
+        "    page: Pagina {n} van {total}\n    staff_pin: PIN\n    clear: Wissen\n    cancel: Annuleren\n"
+    )
+    deck_yaml = (
+        "title: {en: Guide, nl: Gids}\nlanguages: [en, nl]\nlabels:\n  nl:\n" + others + "slides: [one]\n"
+    )
+    folder = deck_folder(tmp_path, deck_yaml, ("en", "nl"))
+
+    def label_warnings() -> list[str]:
+        return [p.message for p in check_deck(folder).warnings if "words for" in p.message]
+
+    assert label_warnings() == []
+    write_wav(folder / "narration" / "one-en.wav", 1.0)
+    write_wav(folder / "narration" / "one-nl.wav", 1.0)
+    one = folder / "one.yaml"
+    one.write_text(
+        one.read_text() + "narration:\n  en: narration/one-en.wav\n  nl: narration/one-nl.wav\n",
+        encoding="utf-8",
+    )
+    warnings = label_warnings()
+    assert len(warnings) == 1 and "no `nl` words for listen, stop," in warnings[0]

@@ -42,6 +42,8 @@ SPECS: dict[str, LabelSpec] = {
 }
 
 KEYS: tuple[str, ...] = tuple(SPECS)
+# Shown only on a screen with a narration: a deck without one is not asked to translate them.
+NARRATION_LABELS: tuple[str, ...] = ("listen", "stop")
 FALLBACK_LANGUAGE = "en"
 
 # Short and polite, as a clinic would address its patients (Spanish in the usted form, German

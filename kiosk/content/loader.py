@@ -42,6 +42,7 @@ from kiosk.content.imagefile import (
     png_file_size,
     resolve_image,
 )
+from kiosk.content.labels import NARRATION_LABELS
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
 from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value
@@ -157,7 +158,6 @@ class _DeckLoader:
         self.languages = tuple(deck_file.languages)
         self.default_language = deck_file.default_language or deck_file.languages[0]
         self._check_languages(document, deck_file)
-        labels = self._labels(document, deck_file)
         timing = deck_file.timing
         if timing.min_slide_s > timing.max_slide_s:
             self.problems.append(
@@ -166,6 +166,9 @@ class _DeckLoader:
                 )
             )
         slides = self._load_slides(document, deck_file.slides)
+        # The speaker button's words matter only to a deck with a narration (checked after the slides).
+        narrated = any(s.narration or any(d.narration for d in s.details) for s in slides)
+        labels = self._labels(document, deck_file, narrated=narrated)
         default = deck_file.default_language or deck_file.languages[0]
         return Deck(
             title=self._text(document, ("title",), deck_file.title),
@@ -218,7 +221,7 @@ class _DeckLoader:
             )
 
     def _labels(
-        self, document: Document, deck_file: DeckFile
+        self, document: Document, deck_file: DeckFile, *, narrated: bool = False
     ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
         """The deck's own wording for the kiosk's words, and a warning for each deck language
         whose words would show in English (no built-in translation and no override)."""
@@ -240,7 +243,11 @@ class _DeckLoader:
         }
         warned: set[str] = set()
         for index, code in enumerate(self.languages):
-            absent = missing_labels(code, {key for key, _ in words.get(code, ())})
+            absent = tuple(
+                key
+                for key in missing_labels(code, {key for key, _ in words.get(code, ())})
+                if narrated or key not in NARRATION_LABELS
+            )
             if not absent or code in warned:
                 continue
             warned.add(code)

@@ -448,3 +448,22 @@ def test_the_speaker_buttons_words_are_asked_for_only_in_a_narrated_deck(tmp_pat
     )
     warnings = label_warnings()
     assert len(warnings) == 1 and "no `nl` words for listen, stop," in warnings[0]
+
+
+def test_the_local_settings_hold_the_master_switch_and_the_volume(tmp_path, deck):
+    from kiosk.content.problems import ContentError
+    from kiosk.runtime.settings import read_local_settings, settings_for
+
+    file = tmp_path / "settings.yaml"
+    file.write_text("narration: false\nnarration_volume_percent: 35\n", encoding="utf-8")
+    settings = settings_for(deck, local=read_local_settings(file))
+    assert (settings.narration, settings.narration_volume_percent) == (False, 35)
+    assert settings.program(_with(deck, slide_s={"en": 5.0}), version=1).view(0, "en").narration == ""
+    default = settings_for(deck)
+    assert (default.narration, default.narration_volume_percent) == (True, 80)
+    file.write_text("narration_volume_percent: 150\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_local_settings(file)
+    assert (
+        caught.value.problems[0].line == 1 and "narration_volume_percent" in caught.value.problems[0].message
+    )

@@ -174,6 +174,18 @@ class Image:
     aspect: float | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sound:
+    """A checked narration file: it exists inside the deck folder, decodes, and is short enough.
+
+    `duration_s` is read at load time (the reading time and the end of playback use it), so
+    nothing on the frame loop ever opens the file to ask."""
+
+    path: Path
+    kind: str  # "ogg", "wav" or "mp3"
+    duration_s: float
+
+
 @dataclass(frozen=True)
 class QrCode:
     """A link and its QR matrix, made once at load time ("1" is a dark module), without border."""
@@ -204,6 +216,11 @@ class Detail:
     # Set only when the file gives one per language; `image`/`link` hold the default language's.
     images: tuple[tuple[str, Image], ...] = ()
     links: tuple[tuple[str, QrCode], ...] = ()
+    # The spoken narration, one sound per language given (a language left out has none).
+    narration: tuple[tuple[str, Sound], ...] = ()
+
+    def narration_for(self, language: str) -> Sound | None:
+        return _for_language(self.narration, language, None)
 
     def blocks(self, language: str) -> tuple[Block, ...]:
         for code, blocks in self.body:
@@ -255,6 +272,11 @@ class Slide:
     # Set only when the file gives one per language; `image`/`link` hold the default language's.
     images: tuple[tuple[str, Image], ...] = ()
     links: tuple[tuple[str, QrCode], ...] = ()
+    # The spoken narration, one sound per language given (a language left out has none).
+    narration: tuple[tuple[str, Sound], ...] = ()
+
+    def narration_for(self, language: str) -> Sound | None:
+        return _for_language(self.narration, language, None)
 
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)
@@ -321,6 +343,22 @@ class Deck:
     # (kiosk.content.readability has the defaults and the scales).
     reading_level: tuple[tuple[str, float], ...] = ()
     contact: Contact | None = None
+    lobby_narration: bool = False  # lobby mode plays each screen's narration by itself
+
+    @property
+    def has_narration(self) -> bool:
+        """Whether any slide or detail has a narration: only then is the sound mixer started."""
+        return any(slide.narration or any(d.narration for d in slide.details) for slide in self.slides)
+
+    def narration(self, slide_index: int, detail_id: str | None, language: str) -> Sound | None:
+        """The narration of one screen (a slide, or one of its details) in `language`, if any."""
+        if not 0 <= slide_index < len(self.slides):
+            return None
+        slide = self.slides[slide_index]
+        if detail_id is None:
+            return slide.narration_for(language)
+        detail = slide.detail(detail_id)
+        return detail.narration_for(language) if detail is not None else None
 
     def slide(self, slide_id: str) -> Slide | None:
         return next((s for s in self.slides if s.id == slide_id), None)

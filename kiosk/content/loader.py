@@ -29,6 +29,7 @@ from kiosk.content.deck import (
     QrCode,
     Review,
     Slide,
+    Sound,
     Step,
     Text,
     Timing,
@@ -42,9 +43,11 @@ from kiosk.content.imagefile import (
     png_file_size,
     resolve_image,
 )
+from kiosk.content.labels import NARRATION_LABELS
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
 from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value
+from kiosk.content.soundfile import SoundRefused, resolve_sound
 from kiosk.resources import ASSETS_DIR
 
 # For checking the slides of a deck.yaml that has other errors.
@@ -167,7 +170,6 @@ class _DeckLoader:
         self.languages = tuple(deck_file.languages)
         self.default_language = deck_file.default_language or deck_file.languages[0]
         self._check_languages(document, deck_file)
-        labels = self._labels(document, deck_file)
         timing = deck_file.timing
         if timing.min_slide_s > timing.max_slide_s:
             self.problems.append(
@@ -176,6 +178,9 @@ class _DeckLoader:
                 )
             )
         slides = self._load_slides(document, deck_file.slides)
+        # The speaker button's words matter only to a deck with a narration (checked after the slides).
+        narrated = any(s.narration or any(d.narration for d in s.details) for s in slides)
+        labels = self._labels(document, deck_file, narrated=narrated)
         default = deck_file.default_language or deck_file.languages[0]
         return Deck(
             title=self._text(document, ("title",), deck_file.title),
@@ -197,6 +202,7 @@ class _DeckLoader:
             labels=labels,
             reading_level=self._reading_level(document, deck_file),
             contact=self._contact(document, deck_file),
+            lobby_narration=deck_file.lobby_narration,
         )
 
     def _read(self, path: Path) -> Document | None:
@@ -234,7 +240,7 @@ class _DeckLoader:
             )
 
     def _labels(
-        self, document: Document, deck_file: DeckFile
+        self, document: Document, deck_file: DeckFile, *, narrated: bool = False
     ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
         """The deck's own wording for the kiosk's words, and a warning for each deck language
         whose words would show in English (no built-in translation and no override)."""
@@ -256,7 +262,11 @@ class _DeckLoader:
         }
         warned: set[str] = set()
         for index, code in enumerate(self.languages):
-            absent = missing_labels(code, {key for key, _ in words.get(code, ())})
+            absent = tuple(
+                key
+                for key in missing_labels(code, {key for key, _ in words.get(code, ())})
+                if narrated or key not in NARRATION_LABELS
+            )
             if not absent or code in warned:
                 continue
             warned.add(code)
@@ -480,6 +490,7 @@ class _DeckLoader:
             link=link,
             images=images,
             links=links,
+            narration=self._narration(document, ("narration",), model.narration),
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
@@ -513,6 +524,7 @@ class _DeckLoader:
             link=link,
             images=images,
             links=links,
+            narration=self._narration(document, path + ("narration",), detail.narration),
         )
 
     # -- values -----------------------------------------------------------------------------
@@ -576,6 +588,45 @@ class _DeckLoader:
             if image is not None:
                 found.append((code, image))
         return dict(found).get(self.default_language), tuple(found)
+
+    def _narration(
+        self, document: Document, path: Path_, value: dict[str, str] | None
+    ) -> tuple[tuple[str, Sound], ...]:
+        """Each language's checked narration. A language left out is only a warning: its screen
+        simply has no speaker button (another language's voice would not help its readers)."""
+        if not value:
+            return ()
+        for code in value:
+            if code not in self.languages:
+                self.problems.append(
+                    document.problem(
+                        path + (code,),
+                        f"`{code}` is not one of the deck's languages ({', '.join(self.languages)})"
+                        + _did_you_mean(code, [c for c in self.languages if c not in value]),
+                        at_key=True,
+                    )
+                )
+        for code in self.languages:
+            if code not in value:
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"`narration` has no `{code}` sound, so this screen has no speaker button in"
+                        f" {code}; add a line `{code}: ...` below `narration` when there is a recording",
+                        severity=Severity.WARNING,
+                    )
+                )
+        found: list[tuple[str, Sound]] = []
+        for code in self.languages:
+            if code not in value:
+                continue
+            try:
+                sound = resolve_sound(value[code], (self.folder,))
+            except SoundRefused as exc:
+                self.problems.append(document.problem(path + (code,), str(exc)))
+                continue
+            found.append((code, sound))
+        return tuple(found)
 
     def _links(
         self, document: Document, path: Path_, value: str | dict[str, str] | None

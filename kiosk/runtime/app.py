@@ -30,7 +30,17 @@ from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
 from kiosk.core.program import Mode, Program
 from kiosk.core.schedule import hides_expired, schedule_at
-from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_state, step_with_effects
+from kiosk.core.state import (
+    DisplayPower,
+    Effect,
+    Exit,
+    PlayNarration,
+    Reload,
+    State,
+    StopNarration,
+    initial_state,
+    step_with_effects,
+)
 from kiosk.core.theme import THEMES
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
@@ -42,6 +52,7 @@ from kiosk.runtime.input import InputRouter
 from kiosk.runtime.pinlock import PinLockFile
 from kiosk.runtime.reload import DaemonExecutor, Reloader, content_loader
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
+from kiosk.runtime.sound import Narrator
 from kiosk.runtime.startup import StartDeck, keeper
 from kiosk.runtime.stats import StatsObserver, StatsStore, default_data_dir
 from kiosk.runtime.status import StatusBoard
@@ -90,6 +101,9 @@ class Kiosk:
         self.run_command = run_command or _run_in_background
         self.orientation = Orientation(settings.rotation, *display.get_size())
         self.versions = 0
+        # The mixer starts only for a deck with a narration (and never when IT switched it off).
+        self.narrator = Narrator(enabled=settings.narration, volume_percent=settings.narration_volume_percent)
+        self.narrator.prepare(deck)
         self.program = self._program(deck)
         self.stage = Stage(
             self.program, THEMES[settings.theme], self.orientation.logical_size, viewing=settings.viewing
@@ -122,7 +136,10 @@ class Kiosk:
         self.versions += 1
         # A lobby slide or detail too long for this screen plays as pages, one after the other.
         pages = screen_pages(deck, self.orientation.logical_size, Fonts(), self.settings.viewing)
-        return self.settings.program(deck, version=self.versions, pages=pages)
+        settings = self.settings
+        if self.narrator.ready is False:  # no sound device: no speaker button that does nothing
+            settings = replace(settings, narration=False)
+        return settings.program(deck, version=self.versions, pages=pages)
 
     def _logical_surface(self) -> pygame.Surface:
         if not isinstance(self.display, pygame.Surface):
@@ -187,6 +204,10 @@ class Kiosk:
             log.info("staff exit: the kiosk ends (exit status %d)", EXIT_STAFF)
             self.running = False
             self.staff_exit = True
+        elif isinstance(effect, StopNarration):
+            self.narrator.stop()
+        elif isinstance(effect, PlayNarration):
+            self.narrator.play(effect.sound)
 
     def resize(self, width: int, height: int) -> None:
         # (A presenter's window is not pygame.display's: it reports its own size.)
@@ -217,6 +238,7 @@ class Kiosk:
 
     def adopt(self, deck: Deck, now: float) -> None:
         """A newly loaded valid deck: it takes over at the next slide boundary."""
+        self.narrator.prepare(deck)
         program = self._program(deck)
         self.stage.remember(program)
         self.program = program
@@ -488,6 +510,7 @@ def run(
     finally:
         notifier.stopping()
         reloader.stop()
+        kiosk.narrator.close()
         executor.shutdown(wait=False, cancel_futures=True)
         if stats is not None:
             stats.close()

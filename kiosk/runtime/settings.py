@@ -52,6 +52,8 @@ class Settings:
     viewing_distance_m: float = 3.5  # lobby: where the room reads from (the legibility rule)
     screen_diagonal_in: float = 50.0  # lobby: the TV's diagonal
     renderer: str = "auto"  # auto | software | gpu (kiosk.runtime.display.open_gpu)
+    narration: bool = True  # the master switch: off, no speaker button, no voice, no sound device
+    narration_volume_percent: int = 80
 
     @property
     def viewing(self) -> Viewing | None:
@@ -73,6 +75,7 @@ class Settings:
             admin_dev=self.dev,
             pages=pages,
             lobby_languages=self.lobby_languages,
+            narration=self.narration,
         )
 
 
@@ -124,6 +127,14 @@ class LocalSettingsFile(BaseModel):
         default=None,
         description="`auto` (default) draws through the GPU only where SDL has a real one; "
         "`software` never; `gpu` always.",
+    )
+    narration: bool | None = Field(
+        default=None,
+        description="Whether narration can play on this kiosk (default true): false hides the speaker"
+        " button, keeps a lobby silent and never opens the sound device.",
+    )
+    narration_volume_percent: int | None = Field(
+        default=None, ge=0, le=100, description="How loud narration plays, 0-100 (default 80)."
     )
 
 
@@ -194,6 +205,10 @@ def settings_for(
             viewing_distance_m=local.viewing_distance_m or settings.viewing_distance_m,
             screen_diagonal_in=local.screen_diagonal_in or settings.screen_diagonal_in,
             renderer=local.renderer or settings.renderer,
+            narration=local.narration if local.narration is not None else settings.narration,
+            narration_volume_percent=local.narration_volume_percent
+            if local.narration_volume_percent is not None
+            else settings.narration_volume_percent,
         )
     chosen_language = language or settings.language
     return replace(

@@ -147,18 +147,20 @@ def probe_video(path: Path, value: str, *, budget_s: float = PROBE_BUDGET_S) -> 
 
 def _probe(path: Path, value: str) -> VideoInfo:
     import av  # lazily: only decks with a clip pay for FFmpeg
+    from av.error import FFmpegError
+    from av.error import FileNotFoundError as AvFileNotFound
 
     try:
         container: Any = av.open(
             str(path), options={"probesize": "5000000", "analyzeduration": "5000000"}, timeout=PROBE_BUDGET_S
         )
-    except av.error.FileNotFoundError:
+    except AvFileNotFound:
         raise VideoRefused(f"`{value}` was not found; check that the clip was copied") from None
     except PermissionError:
         raise VideoRefused(
             f"the kiosk is not allowed to read `{value}`; give it read permission (chmod a+r)"
         ) from None
-    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
+    except (FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
         raise VideoRefused(
             f"`{value}` is not a video the kiosk can read ({_reason(exc)}); it may be damaged, cut short"
             f" or another kind of file renamed. {CONVERT_HINT[0].upper()}{CONVERT_HINT[1:]}"
@@ -218,7 +220,7 @@ def _duration_s(container: Any, stream: Any) -> float | None:
 
 
 def _first_frame(container: Any, stream: Any, value: str) -> None:
-    import av
+    from av.error import FFmpegError
 
     try:
         for count, packet in enumerate(container.demux(stream)):
@@ -229,7 +231,7 @@ def _first_frame(container: Any, stream: Any, value: str) -> None:
         else:
             for _frame in stream.codec_context.decode(None):  # flush: a one-frame clip
                 return
-    except (av.error.FFmpegError, ValueError, MemoryError) as exc:
+    except (FFmpegError, ValueError, MemoryError) as exc:
         raise VideoRefused(
             f"the first picture of `{value}` cannot be decoded ({_reason(exc)}); the file may be"
             f" damaged or cut short. Copy it again, or {CONVERT_HINT}"

@@ -35,6 +35,7 @@ from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
+from kiosk.render.video import VideoLayer, screen_video, video_target
 from kiosk.runtime.display import NoDisplay, init_display, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.reload import Reloader, content_loader
@@ -85,6 +86,7 @@ class Kiosk:
         self.stage = Stage(
             self.program, THEMES[settings.theme], self.orientation.logical_size, viewing=settings.viewing
         )
+        self.video = VideoLayer(self.stage.fonts)  # a clip in the picture's frame (issue 18)
         self.router = InputRouter(self.orientation, dev=settings.dev)
         self.status = StatusBoard(
             settings, started_at=now, wall_clock=wall_clock, stats=stats, reloader=reloader
@@ -247,10 +249,32 @@ class Kiosk:
         shift = self.pixel_shift(now)
         # The staff screen shows live figures: redraw it once a second while it is open.
         key = (self.state, moving, shift, int(now) if self.state.admin is not None else 0)
+        self._show_video(now, shift)
         if self._drawn == key and not moving:
-            return False
+            return self._draw_video()
         self.draw(now, shift)
         self._drawn = key
+        return True
+
+    def _show_video(self, now: float, shift: tuple[int, int]) -> None:
+        """Start, keep or stop the clip of the screen on display (decoded in its own thread)."""
+        video = screen_video(self.state, self.stage.program_for)
+        layout = self.stage.layout(self.state.view) if video is not None else None
+        target = video_target(layout, self.state, now, video, shift) if layout is not None else None
+        self.video.show(target)
+
+    def _draw_video(self) -> bool:
+        """Only the clip's rect, when its next frame has arrived: the rest of the screen stands."""
+        rect = self.video.draw(self._frame)
+        if rect is None:
+            return False
+        if self._frame is not self.display:
+            turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
+            self.display.blit(turned, (0, 0))
+            pygame.display.flip()
+        else:
+            pygame.display.update(rect)
+        self.frames += 1
         return True
 
     def pixel_shift(self, now: float) -> tuple[int, int]:
@@ -266,6 +290,7 @@ class Kiosk:
             self.stage.compose_admin(self.state, self.admin_info(), self._frame)
         else:
             self.stage.compose(self.state, now, self._frame, shift=shift)
+            self.video.draw(self._frame, again=True)  # a repaint keeps the clip's frame, not the poster
         if self._frame is not self.display:
             turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
             self.display.blit(turned, (0, 0))
@@ -278,6 +303,11 @@ class Kiosk:
 
     def sleep_s(self) -> float:
         now = self.clock()
+        wait_s = self._sleep_s(now)
+        due = self.video.due(now)  # a playing clip's next frame
+        return wait_s if due is None else min(wait_s, max(0.0, due - now))
+
+    def _sleep_s(self, now: float) -> float:
         if self.state.moving(now):
             return FRAME_S
         if self.router.held(now) is not None:
@@ -406,6 +436,7 @@ def run(
         kiosk.run()
     finally:
         notifier.stopping()
+        kiosk.video.close()
         executor.shutdown(wait=False, cancel_futures=True)
         if stats is not None:
             stats.close()

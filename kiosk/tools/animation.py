@@ -15,7 +15,6 @@ else VP9 in WebM. The captions (.vtt, en and es) are written next to the clip fr
 from __future__ import annotations
 
 import argparse
-import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -200,7 +199,7 @@ def encode(clip: Path, frames_dir: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description="Render and encode the How it works animation.")
     parser.add_argument(
         "clip", type=Path, help="where to write the clip, like assets/videos/how-it-works.mp4"
     )

@@ -167,7 +167,10 @@ def _probe(path: Path, value: str) -> VideoInfo:
         ) from None
     with container:
         if not container.streams.video:
-            raise VideoRefused(f"`{value}` has no picture (no video stream); choose the video file itself")
+            raise VideoRefused(
+                f"`{value}` has no picture the kiosk can find (no video stream): it may be cut short"
+                " (copy it again) or be a sound file; choose the video file itself"
+            )
         stream = container.streams.video[0]
         codec = stream.codec_context.name
         if codec not in CODECS:
@@ -198,6 +201,7 @@ def _probe(path: Path, value: str) -> VideoInfo:
                 f"`{value}` has {frame_rate:g} frames a second; a clip should have 24 to 60. {CONVERT_HINT}"
             )
         _first_frame(container, stream, value)
+        _check_end(container, stream, duration_s, value)
         return VideoInfo(
             duration_s=duration_s,
             width_px=width,
@@ -240,6 +244,29 @@ def _first_frame(container: Any, stream: Any, value: str) -> None:
         f"no picture of `{value}` could be decoded; the file may be damaged or cut short. Copy it"
         f" again, or {CONVERT_HINT}"
     )
+
+
+def _check_end(container: Any, stream: Any, duration_s: float, value: str) -> None:
+    """A file cut short (a copy that stopped half-way) often still has its header, so it claims its
+    full length: jump to its last seconds and make sure there is data there (demuxed, not decoded)."""
+    from av.error import FFmpegError
+
+    last_s = -1.0
+    try:
+        container.seek(int(max(0.0, duration_s - 2.0) / stream.time_base), stream=stream, backward=True)
+        for count, packet in enumerate(container.demux(stream)):
+            if count >= MAX_PROBE_PACKETS:
+                break
+            if packet.size and packet.pts is not None:
+                last_s = max(last_s, float(packet.pts * stream.time_base))
+    except (FFmpegError, ValueError, OSError):
+        pass  # judged by what was read before the error
+    start_s = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+    if last_s < start_s + duration_s - 3.0:
+        raise VideoRefused(
+            f"`{value}` is cut short: it says it lasts {_clock(duration_s)}, but the end of the file is"
+            " missing. Copy the clip again from the original"
+        )
 
 
 def _reason(exc: BaseException) -> str:

@@ -428,3 +428,18 @@ def test_export_shows_the_first_frame_as_poster(tmp_path: Path) -> None:
     layout = Stage(program, THEMES["warm"], (1280, 720)).layout(initial_state(program, 0.0, "en").view)
     picture = next(item for item in layout.items if isinstance(item, Picture))
     assert _close(shot.get_at((picture.box.x + picture.box.w // 2, picture.box.y + picture.box.h // 2)), BLUE)
+
+
+def test_the_handout_prints_the_first_frame_as_poster(tmp_path: Path) -> None:
+    pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 (test extra) renders the handout")
+    from kiosk.tools.handout import build_handout
+
+    folder = tmp_path / "d"
+    make_clip(folder / "clip.mp4", size=(160, 120), colours=(BLUE, RED))
+    deck = load_deck(_deck(folder, {"video": "clip.mp4", "speech": False}), today=TODAY)
+    data, _ = build_handout(deck)
+    page = pdfium.PdfDocument(data)[0]
+    raw = page.render(scale=1).to_pil().convert("RGB").tobytes()
+    pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
+    assert sum(1 for pixel in pixels if _close(pixel, BLUE)) > 500  # the first frame (blue)
+    assert sum(1 for pixel in pixels if _close(pixel, RED, 20)) < 50  # not a later (red) one

@@ -201,7 +201,7 @@ def _probe(path: Path, value: str) -> VideoInfo:
                 f"`{value}` has {frame_rate:g} frames a second; a clip should have 24 to 60. {CONVERT_HINT}"
             )
         _first_frame(container, stream, value)
-        _check_end(container, stream, duration_s, value)
+        _check_end(container, stream, duration_s, frame_rate, value)
         return VideoInfo(
             duration_s=duration_s,
             width_px=width,
@@ -246,7 +246,7 @@ def _first_frame(container: Any, stream: Any, value: str) -> None:
     )
 
 
-def _check_end(container: Any, stream: Any, duration_s: float, value: str) -> None:
+def _check_end(container: Any, stream: Any, duration_s: float, frame_rate: float, value: str) -> None:
     """A file cut short (a copy that stopped half-way) often still has its header, so it claims its
     full length: jump to its last seconds and make sure there is data there (demuxed, not decoded)."""
     from av.error import FFmpegError
@@ -262,7 +262,7 @@ def _check_end(container: Any, stream: Any, duration_s: float, value: str) -> No
     except (FFmpegError, ValueError, OSError):
         pass  # judged by what was read before the error
     start_s = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
-    if last_s < start_s + duration_s - 3.0:
+    if last_s < start_s + duration_s - max(0.5, 3.0 / frame_rate):  # the last frame or so
         raise VideoRefused(
             f"`{value}` is cut short: it says it lasts {_clock(duration_s)}, but the end of the file is"
             " missing. Copy the clip again from the original"

@@ -13,6 +13,8 @@ import pygame
 import pytest
 import yaml
 from conftest import TODAY
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from videoclips import BLUE, GREEN, RED, make_clip, make_long_clip
 
 from kiosk.content.captions import CaptionError, parse_captions
@@ -443,3 +445,40 @@ def test_the_handout_prints_the_first_frame_as_poster(tmp_path: Path) -> None:
     pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
     assert sum(1 for pixel in pixels if _close(pixel, BLUE)) > 500  # the first frame (blue)
     assert sum(1 for pixel in pixels if _close(pixel, RED, 20)) < 50  # not a later (red) one
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["WEBVTT", "", "00:01.000 --> 00:02.000", "NOTE x", "1", "Hi <b>there</b>"]),
+            st.text(max_size=30),
+        ),
+        max_size=12,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_webvtt_parser_fuzz_gives_cues_or_a_located_error(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    try:
+        captions = parse_captions(text)
+    except CaptionError as error:
+        assert 1 <= error.line <= text.count("\n") + 2 and error.column >= 1 and error.message
+    else:
+        assert captions.cues and all(cue.end_s > cue.start_s and cue.text for cue in captions.cues)
+
+
+def test_hot_reload_sees_an_edited_caption_file(tmp_path: Path) -> None:
+    from kiosk.runtime.reload import Reloader
+
+    folder = tmp_path / "d"
+    make_clip(folder / "clip.mp4", colours=(RED, BLUE))
+    captions = folder / "clip.en.vtt"
+    captions.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nBefore\n")
+    _deck(folder, {"video": "clip.mp4", "captions": {"en": "clip.en.vtt"}})
+    deck = load_deck(folder, today=TODAY)
+    reloader = Reloader(folder, lambda f: check_deck(f, today=TODAY), current=deck, quiet_s=0, poll_s=0)
+    captions.write_text("WEBVTT\n\n00:00.000 --> 00:01.500\nAfter the edit\n")
+    report = reloader.poll(1.0) or reloader.poll(2.0)
+    assert report is not None and report.deck is not None
+    video = report.deck.slides[0].video
+    assert video is not None and video.captions_for("en")[0].text == "After the edit"

@@ -467,16 +467,18 @@ def test_webvtt_parser_fuzz_gives_cues_or_a_located_error(lines: list[str]) -> N
         assert captions.cues and all(cue.end_s > cue.start_s and cue.text for cue in captions.cues)
 
 
-def test_hot_reload_sees_an_edited_caption_file(tmp_path: Path) -> None:
+def test_hot_reload_sees_an_edited_caption_file_in_assets(tmp_path: Path) -> None:
+    """Files in the deck folder are watched anyway; a clip's files in assets/ must be too."""
     from kiosk.runtime.reload import Reloader
 
-    folder = tmp_path / "d"
-    make_clip(folder / "clip.mp4", colours=(RED, BLUE))
-    captions = folder / "clip.en.vtt"
+    folder, assets = tmp_path / "d", tmp_path / "assets"
+    make_clip(assets / "videos" / "clip.mp4", colours=(RED, BLUE))
+    captions = assets / "videos" / "clip.en.vtt"
     captions.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nBefore\n")
-    _deck(folder, {"video": "clip.mp4", "captions": {"en": "clip.en.vtt"}})
-    deck = load_deck(folder, today=TODAY)
-    reloader = Reloader(folder, lambda f: check_deck(f, today=TODAY), current=deck, quiet_s=0, poll_s=0)
+    _deck(folder, {"video": "videos/clip.mp4", "captions": {"en": "videos/clip.en.vtt"}})
+    deck = load_deck(folder, assets=assets, today=TODAY)
+    load = lambda f: check_deck(f, assets=assets, today=TODAY)  # noqa: E731
+    reloader = Reloader(folder, load, current=deck, quiet_s=0, poll_s=0)
     captions.write_text("WEBVTT\n\n00:00.000 --> 00:01.500\nAfter the edit\n")
     report = reloader.poll(1.0) or reloader.poll(2.0)
     assert report is not None and report.deck is not None

@@ -484,3 +484,37 @@ def test_hot_reload_sees_an_edited_caption_file_in_assets(tmp_path: Path) -> Non
     assert report is not None and report.deck is not None
     video = report.deck.slides[0].video
     assert video is not None and video.captions_for("en")[0].text == "After the edit"
+
+
+def test_a_decoder_falling_behind_does_not_spin_the_loop(surface) -> None:
+    """After the loop took the last frame, and while the next is still being decoded, `due` asks
+    for a wait (a busy loop would cost a core), and asks for none once a frame waits."""
+    release = threading.Event()
+    first = threading.Event()
+
+    def one_then_stuck(path, size):
+        yield 0.0, bytes(3 * 4 * 4), 12
+        first.set()
+        release.wait(60)
+
+    from kiosk.content.deck import Image, Video
+
+    video = Video(
+        path=Path("x.mp4"),
+        duration_s=1.0,
+        width_px=4,
+        height_px=4,
+        frame_rate=25.0,
+        codec="h264",
+        poster=Image(Path("x.mp4"), "video", 1.0),
+    )
+    layer = VideoLayer(Fonts(), decoder=one_then_stuck)
+    layer.show(VideoTarget(video, (0, 0, 4, 4), "en", ("s",)))
+    try:
+        assert first.wait(20)
+        assert layer.due(50.0) == 50.0  # a frame waits: draw now
+        assert layer.draw(surface) is not None
+        assert layer.due(50.0) >= 50.0 + 0.04 / 4  # nothing new yet: wait at least a quarter frame
+    finally:
+        release.set()
+        layer.close()

@@ -114,6 +114,7 @@ class ClipPlayer:
         self._stop = threading.Event()
         self.failed = False
         self.next_due: float | None = None  # on `clock`: when the thread means to hand over a frame
+        self.published_due = float("-inf")  # on `clock`: when the frame in the slot was handed over
         self._thread = threading.Thread(target=self._run, name="kiosk-video", daemon=True)
         self._thread.start()
 
@@ -127,6 +128,11 @@ class ClipPlayer:
 
     def join(self, timeout_s: float) -> None:
         self._thread.join(timeout_s)
+
+    def waiting(self) -> bool:
+        """Whether a frame is in the slot that the loop has not taken yet."""
+        with self._lock:
+            return self._slot is not None and self._slot.serial != self._taken
 
     def take(self) -> DecodedFrame | None:
         """The newest frame if the loop has not had it yet, else None. Never blocks on decoding."""
@@ -156,6 +162,7 @@ class ClipPlayer:
                     serial += 1
                     with self._lock:
                         self._slot = DecodedFrame(at, data, pitch, serial)
+                        self.published_due = due
                     last = at
                 if last < 0:
                     raise ValueError("the clip has no frames")
@@ -260,10 +267,15 @@ class VideoLayer:
         player = self.player
         if player is None or player.failed:
             return None
+        if player.waiting():
+            return now
         next_due = player.next_due
         if next_due is None:
             return now + 0.1  # still opening the clip: look again soon
-        return now + max(0.0, next_due - self.clock())
+        if next_due <= player.published_due:  # the thread is still decoding the next frame
+            next_due = player.published_due + player.frame_s
+        # Never sooner than a quarter frame: a decoder that falls behind must not spin the loop.
+        return now + max(player.frame_s / 4, next_due - self.clock())
 
     def draw(self, surface: pygame.Surface, *, again: bool = False) -> pygame.Rect | None:
         """Blit the newest frame (with its caption) into the target rect and return the rect; None

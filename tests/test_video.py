@@ -518,3 +518,37 @@ def test_a_decoder_falling_behind_does_not_spin_the_loop(surface) -> None:
     finally:
         release.set()
         layer.close()
+
+
+def test_monkey_on_the_deck_with_the_animation(production_deck, monkeypatch) -> None:
+    """Random taps, keys, resizes and waits on the production deck (How it works plays its clip):
+    every frame draws, clips start, and they stop with their screens (no threads pile up)."""
+    from test_monkey import run_monkey
+
+    layers: list[VideoLayer] = []
+    started: list[Path] = []
+
+    class Recorded(VideoLayer):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            layers.append(self)
+
+        def show(self, target) -> None:
+            if target is not None and target != self.target:
+                started.append(target.video.path)
+            super().show(target)
+
+    monkeypatch.setattr("kiosk.runtime.app.VideoLayer", Recorded)
+    try:
+        counts = run_monkey(production_deck, 600, 11)
+        assert sum(counts.values()) == 600
+        assert started, "the monkey never settled on the animation's slide"
+        deadline = time.monotonic() + 20
+        players = [t for t in threading.enumerate() if t.name == "kiosk-video"]
+        while len(players) > 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            players = [t for t in threading.enumerate() if t.name == "kiosk-video"]
+        assert len(players) <= 1
+    finally:
+        for layer in layers:
+            layer.close()

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 RESYNC_AFTER_S = 0.5
 CAPTION_BAND = (16, 22, 28)  # near-black: white text on it is 17:1
 CAPTION_TEXT = (255, 255, 255)
-CAPTION_SHARE = 0.068  # caption size as a share of the frame's height (about 45 px in a 660 px frame)
+CAPTION_SHARE = 0.075  # caption size as a share of the frame's height (about 50 px in a 660 px frame)
 MIN_CAPTION_PX = 22
 
 

@@ -27,8 +27,9 @@ from kiosk.resources import ASSETS_DIR
 SIZE_PX = 720  # square: the illustrations are square, so the slide's frame keeps its shape
 FPS = 24
 FADE_S = 0.8
+STEP_SHARE = 0.86  # the step pictures' share of the frame
 ILLUSTRATIONS = ASSETS_DIR / "illustrations"
-BACKGROUND = (255, 250, 243)  # the warm theme's sand, so the frame's letterbox never shows
+BACKGROUND = (233, 220, 207)  # the warm theme's sand (#e9dccf): the poster's frame, so nothing jumps
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,10 +112,16 @@ def _along(line: list[tuple[float, float]], t: float) -> tuple[float, float]:
 class Animation:
     def __init__(self, size_px: int = SIZE_PX) -> None:
         self.size_px = size_px
-        self.scale = size_px / 400
+        # The step scenes are drawn a little smaller and higher, so the captions at the bottom of
+        # the frame never cover the vein; the opening scene is the poster, at the poster's size.
+        self.scale = size_px * STEP_SHARE / 400
+        self.offset = (round(size_px * (1 - STEP_SHARE) / 2), round(size_px * 0.02))
+        step_px = round(size_px * STEP_SHARE)
         self.pictures = {
-            scene.picture: pygame.image.load_sized_svg(str(ILLUSTRATIONS / scene.picture), (size_px, size_px))
-            for scene in SCENES
+            scene.picture: pygame.image.load_sized_svg(
+                str(ILLUSTRATIONS / scene.picture), (size_px, size_px) if index == 0 else (step_px, step_px)
+            )
+            for index, scene in enumerate(SCENES)
         }
         self.solution_line = vein_centre(ILLUSTRATIONS / "step-1-inject.svg")
         self.blood_line = vein_centre(ILLUSTRATIONS / "step-3-reroute.svg", lowest=True)
@@ -133,6 +140,7 @@ class Animation:
 
     def _scene(self, surface: pygame.Surface, scene: Scene, t: float, alpha: int) -> None:
         layer = self.pictures[scene.picture].copy()
+        opening = scene is SCENES[0]
         local = t - scene.start_s
         if scene.motion == "solution" and self.solution_line:
             # Light drops of the solution spread out along the vein from where it was given.
@@ -148,7 +156,7 @@ class Animation:
                 pygame.draw.circle(layer, (246, 235, 245), (x * self.scale, y * self.scale), 4.5 * self.scale)
         if alpha < 255:
             layer.set_alpha(alpha)
-        surface.blit(layer, (0, 0))
+        surface.blit(layer, (0, 0) if opening else self.offset)
 
 
 def write_captions(clip: Path) -> list[Path]:

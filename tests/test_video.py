@@ -552,3 +552,44 @@ def test_monkey_on_the_deck_with_the_animation(production_deck, monkeypatch) -> 
     finally:
         for layer in layers:
             layer.close()
+
+
+def test_a_clip_that_breaks_off_gives_way_to_its_poster(tmp_path: Path) -> None:
+    """Frames arrive (green), then the file turns out damaged: the frame shows the poster (the
+    file's first frame, blue) again, not the last green frame."""
+    from kiosk.runtime.app import Kiosk, Settings
+
+    folder = tmp_path / "d"
+    make_clip(folder / "clip.mp4", size=(160, 120), colours=(BLUE, RED))
+    deck = load_deck(_deck(folder, {"video": "clip.mp4", "speech": False}), today=TODAY)
+    display = pygame.display.set_mode((1280, 720))
+    clock = [0.0]
+    kiosk = Kiosk(deck, Settings(mode=Mode.TOUCH), display, clock=lambda: clock[0])
+    go_on = threading.Event()
+
+    def breaks(path, size):
+        green = bytes(GREEN) * (size[0] * size[1])
+        for n in range(3):
+            yield n * 0.04, green, size[0] * 3
+        go_on.wait(30)
+        raise ValueError("damaged data")
+
+    kiosk.video = VideoLayer(kiosk.stage.fonts, decoder=breaks)
+    try:
+        kiosk.tick()
+        layout = kiosk.stage.layout(kiosk.state.view)
+        picture = next(item for item in layout.items if isinstance(item, Picture))
+        centre = (picture.box.x + picture.box.w // 2, picture.box.y + picture.box.h // 2)
+        deadline = time.monotonic() + 20
+        while not _close(display.get_at(centre), GREEN) and time.monotonic() < deadline:
+            kiosk.tick()
+            time.sleep(0.01)
+        assert _close(display.get_at(centre), GREEN)
+        go_on.set()
+        assert kiosk.video.player is not None
+        kiosk.video.player.join(20)
+        kiosk.tick()
+        assert _close(display.get_at(centre), BLUE)
+    finally:
+        go_on.set()
+        kiosk.video.close()

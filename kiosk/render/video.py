@@ -277,11 +277,19 @@ class VideoLayer:
         # Never sooner than a quarter frame: a decoder that falls behind must not spin the loop.
         return now + max(player.frame_s / 4, next_due - self.clock())
 
+    def lost(self) -> bool:
+        """True, once, when a clip that was on screen broke off (a file damaged half-way): the
+        caller repaints the screen, so the poster shows again instead of a frozen frame."""
+        if self.player is not None and self.player.failed and self._last is not None:
+            self._last = None
+            return True
+        return False
+
     def draw(self, surface: pygame.Surface, *, again: bool = False) -> pygame.Rect | None:
         """Blit the newest frame (with its caption) into the target rect and return the rect; None
         when no new frame arrived. `again` redraws the last frame too (after a full repaint)."""
-        if self.player is None or self.target is None:
-            return None
+        if self.player is None or self.target is None or self.player.failed:
+            return None  # (a failed clip's last frames are not shown: its poster is)
         frame = self.player.take()
         if frame is None:
             frame = self._last if again else None

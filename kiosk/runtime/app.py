@@ -250,6 +250,8 @@ class Kiosk:
         # The staff screen shows live figures: redraw it once a second while it is open.
         key = (self.state, moving, shift, int(now) if self.state.admin is not None else 0)
         self._show_video(now, shift)
+        if self.video.lost():
+            self._drawn = None  # a clip broke off: repaint, so its poster shows again
         if self._drawn == key and not moving:
             return self._draw_video()
         self.draw(now, shift)

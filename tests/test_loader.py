@@ -217,7 +217,8 @@ def test_unknown_key_far_from_any_lists_the_allowed_keys(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + "colour: red\n")
     assert errors(folder) == [
         "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt,"
-        " duration_s, details, reviewed_by, reviewed_on, review_due, show, link, narration"
+        " duration_s, details, reviewed_by, reviewed_on, review_due, show, link, narration,"
+        " video, captions, poster, speech"
     ]
 
 

@@ -186,6 +186,39 @@ class Sound:
     duration_s: float
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cue:
+    """One caption: its text (lines joined by "\\n") from `start_s` to `end_s` into the clip."""
+
+    start_s: float
+    end_s: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Video:
+    """A checked clip (kiosk.content.videofile probed it): it plays muted and looping in the
+    picture's frame; `poster` stands in for it in exports, the handout and while it cannot play."""
+
+    path: Path
+    duration_s: float
+    width_px: int
+    height_px: int
+    frame_rate: float
+    codec: str
+    poster: Image  # the given picture, or Image(path, "video", ...): the clip's first frame
+    captions: tuple[tuple[str, tuple[Cue, ...]], ...] = ()  # (language, cues)
+    speech: bool = True
+    files: tuple[Path, ...] = ()  # the clip, its poster and caption files: hot reload watches them
+
+    def captions_for(self, language: str) -> tuple[Cue, ...]:
+        """The captions in `language`, else the default language's (the first given)."""
+        for code, cues in self.captions:
+            if code == language:
+                return cues
+        return self.captions[0][1] if self.captions else ()
+
+
 @dataclass(frozen=True)
 class QrCode:
     """A link and its QR matrix, made once at load time ("1" is a dark module), without border."""
@@ -221,6 +254,8 @@ class Detail:
 
     def narration_for(self, language: str) -> Sound | None:
         return _for_language(self.narration, language, None)
+
+    video: Video | None = None  # plays in the picture's frame; `image` is then its poster
 
     def blocks(self, language: str) -> tuple[Block, ...]:
         for code, blocks in self.body:
@@ -278,6 +313,8 @@ class Slide:
     def narration_for(self, language: str) -> Sound | None:
         return _for_language(self.narration, language, None)
 
+    video: Video | None = None  # plays in the picture's frame; `image` is then its poster
+
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)
 
@@ -294,6 +331,11 @@ class Slide:
         found = [self.image, *(image for _, image in self.images)]
         found += [image for detail in self.details for image in detail.all_images()]
         return _unique(found)
+
+    def all_videos(self) -> tuple[Video, ...]:
+        """The slide's clip and its details' clips."""
+        found = [self.video, *(detail.video for detail in self.details)]
+        return tuple(video for video in found if video is not None)
 
 
 def _for_language(values: tuple[tuple[str, _T], ...], language: str, default: _T | None) -> _T | None:

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from kiosk.content.budget import ReadBudget, ReadRefused, active_budget
 from kiosk.content.deck import (
     Contact,
+    Cue,
     Deck,
     Detail,
     Image,
@@ -33,6 +34,7 @@ from kiosk.content.deck import (
     Step,
     Text,
     Timing,
+    Video,
     parse_body,
 )
 from kiosk.content.document import MAX_FILE_BYTES, Document, DocumentError, Path_, read_document
@@ -46,8 +48,15 @@ from kiosk.content.imagefile import (
 from kiosk.content.labels import NARRATION_LABELS
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
-from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value
+from kiosk.content.schema import DeckFile, Id, Language, SlideFile, caption_value, image_value, link_value
 from kiosk.content.soundfile import SoundRefused, resolve_sound
+from kiosk.content.videofile import (
+    CAPTION_SUFFIXES,
+    VIDEO_SUFFIXES,
+    VideoRefused,
+    probe_video,
+    resolve_media,
+)
 from kiosk.resources import ASSETS_DIR
 
 # For checking the slides of a deck.yaml that has other errors.
@@ -475,6 +484,7 @@ class _DeckLoader:
             )
             self.problems.append(replace(overdue, rank=OVERDUE_RANK))
         image, images = self._images(document, ("image",), model.image)
+        video, image, images = self._video(document, (), model, image, images)
         link, links = self._links(document, ("link",), model.link)
         return Slide(
             id=model.id,
@@ -491,6 +501,7 @@ class _DeckLoader:
             images=images,
             links=links,
             narration=self._narration(document, ("narration",), model.narration),
+            video=video,
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
@@ -513,6 +524,7 @@ class _DeckLoader:
             for i, step in enumerate(detail.steps or ())
         )
         image, images = self._images(document, path + ("image",), detail.image)
+        video, image, images = self._video(document, path, detail, image, images)
         link, links = self._links(document, path + ("link",), detail.link)
         return Detail(
             id=detail.id,
@@ -525,6 +537,7 @@ class _DeckLoader:
             images=images,
             links=links,
             narration=self._narration(document, path + ("narration",), detail.narration),
+            video=video,
         )
 
     # -- values -----------------------------------------------------------------------------
@@ -662,6 +675,129 @@ class _DeckLoader:
                 )
             )
         return image
+
+    # -- video (issue 18) ---------------------------------------------------------------------
+
+    def _video(
+        self, document: Document, path: Path_, model: Any, image: Image | None, images: Any
+    ) -> tuple[Video | None, Image | None, Any]:
+        """The clip of a slide or detail (`model`), probed, with its captions; its poster becomes
+        the picture the layout frames (and exports, the handout and the preview draw)."""
+        if model.video is None:
+            for key in ("captions", "poster", "speech"):
+                if getattr(model, key) is not None:
+                    self.problems.append(
+                        document.problem(
+                            path + (key,),
+                            f"`{key}` belongs to a video clip, but there is no `video:` here; add the"
+                            f" clip's `video:` line or remove `{key}`",
+                            at_key=True,
+                        )
+                    )
+            return None, image, images
+        if model.image is not None:
+            self.problems.append(
+                document.problem(
+                    path + ("image",),
+                    "give either `image` or `video`: the clip plays where the picture would be. To show"
+                    " a picture before the clip starts (and on the handout), write it as `poster:`",
+                    at_key=True,
+                )
+            )
+        roots = (self.folder, self.assets)
+        try:
+            clip = resolve_media(model.video, roots, VIDEO_SUFFIXES, "clip")
+            info = probe_video(clip, model.video)
+        except VideoRefused as exc:
+            self.problems.append(document.problem(path + ("video",), str(exc)))
+            return None, image, images
+        aspect = info.width_px / info.height_px
+        poster = Image(clip, "video", aspect)
+        files = [clip]
+        if model.poster is not None:
+            given = self._image(document, path + ("poster",), model.poster)
+            if given is not None:
+                poster = Image(given.path, given.kind, aspect)  # framed as the clip, letterboxed
+                files.append(given.path)
+        captions = self._captions(document, path + ("captions",), model.captions, info.duration_s, files)
+        speech = True if model.speech is None else model.speech
+        if speech and model.captions is None:
+            self.problems.append(
+                document.problem(
+                    path + ("video",),
+                    "a clip with speech needs captions (the kiosk plays it muted): add `captions:` with"
+                    " one .vtt file per language below it, like `en: videos/clip.en.vtt`. If nobody"
+                    " speaks in the clip, write `speech: false` next to `video:`",
+                )
+            )
+        video = Video(
+            path=clip,
+            duration_s=info.duration_s,
+            width_px=info.width_px,
+            height_px=info.height_px,
+            frame_rate=info.frame_rate,
+            codec=info.codec,
+            poster=poster,
+            captions=captions,
+            speech=speech,
+            files=tuple(files),
+        )
+        return video, poster, ()
+
+    def _captions(
+        self, document: Document, path: Path_, value: Any, duration_s: float, files: list[Path]
+    ) -> tuple[tuple[str, tuple[Cue, ...]], ...]:
+        from kiosk.content.captions import CaptionError, read_captions
+
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            if len(self.languages) > 1:
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"`captions` has one file, but this deck is in {', '.join(self.languages)}; give"
+                        " one .vtt file per language below it, like"
+                        f" `{self.default_language}: videos/clip.{self.default_language}.vtt`",
+                        severity=Severity.WARNING,
+                    )
+                )
+            named: dict[str, str] = {self.default_language: caption_value(value)}
+            where = {self.default_language: path}
+        else:
+            named = self._per_language(document, path, value, "caption file", caption_value)
+            where = {code: path + (code,) for code in named}
+        found: list[tuple[str, tuple[Cue, ...]]] = []
+        for code, file in named.items():
+            try:
+                real = resolve_media(file, (self.folder, self.assets), CAPTION_SUFFIXES, "caption file")
+            except VideoRefused as exc:
+                self.problems.append(document.problem(where[code], str(exc)))
+                continue
+            files.append(real)
+            try:
+                captions = read_captions(real)
+            except CaptionError as exc:
+                self.problems.append(Problem(str(real), exc.line, exc.column, exc.message))
+                continue
+            late = [
+                (cue, line)
+                for cue, line in zip(captions.cues, captions.lines, strict=True)
+                if cue.end_s > duration_s + 0.05
+            ]
+            for cue, line in late[:3]:
+                self.problems.append(
+                    Problem(
+                        str(real),
+                        line,
+                        1,
+                        f"this caption ends at {cue.end_s:.3f} s, after the clip ends ({duration_s:.3f} s),"
+                        " so it would be cut off; end it by the clip's last second",
+                    )
+                )
+            if not late:
+                found.append((code, captions.cues))
+        return tuple(found)
 
     @typing.overload
     def _text(self, document: Document, path: Path_, value: Any) -> Text: ...

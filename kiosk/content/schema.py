@@ -280,6 +280,60 @@ Narration = Annotated[
 ]
 
 
+# -- video (issue 18): a clip plays in the picture's frame, with captions per language ----------
+
+_VIDEO_NAME_PATTERN = r"\.([mM][pP]4|[mM]4[vV]|[mM][oO][vV]|[wW][eE][bB][mM]|[mM][kK][vV])$"
+
+
+def _video_path(value: str) -> str:
+    if not value.lower().endswith((".mp4", ".m4v", ".mov", ".webm", ".mkv")):
+        raise PydanticCustomError(
+            "video", "a clip must be an .mp4 or .webm file, like videos/how-it-works.mp4"
+        )
+    return value
+
+
+def caption_value(value: str) -> str:
+    if not value or len(value) > 200 or not value.lower().endswith(".vtt"):
+        raise PydanticCustomError(
+            "captions", "captions must be a WebVTT file (.vtt), like videos/how-it-works.en.vtt"
+        )
+    return value
+
+
+VideoPath = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        json_schema_extra={"pattern": _VIDEO_NAME_PATTERN},  # the validator below words the error
+        description="A short clip (.mp4 or .webm, at most 5 minutes and 1920x1080), relative to the"
+        " deck folder, like videos/how-it-works.mp4. It plays muted and looping in the picture's frame.",
+    ),
+    AfterValidator(_video_path),
+]
+
+PerLanguageCaptions = Annotated[
+    Any,
+    AfterValidator(_per_language(caption_value, "a .vtt file", "es: videos/clip.es.vtt")),
+    WithJsonSchema(
+        _per_language_schema(
+            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\.[vV][tT][tT]$"},
+            "The clip's captions: one WebVTT (.vtt) file per language (en: clip.en.vtt, es: clip.es.vtt)."
+            " Required when the clip has speech.",
+        )
+    ),
+]
+
+SpeechFlag = Annotated[
+    bool | None,
+    Field(
+        description="Whether people speak in the clip (true unless you write false): a clip with speech"
+        " must have captions in every language."
+    ),
+]
+
+
 def _label_text(value: str | None, info: ValidationInfo) -> str | None:
     """Checks a label against its own limit: the field's name is the label's key."""
     if value is None:
@@ -393,6 +447,11 @@ class DetailFile(_Strict):
     alt: Annotated[Any, _ALT_TEXT] = None
     link: PerLanguageLink = None
     narration: Narration = None
+    # -- video (issue 18) --
+    video: VideoPath | None = None
+    captions: PerLanguageCaptions = None
+    poster: ImagePath | None = None
+    speech: SpeechFlag = None
 
 
 class SlideFile(_Strict):
@@ -415,6 +474,11 @@ class SlideFile(_Strict):
     show: ShowFile | None = None
     link: PerLanguageLink = None
     narration: Narration = None
+    # -- video (issue 18) --
+    video: VideoPath | None = None
+    captions: PerLanguageCaptions = None
+    poster: ImagePath | None = None
+    speech: SpeechFlag = None
 
 
 class TimingFile(_Strict):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide, plain
+from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide, Video, plain
 
 # Reading time: a fixed moment to notice the screen, then a pace for slow, relaxed reading
 # (about 165 words a minute, below the 200-250 of practised adult readers, since many of our
@@ -119,6 +119,11 @@ def reading_time_s(words: int, min_s: float, max_s: float) -> float:
     return max(min_s, min(max_s, NOTICE_S + SECONDS_PER_WORD * words))
 
 
+def at_least_clip(seconds: float, video: Video | None) -> float:
+    """A screen with a clip stays up until the clip has played once (issue 18)."""
+    return seconds if video is None else max(seconds, video.duration_s)
+
+
 def visible_words(slide: Slide, language: str, mode: Mode, detail: Detail | None = None) -> int:
     if detail is not None:
         texts = [detail.title.get(language)]
@@ -164,8 +169,9 @@ def build_program(
     def slide_time(index: int, language: str) -> float:
         slide = deck.slides[index]
         if slide.duration_s is not None:
-            return max(slide.duration_s, spoken_s(index, None, language))
-        return max(reading(visible_words(slide, language, mode)), spoken_s(index, None, language))
+            return max(at_least_clip(slide.duration_s, slide.video), spoken_s(index, None, language))
+        read_s = reading(visible_words(slide, language, mode))
+        return max(at_least_clip(read_s, slide.video), spoken_s(index, None, language))
 
     def at_least_spoken(first: int, index: int, detail: str | None, language: str) -> None:
         """The pages of one screen (entries `first` on) last together at least its narration."""
@@ -200,7 +206,11 @@ def build_program(
                     entries.append(Entry(index, None, language, page))
                     # A slide of several pages reads each at its own pace (a set duration is kept
                     # for a slide that fits on one).
-                    durations.append(slide_time(index, language) if len(words) < 2 else reading(count))
+                    durations.append(
+                        slide_time(index, language)
+                        if len(words) < 2
+                        else at_least_clip(reading(count), slide.video if page == 0 else None)
+                    )
                 at_least_spoken(first, index, None, language)
                 for detail in slide.details:
                     words = pages(index, detail.id, language) if pages is not None else ()
@@ -209,7 +219,7 @@ def build_program(
                     first = len(durations)
                     for page, count in enumerate(words):
                         entries.append(Entry(index, detail.id, language, page))
-                        durations.append(reading(count))
+                        durations.append(at_least_clip(reading(count), detail.video if page == 0 else None))
                     at_least_spoken(first, index, detail.id, language)
     timeout = idle_timeout_s if idle_timeout_s is not None else deck.timing.idle_timeout_s
     return Program(

@@ -165,6 +165,10 @@ class Pictures:
             try:
                 if image.kind == "svg":
                     outcome.append(pygame.image.load_sized_svg(str(image.path), size))
+                elif image.kind == "video":  # a clip's poster: its first frame (kiosk.render.video)
+                    from kiosk.render.video import first_frame
+
+                    outcome.append(first_frame(image.path, size))
                 else:
                     outcome.append(pygame.image.load(str(image.path)))
             except BaseException as exc:  # handed to the frame loop's thread below

@@ -47,6 +47,7 @@ from kiosk.layout.staff import AdminInfo
 from kiosk.render.canvas import Presenter
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
+from kiosk.render.video import VideoLayer, screen_video, video_target
 from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.pinlock import PinLockFile
@@ -108,6 +109,7 @@ class Kiosk:
         self.stage = Stage(
             self.program, THEMES[settings.theme], self.orientation.logical_size, viewing=settings.viewing
         )
+        self.video = VideoLayer(self.stage.fonts)  # a clip in the picture's frame (issue 18)
         self.router = InputRouter(self.orientation, dev=settings.dev)
         self.status = StatusBoard(
             settings, started_at=now, wall_clock=wall_clock, stats=stats, reloader=reloader
@@ -289,10 +291,44 @@ class Kiosk:
         shift = self.pixel_shift(now)
         # The staff screen shows live figures: redraw it once a second while it is open.
         key = (self.state, moving, shift, int(now) if self.state.admin is not None else 0)
+        self._show_video(now, shift)
+        if self.video.lost():
+            self._drawn = None  # a clip broke off: repaint, so its poster shows again
         if self._drawn == key and not moving:
-            return False
+            if not isinstance(self.display, pygame.Surface):
+                # The GPU path has no partial update: a new clip frame redraws the frame, which
+                # is texture draws of cached screens plus the clip frame's own upload.
+                if self.video.player is None or not self.video.player.waiting():
+                    return False
+                self.draw(now, shift)
+                return True
+            return self._draw_video()
         self.draw(now, shift)
         self._drawn = key
+        return True
+
+    def _show_video(self, now: float, shift: tuple[int, int]) -> None:
+        """Start, keep or stop the clip of the screen on display (decoded in its own thread)."""
+        video = screen_video(self.state, self.stage.program_for)
+        layout = self.stage.layout(self.state.view) if video is not None else None
+        target = video_target(layout, self.state, now, video, shift) if layout is not None else None
+        self.video.show(target)
+
+    def _draw_video(self) -> bool:
+        """Only the clip's rect, when its next frame has arrived: the rest of the screen stands."""
+        display = self.display
+        if not isinstance(display, pygame.Surface):
+            return False  # (render() redraws a presenter's whole frame instead)
+        rect = self.video.draw(self._frame)
+        if rect is None:
+            return False
+        if self._frame is not display:
+            turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
+            display.blit(turned, (0, 0))
+            pygame.display.flip()
+        else:
+            pygame.display.update(rect)
+        self.frames += 1
         return True
 
     def pixel_shift(self, now: float) -> tuple[int, int]:
@@ -311,6 +347,7 @@ class Kiosk:
             self.stage.compose_admin(self.state, self.admin_info(), self._frame)
         else:
             self.stage.compose(self.state, now, self._frame, shift=shift)
+            self.video.draw(self._frame, again=True)  # a repaint keeps the clip's frame, not the poster
         if self._frame is not self.display:
             turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
             self.display.blit(turned, (0, 0))
@@ -326,6 +363,7 @@ class Kiosk:
             self.stage.compose_admin(self.state, self.admin_info(), canvas)
         else:
             self.stage.compose(self.state, now, canvas, shift=shift)
+            self.video.draw(canvas, again=True)
         presenter.present()
         self.frames += 1
         self.status.frame_drawn(now)
@@ -335,6 +373,11 @@ class Kiosk:
 
     def sleep_s(self) -> float:
         now = self.clock()
+        wait_s = self._sleep_s(now)
+        due = self.video.due(now)  # a playing clip's next frame
+        return wait_s if due is None else min(wait_s, max(0.0, due - now))
+
+    def _sleep_s(self, now: float) -> float:
         if self.state.moving(now):
             return FRAME_S
         if self.router.held(now) is not None:
@@ -511,6 +554,7 @@ def run(
         notifier.stopping()
         reloader.stop()
         kiosk.narrator.close()
+        kiosk.video.close()
         executor.shutdown(wait=False, cancel_futures=True)
         if stats is not None:
             stats.close()

@@ -121,6 +121,7 @@ def _stamp(path: str) -> FileStamp:
 
 def deck_images(deck: Deck) -> tuple[Path, ...]:
     paths = {image.path for slide in deck.slides for image in slide.all_images()}  # every language's
+    paths |= {path for slide in deck.slides for video in slide.all_videos() for path in video.files}
     return tuple(sorted(paths))
 
 

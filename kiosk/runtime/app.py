@@ -47,6 +47,9 @@ from kiosk.runtime.watchdog import Notifier
 log = logging.getLogger(__name__)
 
 FRAME_S = 1 / 60
+# A calm crossfade needs far fewer frames than a push that follows a finger: each fade frame is a
+# blend of everything on screen that has content, the kiosk's main cost while it loops.
+FADE_FPS = 20
 MAX_SLEEP_S = 1.0  # wake at least this often, so a stuck deadline can never freeze the screen
 SCHEDULE_EVERY_S = 5.0
 PIXEL_SHIFT_EVERY_S = 180.0
@@ -94,6 +97,7 @@ class Kiosk:
         self.running = True
         self.frames = 0
         self._drawn: DrawnKey | None = None
+        self._flip_all = True  # the next frame goes to the display whole, whatever it changed
         self._frame = self._logical_surface()
         self._schedule: Schedule | None = None
         self._scheduled_at = float("-inf")
@@ -129,6 +133,7 @@ class Kiosk:
             self.resize(intent.width, intent.height)
         elif isinstance(intent, Redraw):
             self._drawn = None
+            self._flip_all = True
         else:
             self._step(
                 self.router.resolve(
@@ -179,12 +184,14 @@ class Kiosk:
             self.orientation.panel_h,
         ) and surface is self.display:
             self._drawn = None  # same size (SDL reports one at start-up): redraw, keep the cache
+            self._flip_all = True
             return
         self.orientation = Orientation(self.settings.rotation, width, height)
         self.router.resize(self.orientation)
         self.stage.reset(size=self.orientation.logical_size)
         self._frame = self._logical_surface()
         self._drawn = None
+        self._flip_all = True
         log.info("display is now %dx%d; laid out again", width, height)
         if self.settings.mode is Mode.LOBBY:
             # Lobby details are split into pages that fit the screen: split them again.
@@ -262,16 +269,28 @@ class Kiosk:
         return PIXEL_SHIFTS[int(now // PIXEL_SHIFT_EVERY_S) % len(PIXEL_SHIFTS)]
 
     def draw(self, now: float, shift: tuple[int, int] = (0, 0)) -> None:
+        damage = None
         if self.state.admin is not None:
             self.stage.compose_admin(self.state, self.admin_info(), self._frame)
         else:
-            self.stage.compose(self.state, now, self._frame, shift=shift)
+            damage = self.stage.compose(self.state, now, self._frame, shift=shift)
         if self._frame is not self.display:
             turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
             self.display.blit(turned, (0, 0))
-        pygame.display.flip()
+            damage = None
+        if damage is None or self._flip_all:
+            pygame.display.flip()
+            self._flip_all = False
+        elif damage:
+            # Only what changed goes to the screen (on X11 an XShm upload of each rectangle).
+            pygame.display.update(damage)
         self.frames += 1
         self.status.frame_drawn(now)
+
+    def frame_rate(self) -> int:
+        """Frames a second while something moves: fewer for a fade than for a push."""
+        transition = self.state.transition
+        return FADE_FPS if transition is not None and transition.kind == "fade" else 60
 
     def admin_info(self) -> AdminInfo:
         return self.status.info(self.state, self.clock(), self.display.get_size())
@@ -312,7 +331,7 @@ class Kiosk:
             except Exception as exc:
                 self._survive("drawing a frame", exc)
             if self.state.moving(self.clock()):
-                pacer.tick(60)
+                pacer.tick(self.frame_rate())
                 continue
             wait_ms = round(self.sleep_s() * 1000)
             if wait_ms > 0:

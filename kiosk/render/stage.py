@@ -24,7 +24,7 @@ from kiosk.content.deck import Deck
 from kiosk.core.actions import Action
 from kiosk.core.legibility import Viewing, text_floor
 from kiosk.core.program import Pages, Program, View
-from kiosk.core.state import State
+from kiosk.core.state import State, Transition
 from kiosk.core.theme import Theme
 from kiosk.layout.detail import lobby_pages
 from kiosk.layout.items import ScreenLayout
@@ -57,6 +57,9 @@ BOTTOM_ROW_ROLES = frozenset({"disclaimer", "hint", "hint-cue", "dot", "dot-curr
 # rest of the screen is background in every frame (a blend of the background with itself is
 # the background) or chrome that holds still.
 TILE_PX = 32
+# Runs of tiles this close in a row are drawn as one rectangle: a few more background pixels cost
+# less than another round of blits (and another rectangle for the display to upload).
+TILE_GAP = 3
 
 # What `compose` changed in the target: None for all of it, else these rectangles only (an empty
 # list: the frame is the one already there).
@@ -121,7 +124,7 @@ def _merge_tiles(
         )
         runs: list[tuple[int, int]] = []
         for col in columns:
-            if runs and runs[-1][1] == col:
+            if runs and col - runs[-1][1] <= TILE_GAP:
                 runs[-1] = (runs[-1][0], col + 1)
             else:
                 runs.append((col, col + 1))
@@ -188,7 +191,8 @@ class Stage:
         self._layouts: OrderedDict[View, ScreenLayout] = OrderedDict()
         self._screens: OrderedDict[View, Screen] = OrderedDict()
         self._failed: set[View] = set()
-        self._deferred: View | None = None  # a screen whose painting waited one frame for a tap's tint
+        # The fade whose new screen's painting waited one frame for a tap's tint.
+        self._deferred: tuple[View, Transition] | None = None
         self._drawn: _Drawn | None = None
 
     def remember(self, program: Program) -> None:
@@ -316,9 +320,9 @@ class Stage:
             transition.kind == "fade"
             and state.view not in self._screens
             and transition.pressed is not None
-            and self._deferred != state.view
+            and self._deferred != (state.view, transition)
         ):
-            self._deferred = state.view
+            self._deferred = (state.view, transition)
             self._uncover(target, shift)
             # A tap's first answer is the pressed tint on what it touched, this frame; painting
             # the new screen (tens of ms the first time) waits for the next one.

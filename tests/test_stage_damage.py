@@ -137,3 +137,69 @@ def test_regions_cover_every_pixel_that_is_not_background(deck):
         for rect in screen.regions(()):
             covered.blit(screen.base, rect, rect)
         assert raw(covered) == raw(screen.base), index
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_kiosk_paints_the_next_slide_while_idle_so_its_fade_paints_nothing(deck, monkeypatch):
+    from kiosk.runtime.app import Kiosk, Settings
+
+    display = pygame.display.set_mode((1280, 720))
+    clock = Clock()
+    kiosk = Kiosk(deck, Settings(), display, clock=clock)
+    kiosk.tick()
+    upcoming = kiosk.ahead(clock.now)
+    assert upcoming is not None and upcoming.slide == 1
+    assert kiosk.ahead(clock.now) is None  # asked once per state
+    kiosk._prepared = None
+    kiosk.prepare_ahead(clock.now)
+    assert upcoming in kiosk.stage._screens
+    painted: list[object] = []
+    real_paint = kiosk.stage.painter.paint
+    monkeypatch.setattr(
+        kiosk.stage.painter, "paint", lambda *a, **k: painted.append(a) or real_paint(*a, **k)
+    )
+    clock.now = kiosk.program.durations_s[0] + 0.01
+    kiosk.tick()
+    assert kiosk.state.view == upcoming and kiosk.state.transition is not None
+    assert painted == []  # the fade started without painting
+
+
+def test_the_kiosk_updates_only_the_damage_and_the_screen_shows_every_frame_whole(deck, monkeypatch):
+    """What a display that copies only the updated rectangles shows is, frame by frame, the frame."""
+    from kiosk.runtime.app import Kiosk, Settings
+
+    size = (1280, 720)
+    display = pygame.display.set_mode(size)
+    shown = pygame.Surface(size).convert()
+    updates: list[object] = []
+
+    def flip() -> None:
+        updates.append(None)
+        shown.blit(display, (0, 0))
+
+    def update(rects) -> None:
+        updates.append(rects)
+        for rect in rects:
+            shown.blit(display, rect, rect)
+
+    monkeypatch.setattr(pygame.display, "flip", flip)
+    monkeypatch.setattr(pygame.display, "update", update)
+    clock = Clock()
+    kiosk = Kiosk(deck, Settings(), display, clock=clock)
+    kiosk.tick()
+    clock.now = kiosk.program.durations_s[0] + 0.01
+    while True:
+        kiosk.tick()
+        assert raw(shown) == raw(display), clock.now
+        if kiosk.state.transition is None:
+            break
+        clock.now += 1 / kiosk.frame_rate()
+    assert any(rects for rects in updates), "no frame of the fade was sent as rectangles"
+    assert kiosk.frame_rate() == 60  # still: the fade's lower rate only applies while fading

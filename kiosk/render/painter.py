@@ -282,8 +282,9 @@ def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:
 
 
 def _surface(size: tuple[int, int]) -> pygame.Surface:
-    surface = pygame.Surface(size)
-    return surface.convert() if pygame.display.get_surface() else surface
+    display = pygame.display.get_surface()
+    # Made in the display's format at once: converting a fresh surface copied every pixel again.
+    return pygame.Surface(size, 0, display) if display is not None else pygame.Surface(size)
 
 
 def _rect(box: Box, dx: int, dy: int) -> pygame.Rect:

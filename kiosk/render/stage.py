@@ -36,7 +36,10 @@ log = logging.getLogger(__name__)
 
 # Current, next, previous and an open detail, plus the one a transition is leaving.
 MAX_SCREENS = 5
-MAX_SCREEN_BYTES = 26 * 1024 * 1024  # three 1080p screens (8.3 MB each)
+# Two 1080p screens (8.3 MB each): the two a fade or a push needs. The loop paints each slide
+# again anyway (nine do not fit), a detail and its slide both stay, and the next slide is
+# painted ahead while the current one is read (Stage.prepare).
+MAX_SCREEN_BYTES = 17 * 1024 * 1024
 
 
 # The roles (kiosk.layout.chrome) of the items that make the top bar and the bottom row.
@@ -108,40 +111,38 @@ class Screen:
 def _merge_tiles(
     tiles: frozenset[tuple[int, int]], chrome: tuple[pygame.Rect, ...], size: tuple[int, int]
 ) -> tuple[pygame.Rect, ...]:
-    """Few rectangles for a set of tiles: runs along each row, stacked where consecutive rows have
-    the same run. Tiles wholly under a chrome band are left out (the chrome covers them)."""
-    bounds = pygame.Rect(0, 0, *size)
-    runs_by_row: dict[int, list[tuple[int, int]]] = {}
-    for row in sorted({row for _, row in tiles}):
-        columns = sorted(
-            col
-            for col, r in tiles
-            if r == row
-            and not any(
-                band.contains(pygame.Rect(col * TILE_PX, row * TILE_PX, TILE_PX, TILE_PX).clip(bounds))
-                for band in chrome
-            )
-        )
+    """Few rectangles for a set of tiles: runs along each row (bridging gaps of up to TILE_GAP
+    tiles), stacked where consecutive rows have the same run. Tiles wholly under a chrome band are
+    left out (the chrome covers them)."""
+    width, height = size
+    columns_by_row: dict[int, list[int]] = {}
+    for col, row in tiles:
+        columns_by_row.setdefault(row, []).append(col)
+    rects: list[pygame.Rect] = []
+    open_: dict[tuple[int, int], pygame.Rect] = {}
+    for row in sorted(columns_by_row):
+        top, bottom = row * TILE_PX, min(height, (row + 1) * TILE_PX)
+        covering = [band for band in chrome if band.top <= top and bottom <= band.bottom]
         runs: list[tuple[int, int]] = []
-        for col in columns:
+        for col in sorted(columns_by_row[row]):
+            left, right = col * TILE_PX, min(width, (col + 1) * TILE_PX)
+            if any(band.left <= left and right <= band.right for band in covering):
+                continue
             if runs and col - runs[-1][1] <= TILE_GAP:
                 runs[-1] = (runs[-1][0], col + 1)
             else:
                 runs.append((col, col + 1))
-        runs_by_row[row] = runs
-    rects: list[pygame.Rect] = []
-    open_: dict[tuple[int, int], pygame.Rect] = {}
-    for row in sorted(runs_by_row):
         still: dict[tuple[int, int], pygame.Rect] = {}
-        for run in runs_by_row[row]:
+        for run in runs:
             rect = open_.get(run)
-            if rect is not None and rect.bottom == row * TILE_PX:
+            if rect is not None and rect.bottom == top:
                 rect.h += TILE_PX
             else:
-                rect = pygame.Rect(run[0] * TILE_PX, row * TILE_PX, (run[1] - run[0]) * TILE_PX, TILE_PX)
+                rect = pygame.Rect(run[0] * TILE_PX, top, (run[1] - run[0]) * TILE_PX, TILE_PX)
                 rects.append(rect)
             still[run] = rect
         open_ = still
+    bounds = pygame.Rect(0, 0, width, height)
     return tuple(rect.clip(bounds) for rect in rects)
 
 
@@ -272,6 +273,11 @@ class Stage:
         else:
             self._screens.move_to_end(view)
         return screen
+
+    def prepare(self, view: View) -> None:
+        """Paint `view` before it is needed (while the kiosk is idle), and find the regions a fade
+        into it redraws, so its transition starts without a pause."""
+        self.screen(view).tiles  # noqa: B018  (computed and kept on the screen)
 
     def admin_layout(self, state: State, info: AdminInfo) -> ScreenLayout:
         assert state.admin is not None

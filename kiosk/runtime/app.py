@@ -27,9 +27,18 @@ from kiosk.content.deck import Deck
 from kiosk.content.loader import DEFAULT_ASSETS
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
-from kiosk.core.program import Mode, Program
+from kiosk.core.program import Mode, Program, View
 from kiosk.core.schedule import hides_expired, schedule_at
-from kiosk.core.state import DisplayPower, Effect, Exit, Reload, State, initial_state, step_with_effects
+from kiosk.core.state import (
+    DisplayPower,
+    Effect,
+    Exit,
+    Reload,
+    State,
+    initial_state,
+    step,
+    step_with_effects,
+)
 from kiosk.core.theme import THEMES
 from kiosk.layout.items import ScreenLayout
 from kiosk.layout.staff import AdminInfo
@@ -55,6 +64,9 @@ SCHEDULE_EVERY_S = 5.0
 PIXEL_SHIFT_EVERY_S = 180.0
 PIXEL_SHIFTS = ((0, 0), (2, 0), (2, 2), (0, 2), (-2, 2), (-2, 0), (-2, -2), (0, -2), (2, -2))
 ERROR_LOG_EVERY_S = 60.0
+# Paint the next screen ahead once the kiosk has been still this long (a tap right after a
+# transition is answered first) and the next change is at least this far off.
+AHEAD_AFTER_S = 0.3
 STARTUP_CHECK_AFTER_S = 5.0
 
 DrawnKey = tuple[State, bool, tuple[int, int], int]
@@ -98,6 +110,7 @@ class Kiosk:
         self.frames = 0
         self._drawn: DrawnKey | None = None
         self._flip_all = True  # the next frame goes to the display whole, whatever it changed
+        self._prepared: State | None = None  # the state whose next screen was painted ahead
         self._frame = self._logical_surface()
         self._schedule: Schedule | None = None
         self._scheduled_at = float("-inf")
@@ -292,6 +305,25 @@ class Kiosk:
         transition = self.state.transition
         return FADE_FPS if transition is not None and transition.kind == "fade" else 60
 
+    def ahead(self, now: float) -> View | None:
+        """The screen the loop will show next, when it is not painted yet and nothing moves."""
+        state = self.state
+        if state is self._prepared or state.admin is not None or state.dark or state.moving(now):
+            return None
+        self._prepared = state
+        deadline = state.next_deadline(now)
+        if deadline is None or not state.advancing:
+            return None
+        upcoming = step(state, Tick(), deadline + 0.001)  # (just past it: no rounding short)
+        if upcoming.transition is None or upcoming.view == state.view or upcoming.admin is not None:
+            return None
+        return upcoming.view
+
+    def prepare_ahead(self, now: float) -> None:
+        view = self.ahead(now)
+        if view is not None:
+            self.stage.prepare(view)
+
     def admin_info(self) -> AdminInfo:
         return self.status.info(self.state, self.clock(), self.display.get_size())
 
@@ -335,6 +367,17 @@ class Kiosk:
                 continue
             wait_ms = round(self.sleep_s() * 1000)
             if wait_ms > 0:
+                if self.state is not self._prepared and wait_ms > 2 * AHEAD_AFTER_S * 1000:
+                    # Still for a moment: paint the next screen now rather than when it is due.
+                    event = waiter.wait(AHEAD_AFTER_S)
+                    if event.type != pygame.NOEVENT:
+                        pending.append(event)
+                        continue
+                    try:
+                        self.prepare_ahead(self.clock())
+                    except Exception as exc:
+                        self._survive("painting ahead", exc)
+                    continue
                 # Blocks until an event or the deadline: a static slide costs almost no CPU.
                 event = waiter.wait(wait_ms / 1000)
                 if event.type != pygame.NOEVENT:

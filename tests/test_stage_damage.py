@@ -203,3 +203,20 @@ def test_the_kiosk_updates_only_the_damage_and_the_screen_shows_every_frame_whol
         clock.now += 1 / kiosk.frame_rate()
     assert any(rects for rects in updates), "no frame of the fade was sent as rectangles"
     assert kiosk.frame_rate() == 60  # still: the fade's lower rate only applies while fading
+
+
+@pytest.mark.parametrize("alpha", [0, 255])
+def test_the_ends_of_a_fade_are_the_same_pixels_as_a_blend(alpha):
+    """A fade's first and last steps skip the blend (alpha 255 is SDL's slow path): same pixels."""
+    size = (97, 61)
+    source, under = pygame.Surface(size).convert(), pygame.Surface(size).convert()
+    for x in range(size[0]):
+        for y in range(size[1]):
+            source.set_at((x, y), ((x * 7) % 256, (y * 13) % 256, (x * y) % 256))
+            under.set_at((x, y), ((y * 5) % 256, (x * 11) % 256, (x + y) % 256))
+    blended = under.copy()
+    source.set_alpha(alpha)
+    blended.blit(source, (0, 0))
+    source.set_alpha(None)
+    expected = source if alpha == 255 else under
+    assert raw(blended) == raw(expected)

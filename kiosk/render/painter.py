@@ -11,8 +11,10 @@ import functools
 import hashlib
 import logging
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
@@ -31,7 +33,11 @@ BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
 MAX_FONTS = 48
 MAX_WIDTHS = 50_000
 MAX_PICTURES = 48
-MAX_PICTURE_BYTES = 16 * 1024 * 1024  # pictures live on in painted screens; this only saves re-decoding
+# Decoded pictures are kept deflated (flat illustrations shrink 20-60 times: the sample deck's 23
+# pictures are 24 MiB decoded at 1920x1080 and 1.0 MiB deflated, 96 and 1.5 MiB at 4K), so a
+# whole deck's fit and a loop never decodes an SVG twice; inflating one takes a third of the time
+# decoding it did. Bounded by these deflated bytes.
+MAX_PICTURE_BYTES = 8 * 1024 * 1024
 # A picture that takes longer to decode is shown as a placeholder (the frame loop waits this long
 # at most, once per file). Real illustrations take milliseconds; a 39 KB SVG with one 5,000-point
 # stroked path took 5-7 s, one with 20,000 thick circles 100 s, a 1 MB PNG whose data inflates
@@ -105,12 +111,28 @@ class Fonts:
         return width
 
 
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A decoded, scaled picture kept deflated: its RGBA bytes, exactly (lossless)."""
+
+    size: tuple[int, int]
+    data: bytes
+
+    @classmethod
+    def pack(cls, surface: pygame.Surface) -> Packed:
+        return cls(surface.get_size(), zlib.compress(pygame.image.tobytes(surface, "RGBA"), 1))
+
+    def unpack(self) -> pygame.Surface:
+        surface = pygame.image.frombytes(zlib.decompress(self.data), self.size, "RGBA")
+        return surface.convert_alpha() if pygame.display.get_surface() else surface
+
+
 class Pictures:
     """Decoded, scaled and converted pictures; a broken one becomes a neutral placeholder, logged once."""
 
     def __init__(self, *, decode_budget_s: float = DECODE_BUDGET_S) -> None:
         # Keyed by the file's version too, so a picture fixed in place is drawn once it changes.
-        self._cache: OrderedDict[tuple[Path, int, int, int, int], pygame.Surface | None] = OrderedDict()
+        self._cache: OrderedDict[tuple[Path, int, int, int, int], Packed | None] = OrderedDict()
         self._failed: set[Path] = set()
         self.decode_budget_s = decode_budget_s
         self._too_slow: set[tuple[Path, int, int]] = set()  # (path, mtime, size): never tried again
@@ -124,17 +146,18 @@ class Pictures:
         key = (image.path, size[0], size[1], version[0], version[1])
         if key in self._cache:
             self._cache.move_to_end(key)
-            return self._cache[key]
+            packed = self._cache[key]
+            return packed.unpack() if packed is not None else None
         surface = self._load(image, size)
-        self._cache[key] = surface
-        # Bounded by bytes as well as count: at 4K one illustration is about 9 MiB.
+        self._cache[key] = Packed.pack(surface) if surface is not None else None
         while len(self._cache) > 1 and (len(self._cache) > MAX_PICTURES or self.bytes > MAX_PICTURE_BYTES):
             self._cache.popitem(last=False)
         return surface
 
     @property
     def bytes(self) -> int:
-        return sum(s.get_width() * s.get_height() * 4 for s in self._cache.values() if s is not None)
+        """What the kept pictures take (deflated)."""
+        return sum(len(packed.data) for packed in self._cache.values() if packed is not None)
 
     def _load(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
         try:

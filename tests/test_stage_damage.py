@@ -220,3 +220,19 @@ def test_the_ends_of_a_fade_are_the_same_pixels_as_a_blend(alpha):
     source.set_alpha(None)
     expected = source if alpha == 255 else under
     assert raw(blended) == raw(expected)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920)], ids=["landscape", "portrait"])
+def test_what_the_painter_reports_drawing_covers_every_pixel_it_changed(deck, size):
+    """The fade's tiles come from the painter's own reports; looking at the pixels finds no more."""
+    from kiosk.core.program import View
+    from kiosk.render.stage import Screen
+
+    program = build_program(deck, Mode.TOUCH)
+    stage = Stage(program, THEMES["warm"], size)
+    for index, slide in enumerate(deck.slides):
+        for detail in [None, *(d.id for d in slide.details)]:
+            screen = stage.screen(View(index, detail, deck.default_language, program.version))
+            assert screen.marks is not None
+            looked = Screen(screen.layout, screen.base, screen.strip, (), screen.background)  # no marks
+            assert looked.tiles <= screen.tiles, (index, detail, sorted(looked.tiles - screen.tiles)[:5])

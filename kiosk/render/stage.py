@@ -76,6 +76,8 @@ class Screen:
     strip: pygame.Surface | None
     chrome: tuple[pygame.Rect, ...] = ()  # full-width bands holding only chrome
     background: tuple[int, int, int] = (0, 0, 0)
+    # What the painter reported drawing on `base` (None: unknown, the pixels are looked at).
+    marks: tuple[pygame.Rect, ...] | None = None
     _regions: dict[tuple[tuple[int, int, int, int], ...], tuple[pygame.Rect, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -84,6 +86,18 @@ class Screen:
     def tiles(self) -> frozenset[tuple[int, int]]:
         """(column, row) of every TILE_PX tile of `base` holding a pixel that is not background."""
         width, height = self.base.get_size()
+        if self.marks is not None:
+            bounds = pygame.Rect(0, 0, width, height)
+            tiles: set[tuple[int, int]] = set()
+            for mark in self.marks:
+                mark = mark.clip(bounds)
+                if mark.w <= 0 or mark.h <= 0:
+                    continue
+                for row in range(mark.top // TILE_PX, (mark.bottom - 1) // TILE_PX + 1):
+                    tiles.update(
+                        (col, row) for col in range(mark.left // TILE_PX, (mark.right - 1) // TILE_PX + 1)
+                    )
+            return frozenset(tiles)
         same = pygame.mask.from_threshold(self.base, self.background, (1, 1, 1, 255))
         same.invert()  # now: the pixels that differ from the background
         whole = pygame.mask.Mask((TILE_PX, TILE_PX), fill=True)
@@ -255,15 +269,15 @@ class Stage:
         if screen is None:
             try:
                 layout = self.layout(view)
-                base, strip = self.painter.paint(layout, self.theme)
+                base, strip, marks = self.painter.paint_marked(layout, self.theme)
             except Exception:  # a slide that cannot be drawn must not stop the loop
                 if view not in self._failed:
                     self._failed.add(view)
                     log.exception("screen %s cannot be drawn; showing a plain placeholder", view)
                 layout = ScreenLayout(self.size[0], self.size[1], (), ())
                 self._layouts[view] = layout
-                base, strip = self.painter.paint(layout, self.theme)
-            screen = Screen(layout, base, strip, chrome_bands(layout), self.theme.rgb("background"))
+                base, strip, marks = self.painter.paint_marked(layout, self.theme)
+            screen = Screen(layout, base, strip, chrome_bands(layout), self.theme.rgb("background"), marks)
             self._screens[view] = screen
             # Bounded by bytes too: a 4K screen is 33 MB. Two always stay (a crossfade needs both).
             while len(self._screens) > 2 and (

@@ -402,21 +402,15 @@ class Stage:
         phase = shown is source
         self._drawn = _Drawn(target=weakref.ref(target), key=key, phase=phase, alpha=alpha, regions=regions)
         if drawn is None or drawn.target() is not target or drawn.key != key:
-            self._fade_frame(target, shown, scroll_px, alpha, pressed, current, dx, dy)
+            self._fade_frame(target, shown, scroll_px, alpha, pressed, current, shift, [target.get_clip()])
             return None
         if drawn.phase == phase and drawn.alpha == alpha:
             return []  # the same picture as the frame before (the eased alpha did not move)
         # Where the screen shown before had content is background again (or this screen's).
         changed = regions if drawn.phase == phase else drawn.regions + regions
-        bounds = target.get_rect()
-        damage = [clipped for rect in changed if (clipped := rect.move(dx, dy).clip(bounds)).w]
         clip = target.get_clip()
-        try:
-            for rect in damage:
-                target.set_clip(rect.clip(clip))
-                self._fade_frame(target, shown, scroll_px, alpha, pressed, current, dx, dy)
-        finally:
-            target.set_clip(clip)
+        damage = [clipped for rect in changed if (clipped := rect.move(dx, dy).clip(clip)).w and clipped.h]
+        self._fade_frame(target, shown, scroll_px, alpha, pressed, current, shift, damage)
         return damage
 
     def _fade_frame(
@@ -427,37 +421,49 @@ class Stage:
         alpha: int,
         pressed: Action | None,
         current: Screen,
-        dx: int,
-        dy: int,
+        shift: tuple[int, int],
+        areas: list[pygame.Rect],
     ) -> None:
-        target.fill(self.theme.rgb("background"))
-        self._blit_faded(target, shown, scroll_px, alpha, dx, dy)
-        self._pressed(target, shown, pressed, 0, dx, dy)  # the press fades with it
-        self._chrome(target, current, dx, dy)
+        """Background, `shown` at `alpha`, the press tint, then the still chrome, in each of
+        `areas` (clips of the target). Each area is drawn from the background up, so areas may
+        overlap; the alpha is set once for all of them (setting it makes SDL choose its blitter
+        again)."""
+        dx, dy = shift
+        clip = target.get_clip()
+        background = self.theme.rgb("background")
+        # The ends of a fade are a plain copy and nothing: the same pixels as blending at 255 and
+        # at 0 (tested), and a blit with alpha 255 takes SDL's slow path (40-90 ms at 1080p).
+        fading = 0 < alpha < 255
+        if fading:
+            self._set_alpha(shown, alpha)
+        try:
+            for area in areas:
+                target.set_clip(area)
+                target.fill(background)
+                if alpha > 0:
+                    self._blit_screen(target, shown, scroll_px, dx, dy)
+                self._pressed(target, shown, pressed, 0, dx, dy)  # the press fades with it
+        finally:
+            if fading:
+                self._set_alpha(shown, None)
+        try:
+            for area in areas:  # opaque copies on top: the same as drawing them area by area
+                target.set_clip(area)
+                self._chrome(target, current, dx, dy)
+        finally:
+            target.set_clip(clip)
+
+    @staticmethod
+    def _set_alpha(screen: Screen, alpha: int | None) -> None:
+        screen.base.set_alpha(alpha)
+        if screen.strip is not None:
+            screen.strip.set_alpha(alpha)
 
     def _chrome(self, target: pygame.Surface, current: Screen, dx: int, dy: int) -> None:
         """The chrome holds still over the moving content: the incoming screen's (a language or
         A+ tap shows its new state at once)."""
         for band in current.chrome:
             target.blit(current.base, (band.x + dx, band.y + dy), band)
-
-    def _blit_faded(
-        self, target: pygame.Surface, screen: Screen, scroll_px: float, alpha: int, dx: int, dy: int
-    ) -> None:
-        # The ends of a fade are a plain copy and nothing: the same pixels as blending at 255 and
-        # at 0 (tested), and a blit with alpha 255 takes SDL's slow path (40-90 ms at 1080p).
-        if alpha <= 0:
-            return
-        if alpha >= 255:
-            self._blit_screen(target, screen, scroll_px, dx, dy)
-            return
-        screen.base.set_alpha(alpha)
-        if screen.strip is not None:
-            screen.strip.set_alpha(alpha)
-        self._blit_screen(target, screen, scroll_px, dx, dy)
-        screen.base.set_alpha(None)
-        if screen.strip is not None:
-            screen.strip.set_alpha(None)
 
     def _blit_screen(
         self, target: pygame.Surface, screen: Screen, scroll_px: float, dx: int, dy: int

@@ -6,8 +6,8 @@ For each size: a display mode of that size (SDL_VIDEODRIVER=dummy unless the run
 a fresh kiosk.render.stage.Stage, and for each consecutive pair of slides (slide i -> i+1, the loop's
 own transitions) a State carrying a Transition. Both screens are painted before the clock starts
 (first-time painting happens once per screen and is not a frame cost). Then every frame of the
-transition, at the kiosk's own frame rate (kiosk.runtime.app.FADE_FPS for a fade, 60 for a push), is
-timed:
+transition, at the kiosk's own frame rate (Kiosk.frame_rate: FADE_FPS for the loop's crossfade, more
+for a tap's short fade, 60 for a push), is timed:
 
 - compose: Stage.compose into the display surface (converted, as in the kiosk); after the first
   frame of a fade it redraws only the regions with content and returns them (its damage);
@@ -52,12 +52,14 @@ from kiosk.render.stage import Stage  # noqa: E402
 FPS = 60
 
 
-def fade_fps() -> int:
-    try:
-        from kiosk.runtime.app import FADE_FPS
-    except ImportError:  # a kiosk that fades at the push's rate
-        return FPS
-    return FADE_FPS
+def fade_fps(duration_s: float) -> int:
+    """The kiosk's own frame rate for a fade this long (kiosk.runtime.app.Kiosk.frame_rate)."""
+    from kiosk.runtime import app
+
+    fps = getattr(app, "FADE_FPS", FPS)  # an older kiosk faded at the push's rate
+    if duration_s < getattr(app, "SHORT_FADE_S", 0.0):
+        fps = getattr(app, "SHORT_FADE_FPS", fps)
+    return fps
 
 
 def parse_sizes(text: str) -> list[tuple[int, int]]:
@@ -79,6 +81,7 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
     kinds = {"crossfade": [], "push": [], "fade-to-detail": []}
     out: dict = {}
     for kind in kinds:
+        fps = FPS
         compose: list[float] = []
         compose_cpu: list[float] = []
         with_copy: list[float] = []
@@ -103,7 +106,7 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
             stage.screen(source.view)  # paint both screens now: painting is not a frame cost
             stage.screen(state.view)
             stage.compose(source, 0.0, display)  # the screen shows the source, as in the loop
-            fps = FPS if kind == "push" else fade_fps()
+            fps = FPS if kind == "push" else fade_fps(duration)
             for now in transition_frames(duration, fps):
                 c0, t0 = time.thread_time(), time.perf_counter()
                 damage = stage.compose(state, now, display)
@@ -121,7 +124,7 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
                 with_copy.append(t2 - t0)
                 with_flip.append((t1 - t0) + (t3 - t2))
         out[kind] = {
-            "fps": FPS if kind == "push" else fade_fps(),
+            "fps": fps,
             "compose": summary_ms(compose),
             "compose_cpu": summary_ms(compose_cpu),
             "compose_copy": summary_ms(with_copy),

@@ -173,7 +173,7 @@ def test_the_kiosk_paints_the_next_slide_while_idle_so_its_fade_paints_nothing(d
 
 def test_the_kiosk_updates_only_the_damage_and_the_screen_shows_every_frame_whole(deck, monkeypatch):
     """What a display that copies only the updated rectangles shows is, frame by frame, the frame."""
-    from kiosk.runtime.app import Kiosk, Settings
+    from kiosk.runtime.app import FADE_FPS, Kiosk, Settings
 
     size = (1280, 720)
     display = pygame.display.set_mode(size)
@@ -200,6 +200,7 @@ def test_the_kiosk_updates_only_the_damage_and_the_screen_shows_every_frame_whol
         assert raw(shown) == raw(display), clock.now
         if kiosk.state.transition is None:
             break
+        assert kiosk.frame_rate() == FADE_FPS  # the loop's calm crossfade
         clock.now += 1 / kiosk.frame_rate()
     assert any(rects for rects in updates), "no frame of the fade was sent as rectangles"
     assert kiosk.frame_rate() == 60  # still: the fade's lower rate only applies while fading

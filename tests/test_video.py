@@ -593,3 +593,34 @@ def test_a_clip_that_breaks_off_gives_way_to_its_poster(tmp_path: Path) -> None:
     finally:
         go_on.set()
         kiosk.video.close()
+
+
+def test_the_gpu_path_plays_the_clip_in_the_same_place(tmp_path: Path) -> None:
+    """Forced GPU (SDL's software renderer here): the presenter has no partial update, so each new
+    clip frame redraws the whole frame with the clip drawn into the canvas."""
+    from kiosk.render.gpu import GpuPresenter, open_renderer, open_window
+    from kiosk.runtime.app import Kiosk, Settings
+
+    folder = tmp_path / "d"
+    make_clip(folder / "clip.mp4", size=(160, 120), fps=10, colours=(RED,) * 3 + (BLUE,) * 30)
+    deck = load_deck(_deck(folder, {"video": "clip.mp4", "speech": False}), today=TODAY)
+    window = open_window((1280, 720), fullscreen=False)
+    presenter = GpuPresenter(window, open_renderer(window, software=True))
+    clock = [0.0]
+    kiosk = Kiosk(deck, Settings(mode=Mode.TOUCH), presenter, clock=lambda: clock[0])
+    try:
+        kiosk.tick()
+        layout = kiosk.stage.layout(kiosk.state.view)
+        picture = next(item for item in layout.items if isinstance(item, Picture))
+        centre = (picture.box.x + picture.box.w // 2, picture.box.y + picture.box.h // 2)
+        assert _close(presenter.frame().get_at(centre), RED)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _close(presenter.frame().get_at(centre), BLUE):
+            kiosk.tick()
+            time.sleep(0.02)
+        frame = presenter.frame()
+        assert _close(frame.get_at(centre), BLUE)  # later frames of the clip, drawn on the GPU path
+        assert not _close(frame.get_at((picture.box.x - 30, centre[1])), BLUE)
+    finally:
+        kiosk.video.close()
+        presenter.close()

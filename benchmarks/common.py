@@ -11,11 +11,14 @@ import json
 import math
 import os
 import re
+import selectors
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.resources import SAMPLE_DECK_DIR
@@ -182,34 +185,88 @@ def emit(result: dict) -> None:
 # -- a private X server -------------------------------------------------------------------------
 
 
+def start_xvfb(width: int, height: int, log: Path, depth: int = 24) -> tuple[subprocess.Popen, str]:
+    """A private Xvfb on the first free display in :99..:120, ready for clients: (process, ":N")."""
+    for number in range(99, 121):
+        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
+            continue
+        ready_r, ready_w = os.pipe()
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(
+                [
+                    "Xvfb",
+                    f":{number}",
+                    "-screen",
+                    "0",
+                    f"{width}x{height}x{depth}",
+                    "-nolisten",
+                    "tcp",
+                    "-displayfd",
+                    str(ready_w),
+                ],
+                pass_fds=(ready_w,),
+                stdout=out,
+                stderr=out,
+            )
+        os.close(ready_w)
+        announced = _read_line(ready_r, 10.0)  # Xvfb writes its display number once it accepts clients
+        os.close(ready_r)
+        if announced and proc.poll() is None:
+            return proc, f":{announced}"
+        stop(proc)
+    raise SystemExit(f"could not start Xvfb on :99..:120; see {log}")
+
+
+@contextmanager
+def xvfb(width: int, height: int, log: Path) -> Iterator[str]:
+    """`start_xvfb` as a context: yields the display name, stops the server on the way out."""
+    proc, display = start_xvfb(width, height, log)
+    try:
+        yield display
+    finally:
+        stop(proc)
+
+
+def _read_line(fd: int, timeout_s: float) -> str:
+    data = b""
+    deadline = time.monotonic() + timeout_s
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not data.endswith(b"\n") and selector.select(max(0.0, deadline - time.monotonic())):
+            chunk = os.read(fd, 64)
+            if not chunk:
+                break
+            data += chunk
+    return data.decode(errors="replace").strip()
+
+
+def stop(proc: subprocess.Popen) -> int | None:
+    """Terminate a child we started (then kill it if it lingers); its exit status."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+    return proc.returncode
+
+
 class XServer:
-    """A private Xvfb (via benchmarks/startup.py's helper), with its pid for CPU readings."""
+    """A private Xvfb with its pid, for CPU readings of the server itself."""
 
     def __init__(self, width: int, height: int, log: Path) -> None:
-        from benchmarks.startup import xvfb
-
-        self._context = xvfb(width, height, log)
+        self._size = (width, height)
+        self._log = log
+        self._proc: subprocess.Popen | None = None
         self.display = ""
         self.pid: int | None = None
 
     def __enter__(self) -> XServer:
-        self.display = self._context.__enter__()
-        self.pid = None
-        for proc in Path("/proc").iterdir():  # the Xvfb just started for this display (-displayfd
-            if not proc.name.isdigit():  # leaves no lock file to read the pid from)
-                continue
-            try:
-                argv = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if (
-                argv
-                and argv[0].endswith(b"Xvfb")
-                and len(argv) > 1
-                and argv[1].decode(errors="replace") == self.display
-            ):
-                self.pid = int(proc.name)
+        self._proc, self.display = start_xvfb(*self._size, self._log)
+        self.pid = self._proc.pid
         return self
 
-    def __exit__(self, *exc) -> None:
-        self._context.__exit__(*exc)
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is not None:
+            stop(self._proc)

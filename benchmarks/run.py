@@ -3,11 +3,15 @@
     .venv/bin/python -m benchmarks [--quick] [--backend auto|xvfb|dummy] [--only GROUP,...] [--out FILE]
     .venv/bin/python benchmarks/run.py [--quick] ...          (the same)
     .venv/bin/python -m benchmarks --proposals                (measure the optimisation prototypes)
+    .venv/bin/python -m benchmarks --vs-browser               (only the comparison with Chromium)
+    .venv/bin/python -m benchmarks --scaling                  (only the 10/100/500-slide table)
+    .venv/bin/python -m benchmarks --markdown [FILE]          (the "after" table of a saved run)
 
-Groups (in order): startup, frames, gpu, idle, loop, tap, memory, day. See benchmarks/README.md for
-what each one measures and how. This process never imports pygame; every measurement runs in a
-child process. Writes benchmarks/results/latest.json and full.json (--quick: latest.json and
-quick.json), or only --out FILE when given.
+Groups (in order): startup, frames, gpu, idle, loop, tap, memory, day, browser, scaling. See
+benchmarks/README.md for what each one measures and how. This process never imports pygame;
+every measurement runs in a child process. Writes benchmarks/results/latest.json and full.json
+(--quick: latest.json and quick.json), or only --out FILE when given, each with a .md beside it:
+the Markdown table of docs/performance.md for that run.
 """
 
 from __future__ import annotations
@@ -29,12 +33,12 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
 from benchmarks import process_cpu  # noqa: E402
 from benchmarks.common import HERE, XServer, child_env, machine, run_child  # noqa: E402
 
-GROUPS = ("startup", "frames", "gpu", "idle", "loop", "tap", "memory", "day")
+GROUPS = ("startup", "frames", "gpu", "idle", "loop", "tap", "memory", "day", "browser", "scaling")
 SIZES = ("1280x720", "1920x1080", "3840x2160")
 
 # key -> (label, unit, target or None). Targets are for a 2-core box with software rendering.
 FIGURES: dict[str, tuple[str, str, float | None]] = {
-    "startup_s": ("start-up: process start -> first frame, 1920x1080", "s", 0.6),
+    "startup_s": ("start-up: process start -> first frame, 1920x1080", "s", 0.5),
     "crossfade_1280x720_ms": ("crossfade frame, 1280x720", "ms", None),
     "crossfade_1920x1080_ms": ("crossfade frame, 1920x1080", "ms", 3.0),
     "crossfade_3840x2160_ms": ("crossfade frame, 3840x2160", "ms", 12.0),
@@ -73,6 +77,44 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     "pss_3840x2160_mib": ("PSS, full deck visited, 3840x2160", "MiB", 150.0),
     "growth_pss_day_mib": ("PSS (anonymous) growth per simulated day, after warm-up", "MiB", 1.0),
     "growth_rss_day_mib": ("RSS growth per simulated day, after warm-up", "MiB", 1.0),
+    "browser_cpu_ratio": (
+        "CPU against a Chromium kiosk (process tree + X server), kiosk / browser",
+        "x",
+        0.20,
+    ),
+    "browser_pss_ratio": ("PSS against a Chromium kiosk (process tree), kiosk / browser", "x", 0.15),
+    "scaling_pss_spread_mib": ("PSS after a whole loop: spread over the scaling decks", "MiB", 5.0),
+    "scaling_startup_growth_s": ("start-up growth per 100 slides (smallest to largest deck)", "s", 0.1),
+    "scaling_validate_s": ("kiosk validate, cold fit cache, per 100 slides (largest deck)", "s", 1.0),
+}
+# Need Chromium and Xvfb: left out (with the reason in the report's "skipped") where either is missing.
+OPTIONAL_FIGURES = {"browser_cpu_ratio", "browser_pss_ratio"}
+# "Before" of issue 16: docs/performance.md's "after optimisation" column (2026-11-25), and the
+# issue's own browser comparison. For `--markdown`.
+BEFORE: dict[str, float] = {
+    "startup_s": 0.73,
+    "crossfade_1280x720_ms": 1.08,
+    "crossfade_1920x1080_ms": 3.08,
+    "crossfade_3840x2160_ms": 14.0,
+    "push_1280x720_ms": 0.38,
+    "push_1920x1080_ms": 2.27,
+    "push_3840x2160_ms": 8.83,
+    "renderer_crossfade_1920x1080_ms": 3.27,
+    "renderer_crossfade_3840x2160_ms": 12.4,
+    "idle_cpu_pct": 0.05,
+    "loop_cpu_pct": 7.75,
+    "tap_first_cold_ms": 24.3,
+    "tap_first_warm_ms": 4.2,
+    "tap_visible_cold_ms": 24.3,
+    "tap_visible_warm_ms": 4.2,
+    "tap_complete_cold_ms": 258.0,
+    "tap_complete_warm_ms": 278.0,
+    "pss_1920x1080_mib": 87.3,
+    "pss_3840x2160_mib": 136.9,
+    "growth_pss_day_mib": 0.01,
+    "growth_rss_day_mib": 0.01,
+    "browser_cpu_ratio": 0.64,
+    "browser_pss_ratio": 0.198,
 }
 # Figures that may honestly be zero or negative (memory can shrink); all others are > 0.
 MAY_BE_NON_POSITIVE = {"growth_pss_day_mib", "growth_rss_day_mib"}
@@ -89,6 +131,11 @@ FULL = {
     "day_hours": 24.0,
     "day_warmup_h": 1.0,
     "day_frame_step": 0.2,
+    "browser_warmup_s": 15.0,
+    "browser_window_s": 60.0,
+    "scaling_slides": [10, 100, 500],
+    "scaling_startup_runs": 3,
+    "scaling_frame_step": 1 / 30,
 }
 QUICK = {
     "startup_runs": 2,
@@ -102,6 +149,11 @@ QUICK = {
     "day_hours": 0.6,
     "day_warmup_h": 0.3,
     "day_frame_step": 0.25,
+    "browser_warmup_s": 8.0,
+    "browser_window_s": 6.0,
+    "scaling_slides": [3, 6],
+    "scaling_startup_runs": 1,
+    "scaling_frame_step": 0.1,
 }
 
 
@@ -115,6 +167,7 @@ class Suite:
         self.figures: dict[str, dict] = {}
         self.raw: dict[str, object] = {}
         self.errors: dict[str, str] = {}
+        self.skipped: dict[str, str] = {}
         self.load: dict[str, dict] = {}
         self.work = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
 
@@ -315,6 +368,67 @@ class Suite:
         )
         self.figure("growth_rss_day_mib", result["rss_growth_per_day_mib"], judged=judged, note=note)
 
+    def browser(self) -> None:
+        from benchmarks import browser
+
+        reason = browser.skip_reason()
+        if reason is None and self.backend != "xvfb":
+            reason = "the browser comparison needs Xvfb (--backend dummy was asked for)"
+        if reason is not None:
+            self.skipped["browser"] = reason
+            print(f"  browser comparison skipped: {reason}", file=sys.stderr)
+            return
+        result = browser.measure(
+            self.work, warmup_s=self.p["browser_warmup_s"], window_s=self.p["browser_window_s"]
+        )
+        self.raw["browser"] = result
+        k, b = result["kiosk"], result["browser"]
+        self.figure(
+            "browser_cpu_ratio",
+            result["cpu_ratio"],
+            note=(
+                f"kiosk {k['cpu_pct']}% + X {k['xserver_cpu_pct']}%, Chromium {b['cpu_pct']}% + X"
+                f" {b['xserver_cpu_pct']}% of a core, {k['window_s']} s after {result['warmup_s']} s"
+            ),
+        )
+        self.figure(
+            "browser_pss_ratio",
+            result["pss_ratio"],
+            note=f"kiosk {k['pss_mib']} MiB, Chromium {b['pss_mib']} MiB ({b['processes']} processes)",
+        )
+
+    def scaling(self, server) -> None:
+        from benchmarks import scaling
+
+        result = scaling.measure(
+            self.backend if server is not None else "dummy",
+            server.display if server is not None else None,
+            self.work,
+            counts=tuple(self.p["scaling_slides"]),
+            startup_runs=self.p["scaling_startup_runs"],
+            frame_step=self.p["scaling_frame_step"],
+        )
+        self.raw["scaling"] = result
+        summary = result["summary"]
+        decks = "/".join(str(row["slides"]) for row in result["rows"])
+        self.figure(
+            "scaling_pss_spread_mib",
+            summary["pss_spread_mib"],
+            note="PSS " + ", ".join(f"{row['pss']['pss_mib']}" for row in result["rows"]) + f" MiB ({decks})",
+        )
+        self.figure(
+            "scaling_startup_growth_s",
+            summary["startup_growth_s_per_100"],
+            note="start-up " + ", ".join(f"{row['startup_s']}" for row in result["rows"]) + f" s ({decks})",
+        )
+        self.figure(
+            "scaling_validate_s",
+            summary["validate_s_per_100_largest"],
+            note="validate "
+            + ", ".join(f"{row['validate']['seconds']}" for row in result["rows"])
+            + f" s ({decks})",
+        )
+
     # -- the run ------------------------------------------------------------------------------
 
     def run(self) -> dict:
@@ -326,7 +440,7 @@ class Suite:
         with ExitStack() as stack:
             server = (
                 stack.enter_context(self.xserver(1920, 1080))
-                if only & {"startup", "idle", "loop", "memory", "day"}
+                if only & {"startup", "idle", "loop", "memory", "day", "scaling"}
                 else None
             )
             if "startup" in only:
@@ -345,6 +459,10 @@ class Suite:
                 self.guarded("memory 1920x1080", lambda: self.memory(server, "1920x1080"))
             if "day" in only:
                 self.guarded("day", lambda: self.day(server))
+            if "scaling" in only:
+                self.guarded("scaling", lambda: self.scaling(server))
+        if "browser" in only:  # its own two fresh X servers
+            self.guarded("browser", self.browser)
         if only & {"memory", "frames"}:
             with self.xserver(3840, 2160) as big:
                 if "memory" in only:
@@ -369,6 +487,7 @@ class Suite:
             "parameters": self.p,
             "figures": {key: self.figures[key] for key in FIGURES if key in self.figures},
             "errors": self.errors,
+            "skipped": self.skipped,
             "load_average_1min": self.load,
             "raw": self.raw,
             "wall_s": round(time.monotonic() - started, 1),
@@ -439,10 +558,85 @@ def print_table(report: dict) -> None:
             f"\nnote: the 1-minute load average reached {max(loads):.2f} on {m['cores']} cores during the"
             " run: other work was competing, so treat the timing figures as upper bounds"
         )
+    scaling = report.get("raw", {}).get("scaling")
+    if scaling:
+        from benchmarks.scaling import table
+
+        print("\nscaling (decks made from the sample deck's slides; benchmarks/scaling.py):")
+        for line in table(scaling):
+            print(f"  {line}")
+    browser = report.get("raw", {}).get("browser")
+    if browser:
+        print(
+            f"\nagainst {browser['chromium_version']} (CPU % of one core over"
+            f" {browser['kiosk']['window_s']} s):"
+        )
+        for name in ("kiosk", "browser"):
+            entry = browser[name]
+            print(
+                f"  {name:8} tree {entry['cpu_pct']:6.2f} % + X server {entry['xserver_cpu_pct']:5.2f} %;"
+                f" PSS {entry['pss_mib']:6.1f} MiB in {entry['processes']} process(es)"
+            )
+    for group, reason in report.get("skipped", {}).items():
+        print(f"\n{group}: skipped: {reason}")
     if report["errors"]:
         print()
         for group, error in report["errors"].items():
             print(f"{group}: {error.splitlines()[0][:300]}")
+
+
+def merged(reports: list[dict]) -> dict:
+    """Several saved runs as one report (figures of a later run win), for `--markdown A B`."""
+    if len(reports) == 1:
+        return reports[0]
+    out = {**reports[0], "figures": {}, "skipped": {}, "load_average_1min": {}}
+    for report in reports:
+        out["figures"].update(report["figures"])
+        out["skipped"].update(report.get("skipped", {}))
+        out["load_average_1min"].update(report.get("load_average_1min", {}))
+    out["command"] = "`; `".join(report["command"] for report in reports)
+    out["when"] = " to ".join(dict.fromkeys([reports[0]["when"], reports[-1]["when"]]))
+    out["suite"] = "/".join(dict.fromkeys(report["suite"] for report in reports))
+    return out
+
+
+def markdown(report: dict) -> list[str]:
+    """The "after" table of docs/performance.md: figure | target | before | after | met?"""
+
+    def number(value: float | None, unit: str) -> str:
+        if value is None:
+            return "—"
+        text = f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
+        return f"{text} {unit}" if unit != "x" else f"{text}×"
+
+    m = report["machine"]
+    loads = [
+        value
+        for entry in report.get("load_average_1min", {}).values()
+        for value in entry.values()
+        if math.isfinite(value)
+    ]
+    lines = [
+        f"`{report['command']}` ({report['suite']}), {report['when']}, backend {report['backend']};"
+        f" {m['cpu_model']}, {m['cores']} cores; 1-minute load average"
+        + (f" {min(loads):.1f}-{max(loads):.1f} during the run." if loads else " not recorded."),
+        "",
+        "| figure | target | before | after | met? |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for key, (label, unit, target) in FIGURES.items():
+        entry = report["figures"].get(key)
+        if entry is None:
+            why = report.get("skipped", {}).get(key.split("_")[0]) or "not run"
+            after, met = f"— ({why})", "—"
+        else:
+            after = number(entry["value"], unit)
+            if "p95" in entry:
+                after += f" (p95 {entry['p95']:.3g})"
+            met = {"pass": "yes", "miss": "**no**", "error": "error"}.get(entry["status"], "—")
+        wanted = "—" if target is None else ("≤ " + number(target, unit))
+        lines.append(f"| {label} | {wanted} | {number(BEFORE.get(key), unit)} | {after} | {met} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -472,7 +666,32 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure the optimisation prototypes instead (writes results/proposals.json)",
     )
+    parser.add_argument(
+        "--vs-browser",
+        action="store_true",
+        help="only the comparison with a Chromium kiosk playing the same deck (needs chromium and Xvfb)",
+    )
+    parser.add_argument(
+        "--scaling", action="store_true", help="only the 10/100/500-slide table (PSS, start-up, validate)"
+    )
+    parser.add_argument(
+        "--markdown",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "print the after table of saved runs in Markdown and exit (default: results/full.json; with"
+            " several files, a later run's figures replace an earlier one's)"
+        ),
+    )
     args = parser.parse_args(argv)
+    if args.markdown is not None:
+        files = args.markdown or [HERE / "results" / "full.json"]
+        print("\n".join(markdown(merged([json.loads(f.read_text(encoding="utf-8")) for f in files]))))
+        return 0
+    picked = [name for name, on in (("browser", args.vs_browser), ("scaling", args.scaling)) if on]
+    if picked:
+        args.only = ",".join(filter(None, [args.only, *picked]))
     if args.proposals:
         from benchmarks.proposals import main as proposals_main
 
@@ -488,6 +707,8 @@ def main(argv: list[str] | None = None) -> int:
     for out in outs:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
+        # The same run as docs/performance.md's table, ready to paste (also `--markdown FILE`).
+        out.with_suffix(".md").write_text("\n".join(markdown(report)) + "\n", encoding="utf-8")
     print_table(report)
     print(f"\nwrote {', '.join(map(str, outs))} ({report['wall_s']} s)")
     return 1 if report["errors"] else 0

@@ -19,88 +19,23 @@ import argparse
 import json
 import os
 import platform
-import selectors
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: python benchmarks/startup.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import stop, xvfb  # noqa: E402  (the one Xvfb helper of the benchmarks)
 
 HERE = Path(__file__).resolve().parent
 SIZES = ((1920, 1080), (3840, 2160))
 MEMORY_FIELDS = ("Rss", "Pss", "Pss_Anon", "Pss_File", "Pss_Shmem")
-
-
-# -- display backends ---------------------------------------------------------------------------
-
-
-@contextmanager
-def xvfb(width: int, height: int, log: Path):
-    """A private X server on the first free display in :99..:120, ready for clients."""
-    proc = None
-    announced = ""
-    for number in range(99, 121):
-        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
-            continue
-        ready_r, ready_w = os.pipe()
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(
-                [
-                    "Xvfb",
-                    f":{number}",
-                    "-screen",
-                    "0",
-                    f"{width}x{height}x24",
-                    "-nolisten",
-                    "tcp",
-                    "-displayfd",
-                    str(ready_w),
-                ],
-                pass_fds=(ready_w,),
-                stdout=out,
-                stderr=out,
-            )
-        os.close(ready_w)
-        announced = _read_line(ready_r, 10.0)  # Xvfb writes its display number once it accepts clients
-        os.close(ready_r)
-        if announced and proc.poll() is None:
-            break
-        stop(proc)
-        proc = None
-    if proc is None:
-        raise SystemExit(f"could not start Xvfb on :99..:120; see {log}")
-    try:
-        yield f":{announced}"
-    finally:
-        stop(proc)
-
-
-def _read_line(fd: int, timeout_s: float) -> str:
-    data = b""
-    deadline = time.monotonic() + timeout_s
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not data.endswith(b"\n") and selector.select(max(0.0, deadline - time.monotonic())):
-            chunk = os.read(fd, 64)
-            if not chunk:
-                break
-            data += chunk
-    return data.decode(errors="replace").strip()
-
-
-def stop(proc: subprocess.Popen) -> int | None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    return proc.returncode
 
 
 # -- one kiosk process --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ if str(REPO) not in sys.path:  # benchmarks/ is not installed; it lives next to 
 
 from conftest import child_env  # noqa: E402
 
-from benchmarks.run import FIGURES, MAY_BE_NON_POSITIVE  # noqa: E402
+from benchmarks.run import FIGURES, MAY_BE_NON_POSITIVE, OPTIONAL_FIGURES  # noqa: E402
 
 # What CI runs on every change: the real start-up, the idle loop (its 0.0 % once failed a fresh
 # clone) and a tap, with the figures each gives. The long run does every group (some 30 s more).
@@ -71,4 +71,6 @@ def test_quick_start_idle_and_tap_benchmarks_give_their_figures_as_numbers(tmp_p
 @pytest.mark.long
 def test_quick_suite_produces_every_figure_as_a_number(tmp_path):
     report, _ = run_quick(tmp_path)
-    check_numbers(report["figures"], set(FIGURES))
+    # The browser comparison needs Chromium and Xvfb: on the dummy driver it says why it skipped.
+    assert "browser" in report["skipped"]
+    check_numbers(report["figures"], set(FIGURES) - OPTIONAL_FIGURES)

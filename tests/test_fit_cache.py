@@ -18,7 +18,7 @@ from kiosk.content.deck import Deck
 from kiosk.content.loader import load_deck
 from kiosk.core.program import Mode, View
 from kiosk.layout import screen
-from kiosk.layout.fit import layout_problems
+from kiosk.layout.fit import layout_problems, layout_problems_by_slide
 from kiosk.layout.items import Box, ScreenLayout, TextLine
 from kiosk.layout.validation import full_report
 from kiosk.render.painter import Fonts
@@ -68,7 +68,13 @@ def calls(monkeypatch) -> list[tuple[int, ...] | None]:
         seen.append(None if slides is None else tuple(slides))
         return layout_problems(deck, measure, slides=slides, **rest)
 
+    def counted_by_slide(deck: Deck, measure, slides, **rest):
+        slides = list(slides)
+        seen.extend((index,) for index in slides)  # checked together, each as if alone
+        return layout_problems_by_slide(deck, measure, slides, **rest)
+
     monkeypatch.setattr(kiosk.layout.validation, "layout_problems", counted)
+    monkeypatch.setattr(kiosk.layout.validation, "layout_problems_by_slide", counted_by_slide)
     return seen
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from kiosk.content.deck import Deck, Slide
@@ -124,39 +124,118 @@ def layout_problems(
     text_sizes: tuple[bool, ...] = TEXT_SIZES,
 ) -> list[Problem]:
     """The layout part of `fit_problems`, for all slides or only `slides` (indexes)."""
-    conditions = [
+    indexes = list(range(len(deck.slides)) if slides is None else slides)
+    found = _scan(deck, measure, indexes, _conditions(modes, sizes, text_sizes))
+    return _problems(deck, [hit for index in indexes for hit in found[index]], sizes)
+
+
+def layout_problems_by_slide(
+    deck: Deck,
+    measure: Measure,
+    slides: Iterable[int],
+    *,
+    modes: tuple[Mode, ...] = MODES,
+    sizes: Sequence[tuple[int, int]] = SUPPORTED_SIZES,
+    text_sizes: tuple[bool, ...] = TEXT_SIZES,
+) -> dict[int, list[Problem]]:
+    """Each of `slides` with exactly the problems `layout_problems(deck, measure, slides=(index,))`
+    gives, checked together: one screen size and setting at a time over all of them, so the font
+    sizes of that screen are still open from the slide before (opening a font is what a check of one
+    slide at a time spends most on)."""
+    indexes = list(slides)
+    found = _scan(deck, measure, indexes, _conditions(modes, sizes, text_sizes))
+    return {index: _problems(deck, found[index], sizes) for index in indexes}
+
+
+def _conditions(
+    modes: tuple[Mode, ...], sizes: Sequence[tuple[int, int]], text_sizes: tuple[bool, ...]
+) -> list[Condition]:
+    return [
         Condition(width=w, height=h, mode=mode, large=large)
         for mode in modes
         for large in text_sizes
         for w, h in sizes
     ]
+
+
+# What one screen of the matrix found: the order it was found in (language, detail, condition and
+# violation, as a check slide by slide, screen by screen meets them), the text and the miss.
+_Hit = tuple[tuple[int, int, int, int], int, str, Field | None, Miss]
+
+
+def _scan(
+    deck: Deck, measure: Measure, indexes: list[int], conditions: list[Condition]
+) -> dict[int, list[_Hit]]:
+    """Every slide's misses over the matrix, in the order of a slide-by-slide check."""
+    hits: dict[int, list[_Hit]] = {index: [] for index in indexes}
+    screens = [
+        (index, language_at, language, detail_at, detail)
+        for index in dict.fromkeys(indexes)
+        for language_at, language in enumerate(deck.languages)
+        for detail_at, detail in enumerate((None, *(d.id for d in deck.slides[index].details)))
+    ]
+    fields = {
+        (index, language, detail): _fields(deck.slides[index], detail, language)
+        for index, _, language, _, detail in screens
+    }
+    # A lobby ignores A+ (`screen.arrange` sets its text as without it): its normal and A+ cells are
+    # one layout, laid out and checked once and reported for both.
+    attributed: dict[
+        tuple[int, str, str | None, int, int, Mode, bool], Sequence[tuple[Field | None, Miss]]
+    ] = {}
+    for condition_at, condition in enumerate(conditions):
+        for index, language_at, language, detail_at, detail in screens:
+            same = (
+                index,
+                language,
+                detail,
+                condition.width,
+                condition.height,
+                condition.mode,
+                _effective_large(condition),
+            )
+            found_before = attributed.get(same)
+            if found_before is None:
+                layout = screen.arrange(
+                    deck,
+                    View(index, detail, language, large=condition.large),
+                    condition.width,
+                    condition.height,
+                    condition.mode,
+                    measure,
+                )
+                found = violations(layout)
+                screen_fields = fields[(index, language, detail)]
+                found_before = _attribute(layout, found, screen_fields, condition) if found else ()
+                if condition.mode is Mode.LOBBY:  # only a lobby's cells are shared
+                    attributed[same] = found_before
+            own_rules: set[str] = set()
+            for at, (field, miss) in enumerate(found_before):
+                if field is None:
+                    # The kiosk's own parts are reported by rule and where: one miss per rule and
+                    # screen says the same as hundreds (every dot of a long deck's progress row).
+                    if miss.rule in own_rules:
+                        continue
+                    own_rules.add(miss.rule)
+                order = (language_at, detail_at, condition_at, at)
+                hits[index].append((order, index, language, field, replace(miss, condition=condition)))
+    for found_hits in hits.values():
+        found_hits.sort(key=lambda hit: hit[0])
+    return hits
+
+
+def _problems(deck: Deck, hits: list[_Hit], sizes: Sequence[tuple[int, int]]) -> list[Problem]:
+    """One problem per text (and one for the kiosk's own parts per rule), from ordered hits."""
     misses: dict[tuple[int, Path_, str], list[Miss]] = {}
     whats: dict[tuple[int, Path_, str], str] = {}
     kiosk_misses: dict[str, list[Condition]] = {}
-    for index in range(len(deck.slides)) if slides is None else slides:
-        slide = deck.slides[index]
-        for language in deck.languages:
-            for detail in (None, *(d.id for d in slide.details)):
-                fields = _fields(slide, detail, language)
-                for condition in conditions:
-                    layout = screen.arrange(
-                        deck,
-                        View(index, detail, language, large=condition.large),
-                        condition.width,
-                        condition.height,
-                        condition.mode,
-                        measure,
-                    )
-                    found = violations(layout)
-                    if not found:
-                        continue
-                    for field, miss in _attribute(layout, found, fields, condition):
-                        if field is None:
-                            kiosk_misses.setdefault(miss.rule, []).append(condition)
-                            continue
-                        key = (index, field.path, language)
-                        misses.setdefault(key, []).append(miss)
-                        whats[key] = field.what
+    for _, index, language, field, miss in hits:
+        if field is None:
+            kiosk_misses.setdefault(miss.rule, []).append(miss.condition)
+            continue
+        key = (index, field.path, language)
+        misses.setdefault(key, []).append(miss)
+        whats[key] = field.what
     problems = [
         _problem(deck.slides[index], path, language, whats[(index, path, language)], found, sizes)
         for (index, path, language), found in misses.items()
@@ -174,6 +253,11 @@ def layout_problems(
             )
         )
     return problems
+
+
+def _effective_large(condition: Condition) -> bool:
+    """Whether the layout of `condition` has A+ text: as `screen.arrange` decides (touch only)."""
+    return condition.large and condition.mode is Mode.TOUCH
 
 
 # -- which text breaks the screen ---------------------------------------------------------------
@@ -258,18 +342,22 @@ def _attribute(
             if field is not None:
                 lines_of.setdefault(field, []).append(item)
     main = fields[0]
+    # Looked up by box, and the text lines apart: a screen can break in hundreds of places (a long
+    # deck's progress dots off a small screen), and searching every item for each grew with the square.
+    at_box: dict[Box, list[int]] = {}
+    for n, item in enumerate(everything):
+        at_box.setdefault(item.box, []).append(n)
+    text_lines = [item for item in everything if isinstance(item, TextLine)]
     out: list[tuple[Field | None, Miss]] = []
     for violation in found:
         boxes = [Box(*map(int, match)) for match in _RECT.findall(violation.message)]
-        involved = [item for item in everything if item.box in boxes]
+        involved = [everything[n] for n in sorted({n for box in boxes for n in at_box.get(box, ())})]
         culprit: Field | None = None
         for item in involved:
             if isinstance(item, TextLine):
                 culprit = _field_of(item, fields, normals)
             elif isinstance(item, Shape):
-                inner = [
-                    line for line in everything if isinstance(line, TextLine) and line.box.inside(item.box)
-                ]
+                inner = [line for line in text_lines if line.box.inside(item.box)]
                 culprit = next((f for f in (_field_of(x, fields, normals) for x in inner) if f), None)
             if culprit is not None:
                 break

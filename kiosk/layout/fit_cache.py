@@ -37,7 +37,9 @@ _CODE_PACKAGES = ("content", "core", "layout")
 # Stands for the deck's folder in keys and stored file names, so a copy of a deck shares entries.
 _DECK = "<deck>"
 
-SlideCheck = Callable[[int], list[Problem]]
+# Checks the given slides (indexes) and says each one's problems: all slides the cache lacks at once,
+# so the check can share work between them (and spread it over processes).
+SlidesCheck = Callable[[list[int]], dict[int, list[Problem]]]
 
 
 def cache_folder() -> Path:
@@ -80,17 +82,19 @@ def slide_keys(deck: Deck, font_fingerprint: str) -> list[str]:
     return keys
 
 
-def cached_problems(deck: Deck, keys: list[str], check: SlideCheck) -> list[list[Problem]]:
-    """Each slide's problems: from the cache where its key is stored, else from `check(index)`
-    (then stored). `keys` come from `slide_keys`."""
+def cached_problems(deck: Deck, keys: list[str], check: SlidesCheck) -> list[list[Problem]]:
+    """Each slide's problems: from the cache where its key is stored, else from one `check(indexes)`
+    of all the slides not stored (then stored). `keys` come from `slide_keys`."""
     folder = cache_folder()
+    entries = [folder / key[:2] / f"{key}.json" for key in keys]
+    stored = [_read(entry, deck) for entry in entries]
+    missing = [index for index, found in enumerate(stored) if found is None]
+    checked = check(missing) if missing else {}
     problems: list[list[Problem]] = []
-    for index, key in enumerate(keys):
-        entry = folder / key[:2] / f"{key}.json"
-        found = _read(entry, deck)
+    for index, found in enumerate(stored):
         if found is None:
-            found = check(index)
-            _write(entry, found, deck)
+            found = checked[index]
+            _write(entries[index], found, deck)
         problems.append(found)
     return problems
 

@@ -154,19 +154,37 @@ def _clipped(items: Iterable[Item]) -> list[Violation]:
 def _overlaps(items: Sequence[Item]) -> list[Violation]:
     solid = [item for item in items if _drawn(item) and _layer(item) != "backdrop"]
     found = []
-    for i, a in enumerate(solid):
-        for b in solid[i + 1 :]:
-            if not a.box.overlaps(b.box):
-                continue
-            problem = _conflict(a, b)
-            if problem:
-                found.append(
-                    Violation(
-                        rule="overlap",
-                        message=f"{_name(a)} at {_rect(a.box)} and {_name(b)} at {_rect(b.box)}: {problem}",
-                    )
+    for i, j in _meeting(solid):
+        a, b = solid[i], solid[j]
+        problem = _conflict(a, b)
+        if problem:
+            found.append(
+                Violation(
+                    rule="overlap",
+                    message=f"{_name(a)} at {_rect(a.box)} and {_name(b)} at {_rect(b.box)}: {problem}",
                 )
+            )
     return found
+
+
+def _meeting(items: list[Item]) -> list[tuple[int, int]]:
+    """The pairs (i < j, in order) of items whose boxes overlap. Only boxes whose spans across meet
+    can: a sweep from the left finds those (a long deck puts hundreds of progress dots on every
+    screen, and trying every pair grew with the square of the deck)."""
+    order = sorted(range(len(items)), key=lambda n: items[n].box.x)
+    pairs = []
+    for at, i in enumerate(order):
+        box = items[i].box
+        right = box.right
+        for k in range(at + 1, len(order)):
+            j = order[k]
+            other = items[j].box
+            if other.x >= right:  # and so are all after it: none of them can overlap `box`
+                break
+            if box.overlaps(other):
+                pairs.append((i, j) if i < j else (j, i))
+    pairs.sort()
+    return pairs
 
 
 def _conflict(a: Item, b: Item) -> str | None:

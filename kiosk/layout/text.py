@@ -427,8 +427,16 @@ class _Setter:
         return sorted(found.values(), key=lambda cut: cut.at)
 
 
-def _words(part: _Styled) -> list[_Styled]:
+def _words(part: _Styled) -> tuple[_Styled, ...]:
     """The words of one line of text; a number and the unit after it make one word."""
+    return _words_of(part.text, part.weights)
+
+
+# The same paragraph is wrapped at many widths and sizes (every screen of the fit check's matrix):
+# it is split into words once.
+@functools.lru_cache(maxsize=4096)
+def _words_of(text: str, weights: str) -> tuple[_Styled, ...]:
+    part = _Styled(text, weights)
     words: list[_Styled] = []
     for match in _WORD.finditer(part.text):
         start = match.start()
@@ -437,7 +445,7 @@ def _words(part: _Styled) -> list[_Styled]:
             words[-1] = words[-1] + _Styled(GLUE, part.weights[start - 1]) + word
         else:
             words.append(word)
-    return words
+    return tuple(words)
 
 
 def _is_unit_after(before: str, word: str) -> bool:

@@ -6,12 +6,18 @@ For each size: a display mode of that size (SDL_VIDEODRIVER=dummy unless the run
 a fresh kiosk.render.stage.Stage, and for each consecutive pair of slides (slide i -> i+1, the loop's
 own transitions) a State carrying a Transition. Both screens are painted before the clock starts
 (first-time painting happens once per screen and is not a frame cost). Then every frame of the
-transition, at 60 frames a second, is timed:
+transition, at the kiosk's own frame rate (Kiosk.frame_rate: FADE_FPS for the loop's crossfade, more
+for a tap's short fade, 60 for a push), is timed:
 
-- compose: Stage.compose into the display surface (converted, as in the kiosk);
-- compose+copy: the same plus a full-frame blit of the result into another surface of the
-  display's format, the copy a flip to a framebuffer makes (on the dummy driver flip is free);
-- compose+flip: the same plus pygame.display.flip() (meaningful on x11: the XShm upload).
+- compose: Stage.compose into the display surface (converted, as in the kiosk); after the first
+  frame of a fade it redraws only the regions with content and returns them (its damage);
+- compose+copy: the same plus a blit of what changed (the damage, or the whole frame) into another
+  surface of the display's format, the copy an update of a framebuffer makes (on the dummy driver
+  flip is free);
+- compose+flip: the same plus what the kiosk sends to the display: pygame.display.update(damage),
+  or flip() for a whole frame (meaningful on x11: the XShm upload);
+- compose_cpu: the compose's CPU time (time.thread_time), which other work on a shared machine
+  inflates far less than the wall-clock figures.
 
 Kinds: "crossfade" (slide -> slide, the deck's transition_s), "push" (push-next, 0.45 s), and
 "fade-to-detail" (slide -> its first detail, 0.25 s, the tap's fade, info only).
@@ -46,13 +52,23 @@ from kiosk.render.stage import Stage  # noqa: E402
 FPS = 60
 
 
+def fade_fps(duration_s: float) -> int:
+    """The kiosk's own frame rate for a fade this long (kiosk.runtime.app.Kiosk.frame_rate)."""
+    from kiosk.runtime import app
+
+    fps = getattr(app, "FADE_FPS", FPS)  # an older kiosk faded at the push's rate
+    if duration_s < getattr(app, "SHORT_FADE_S", 0.0):
+        fps = getattr(app, "SHORT_FADE_FPS", fps)
+    return fps
+
+
 def parse_sizes(text: str) -> list[tuple[int, int]]:
     return [tuple(int(n) for n in part.split("x")) for part in text.split(",") if part]  # type: ignore[misc]
 
 
-def transition_frames(duration_s: float) -> list[float]:
+def transition_frames(duration_s: float, fps: int = FPS) -> list[float]:
     """The `now` of each frame of a transition that starts at 0, excluding its first and last."""
-    count = max(2, round(duration_s * FPS))
+    count = max(2, round(duration_s * fps))
     return [duration_s * k / count for k in range(1, count)]
 
 
@@ -65,7 +81,9 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
     kinds = {"crossfade": [], "push": [], "fade-to-detail": []}
     out: dict = {}
     for kind in kinds:
+        fps = FPS
         compose: list[float] = []
+        compose_cpu: list[float] = []
         with_copy: list[float] = []
         with_flip: list[float] = []
         for i in range(min(pairs, slides)):
@@ -88,19 +106,27 @@ def measure_size(deck, program, size: tuple[int, int], pairs: int, check: bool) 
             stage.screen(source.view)  # paint both screens now: painting is not a frame cost
             stage.screen(state.view)
             stage.compose(source, 0.0, display)  # the screen shows the source, as in the loop
-            for now in transition_frames(duration):
-                t0 = time.perf_counter()
-                stage.compose(state, now, display)
-                t1 = time.perf_counter()
-                sink.blit(display, (0, 0))
+            fps = FPS if kind == "push" else fade_fps(duration)
+            for now in transition_frames(duration, fps):
+                c0, t0 = time.thread_time(), time.perf_counter()
+                damage = stage.compose(state, now, display)
+                t1, c1 = time.perf_counter(), time.thread_time()
+                compose_cpu.append(c1 - c0)
+                for rect in [display.get_rect()] if damage is None else damage:
+                    sink.blit(display, rect, rect)
                 t2 = time.perf_counter()
-                pygame.display.flip()
+                if damage is None:
+                    pygame.display.flip()
+                elif damage:
+                    pygame.display.update(damage)
                 t3 = time.perf_counter()
                 compose.append(t1 - t0)
                 with_copy.append(t2 - t0)
                 with_flip.append((t1 - t0) + (t3 - t2))
         out[kind] = {
+            "fps": fps,
             "compose": summary_ms(compose),
+            "compose_cpu": summary_ms(compose_cpu),
             "compose_copy": summary_ms(with_copy),
             "compose_flip": summary_ms(with_flip),
         }

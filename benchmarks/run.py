@@ -7,7 +7,7 @@
     .venv/bin/python -m benchmarks --scaling                  (only the 10/100/500-slide table)
     .venv/bin/python -m benchmarks --markdown [FILE]          (the "after" table of a saved run)
 
-Groups (in order): startup, frames, idle, loop, tap, memory, day, browser, scaling. See
+Groups (in order): startup, frames, gpu, idle, loop, tap, memory, day, browser, scaling. See
 benchmarks/README.md for what each one measures and how. This process never imports pygame;
 every measurement runs in a child process. Writes benchmarks/results/latest.json and full.json
 (--quick: latest.json and quick.json), or only --out FILE when given, each with a .md beside it:
@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
 from benchmarks import process_cpu  # noqa: E402
 from benchmarks.common import HERE, XServer, child_env, machine, run_child  # noqa: E402
 
-GROUPS = ("startup", "frames", "idle", "loop", "tap", "memory", "day", "browser", "scaling")
+GROUPS = ("startup", "frames", "gpu", "idle", "loop", "tap", "memory", "day", "browser", "scaling")
 SIZES = ("1280x720", "1920x1080", "3840x2160")
 
 # key -> (label, unit, target or None). Targets are for a 2-core box with software rendering.
@@ -52,6 +52,16 @@ FIGURES: dict[str, tuple[str, str, float | None]] = {
     ),
     "renderer_crossfade_3840x2160_ms": (
         "_sdl2.video Renderer crossfade (draw+present), 3840x2160",
+        "ms",
+        None,
+    ),
+    "gpu_crossfade_1920x1080_ms": (
+        "GPU presenter crossfade (compose + present), SDL software renderer, 1920x1080",
+        "ms",
+        None,
+    ),
+    "gpu_crossfade_3840x2160_ms": (
+        "GPU presenter crossfade (compose + present), SDL software renderer, 3840x2160",
         "ms",
         None,
     ),
@@ -255,6 +265,20 @@ class Suite:
                     note=f"SDL renderer: {gpu.get('renderer', gpu.get('error', '?'))}",
                 )
 
+    def gpu(self) -> None:
+        """The kiosk's --renderer gpu frame under SDL's software renderer (benchmarks/gpu.py)."""
+        sizes = ("1920x1080", "3840x2160")
+        result = self.child("gpu", ["--sizes", ",".join(sizes), "--pairs", str(self.p["frame_pairs"])], None)
+        self.raw["gpu"] = result
+        for size in sizes:
+            frame, surface = result["sizes"][size]["gpu_frame"], result["sizes"][size]["surface_compose"]
+            self.figure(
+                f"gpu_crossfade_{size}_ms",
+                frame["median_ms"],
+                p95=frame["p95_ms"],
+                note=f"Stage.compose into a surface in the same run: {surface['median_ms']} ms",
+            )
+
     def frames_x11(self, server) -> None:
         """The same under Xvfb: a real flip (XShm), and what SDL's default renderer is there."""
         result = self.child(
@@ -423,6 +447,8 @@ class Suite:
                 self.guarded("startup", lambda: self.startup(server))
             if "frames" in only:
                 self.guarded("frames", self.frames)
+            if "gpu" in only:
+                self.guarded("gpu", self.gpu)
             if "idle" in only:
                 self.guarded("idle", lambda: self.cpu(server, "idle"))
             if "loop" in only:

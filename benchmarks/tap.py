@@ -6,8 +6,9 @@ A real kiosk.app.Kiosk on a 1920x1080 display (SDL_VIDEODRIVER=dummy), its real 
 tap, the first card of the slide on screen is tapped: FINGERDOWN and FINGERUP for the centre of
 its hotspot (Kiosk.stage.layout(state.view).hotspots) are posted to the SDL queue at t0, and the
 loop's own steps are run by hand exactly as Kiosk.run does them while something moves
-(pygame.event.get -> handle_event, tick, pacer.tick(60)). pygame.display.flip is wrapped to
-timestamp every flip (time.perf_counter, after the flip returns).
+(pygame.event.get -> handle_event, tick, pacer.tick at the kiosk's frame rate). pygame.display.flip
+and pygame.display.update (the kiosk sends a fade's changed rectangles) are wrapped to timestamp
+every flip (time.perf_counter, after the flip returns).
 
 - first changed frame: the first flip after t0 whose picture differs at all from the picture
   before the tap (byte for byte);
@@ -49,13 +50,20 @@ class Flips:
     def __init__(self) -> None:
         self.times: list[float] = []
         self._flip = pygame.display.flip
+        self._update = pygame.display.update
 
     def install(self) -> None:
         def flip() -> None:
             self._flip()
             self.times.append(time.perf_counter())
 
-        pygame.display.flip = flip  # kiosk.app looks pygame.display.flip up at each call
+        def update(*args) -> None:
+            self._update(*args)
+            self.times.append(time.perf_counter())
+
+        # kiosk.runtime.app looks pygame.display.flip and .update up at each call
+        pygame.display.flip = flip
+        pygame.display.update = update
 
 
 def frame_bytes(surface: pygame.Surface) -> bytes:
@@ -101,7 +109,7 @@ def run_until(kiosk, display, flips: Flips, pacer, done, before: pygame.Surface 
                             break
                 return result
         if kiosk.state.moving(kiosk.clock()):
-            pacer.tick(60)
+            pacer.tick(kiosk.frame_rate() if hasattr(kiosk, "frame_rate") else 60)
         else:
             time.sleep(0.001)
     raise RuntimeError(

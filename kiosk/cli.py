@@ -197,6 +197,12 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="where the anonymous statistics database lives (default: $XDG_DATA_HOME/kiosk)",
     )
+    parser.add_argument(
+        "--renderer",
+        choices=("auto", "software", "gpu"),
+        help="auto (default): SDL's GPU renderer where there is a real GPU, else drawing with the CPU;"
+        " software: always the CPU; gpu: always SDL's renderer",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,16 +318,16 @@ def init(folder: Path) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    deck = load_or_report(args.deck)
-    if deck is None:
-        return 1
     from kiosk.content.problems import ContentError
+    from kiosk.content.snapshot import LastGood
     from kiosk.runtime.app import run as run_kiosk
     from kiosk.runtime.settings import (
         DEFAULT_SETTINGS_FILE,
         read_local_settings,
         settings_for,
     )
+    from kiosk.runtime.startup import start_deck
+    from kiosk.runtime.stats import default_data_dir
 
     local = None
     settings_file = args.settings or (DEFAULT_SETTINGS_FILE if DEFAULT_SETTINGS_FILE.is_file() else None)
@@ -332,6 +338,18 @@ def run(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem.format(), file=sys.stderr)
             return 1
+    data_dir = (
+        args.data_dir or (Path(local.data_dir) if local and local.data_dir else None) or default_data_dir()
+    )
+    # A refused deck at start shows the last good deck, or the sample deck with a notice: never an
+    # exit that systemd would restart for ever (kiosk.runtime.startup).
+    store = LastGood(data_dir)
+    start = start_deck(args.deck, store, assets=DEFAULT_ASSETS)
+    if start is None:
+        return 1
+    for problem in start.notice:
+        print(problem.format(relative_to=Path.cwd()), file=sys.stderr)
+    deck = start.deck
     settings = settings_for(
         deck,
         local=local,
@@ -343,8 +361,9 @@ def run(args: argparse.Namespace) -> int:
         rotation=args.rotation,
         dev=args.dev,
         data_dir=args.data_dir,
+        renderer=args.renderer,
     )
-    return run_kiosk(deck, settings, deck_folder=args.deck)
+    return run_kiosk(deck, settings, deck_folder=args.deck, start=start, store=store)
 
 
 def export(args: argparse.Namespace) -> int:
@@ -429,13 +448,22 @@ def schema(out: Path | None) -> int:
 def stats_command(args: argparse.Namespace) -> int:
     import csv
 
-    from kiosk.runtime.stats import DB_NAME, default_data_dir, summarize
+    from kiosk.runtime.stats import DB_NAME, StatsUnreadable, default_data_dir, summarize
 
     path = (args.data_dir or default_data_dir()) / DB_NAME
     if not path.is_file():
         print(f"kiosk: no statistics yet at {path}; the kiosk creates it when it runs", file=sys.stderr)
         return 1
-    summary = summarize(path, args.since)
+    try:
+        summary = summarize(path, args.since)
+    except StatsUnreadable as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    empty = not (summary.topics or summary.sessions_per_day or summary.language_switches)
+    if empty and not args.csv:  # a spreadsheet still gets the header rows
+        since = f" since {args.since.isoformat()}" if args.since else ""
+        print(f"kiosk: no statistics recorded{since} in {path}")
+        return 0
     rows = [("slide", "detail", "impressions", "opens", "average seconds")]
     rows += [
         (

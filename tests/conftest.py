@@ -110,9 +110,20 @@ def private_session(tmp_path_factory) -> Iterator[dict[str, Path]]:
         folders = _go_private(tmp_path_factory.mktemp("private-session"), patch)
         # One fit cache for the whole run (children too, through the environment): the many checks of
         # copies of the same deck lay each slide out once (kiosk.layout.fit_cache).
-        patch.setenv("KIOSK_CACHE_DIR", str(tmp_path_factory.mktemp("fit-cache")))
+        patch.setenv("KIOSK_CACHE_DIR", str(_shared_fit_cache(tmp_path_factory)))
         yield folders
         _check_untouched(folders["HOME"], "a module- or session-scoped fixture")
+
+
+def _shared_fit_cache(tmp_path_factory) -> Path:
+    """One fit cache for all of pytest-xdist's workers of this run: each slide is laid out once,
+    not once a worker. The cache writes beside and renames, so workers may share it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # base is <run>/popen-gwN: share <run>/fit-cache
+        shared = base.parent / "fit-cache"
+        shared.mkdir(exist_ok=True)
+        return shared
+    return tmp_path_factory.mktemp("fit-cache")
 
 
 @pytest.fixture(autouse=True)

@@ -106,7 +106,8 @@ def _sample_slides(deck: Deck) -> list[int]:
 
 
 @settings(
-    max_examples=30,
+    # 12 fixed decks keep CI inside its time; the long run below lays out 200 at every size.
+    max_examples=12,
     deadline=None,
     derandomize=True,
     database=None,

@@ -217,7 +217,8 @@ def test_unknown_key_far_from_any_lists_the_allowed_keys(tmp_path):
     folder = make_deck(tmp_path, one=ONE_YAML + "colour: red\n")
     assert errors(folder) == [
         "one.yaml:9:1: unknown key `colour`: the keys allowed here are: id, title, summary, image, alt,"
-        " duration_s, details, reviewed_by, reviewed_on, review_due, show, link"
+        " duration_s, details, reviewed_by, reviewed_on, review_due, show, link, narration,"
+        " video, captions, poster, speech"
     ]
 
 
@@ -1040,7 +1041,7 @@ def test_slides_are_checked_even_when_deck_yaml_has_errors(tmp_path):
     assert errors(folder) == [
         "deck.yaml:7:1: unknown key `colour`: the keys allowed here are: title, languages,"
         " default_language, disclaimer, timing, theme, mode, rotation, opening_hours, hide_expired,"
-        " pixel_shift, reduced_motion, labels, reading_level, contact, slides",
+        " pixel_shift, reduced_motion, lobby_narration, labels, reading_level, contact, slides",
         "one.yaml:3:3: `title` has no `es` text; add a line `es: ...` below `title`",
     ]
 

@@ -303,4 +303,4 @@ def test_the_screen_cache_is_bounded_by_bytes_at_4k(deck):
     small = Stage(program, THEMES["warm"], (1920, 1080))
     for index in range(6):
         small.screen(View(index, None, "en", program.version))
-    assert small.cached_screens == 3 and small.cached_bytes <= MAX_SCREEN_BYTES
+    assert small.cached_screens == 2 and small.cached_bytes <= MAX_SCREEN_BYTES

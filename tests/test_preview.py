@@ -489,7 +489,12 @@ def test_a_real_window_on_a_desktop(folder: Path, tmp_path: Path):
             raise AssertionError(f"no preview window; log: {log.read_text()}") from None
         geometry = xdotool("getwindowgeometry", window)
         assert "1280x800" in geometry, geometry  # a window of its own size, not the whole screen
-        assert xdotool("getwindowname", window).strip() == f"Kiosk preview: {folder}"
+        # SDL maps the window before the preview sets its caption: wait for the title (a condition,
+        # with a generous deadline, not a time limit on the preview).
+        deadline = time.monotonic() + 15
+        while (name := xdotool("getwindowname", window).strip()) != f"Kiosk preview: {folder}":
+            assert time.monotonic() < deadline, f"window title stayed {name!r}"
+            time.sleep(0.05)
 
         def press(key: str) -> None:
             xdotool("windowfocus", window)  # no window manager: give it the keyboard, then type

@@ -19,6 +19,9 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / ".ci" / "wheel-check"
 
 
+# Long: `.ci/run` runs `.ci/wheel-check` itself after the tests, on every change, so the default
+# run does not build and install the wheel a second time (about 30 s of the suite's 120).
+@pytest.mark.long
 @pytest.mark.skipif(
     importlib.util.find_spec("hatchling") is None,
     reason="hatchling is not installed (pip install -e '.[test]'), so the wheel cannot be built offline",

@@ -174,6 +174,51 @@ class Image:
     aspect: float | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sound:
+    """A checked narration file: it exists inside the deck folder, decodes, and is short enough.
+
+    `duration_s` is read at load time (the reading time and the end of playback use it), so
+    nothing on the frame loop ever opens the file to ask."""
+
+    path: Path
+    kind: str  # "ogg", "wav" or "mp3"
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cue:
+    """One caption: its text (lines joined by "\\n") from `start_s` to `end_s` into the clip."""
+
+    start_s: float
+    end_s: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Video:
+    """A checked clip (kiosk.content.videofile probed it): it plays muted and looping in the
+    picture's frame; `poster` stands in for it in exports, the handout and while it cannot play."""
+
+    path: Path
+    duration_s: float
+    width_px: int
+    height_px: int
+    frame_rate: float
+    codec: str
+    poster: Image  # the given picture, or Image(path, "video", ...): the clip's first frame
+    captions: tuple[tuple[str, tuple[Cue, ...]], ...] = ()  # (language, cues)
+    speech: bool = True
+    files: tuple[Path, ...] = ()  # the clip, its poster and caption files: hot reload watches them
+
+    def captions_for(self, language: str) -> tuple[Cue, ...]:
+        """The captions in `language`, else the default language's (the first given)."""
+        for code, cues in self.captions:
+            if code == language:
+                return cues
+        return self.captions[0][1] if self.captions else ()
+
+
 @dataclass(frozen=True)
 class QrCode:
     """A link and its QR matrix, made once at load time ("1" is a dark module), without border."""
@@ -204,6 +249,13 @@ class Detail:
     # Set only when the file gives one per language; `image`/`link` hold the default language's.
     images: tuple[tuple[str, Image], ...] = ()
     links: tuple[tuple[str, QrCode], ...] = ()
+    # The spoken narration, one sound per language given (a language left out has none).
+    narration: tuple[tuple[str, Sound], ...] = ()
+
+    def narration_for(self, language: str) -> Sound | None:
+        return _for_language(self.narration, language, None)
+
+    video: Video | None = None  # plays in the picture's frame; `image` is then its poster
 
     def blocks(self, language: str) -> tuple[Block, ...]:
         for code, blocks in self.body:
@@ -255,6 +307,13 @@ class Slide:
     # Set only when the file gives one per language; `image`/`link` hold the default language's.
     images: tuple[tuple[str, Image], ...] = ()
     links: tuple[tuple[str, QrCode], ...] = ()
+    # The spoken narration, one sound per language given (a language left out has none).
+    narration: tuple[tuple[str, Sound], ...] = ()
+
+    def narration_for(self, language: str) -> Sound | None:
+        return _for_language(self.narration, language, None)
+
+    video: Video | None = None  # plays in the picture's frame; `image` is then its poster
 
     def detail(self, detail_id: str) -> Detail | None:
         return next((d for d in self.details if d.id == detail_id), None)
@@ -272,6 +331,11 @@ class Slide:
         found = [self.image, *(image for _, image in self.images)]
         found += [image for detail in self.details for image in detail.all_images()]
         return _unique(found)
+
+    def all_videos(self) -> tuple[Video, ...]:
+        """The slide's clip and its details' clips."""
+        found = [self.video, *(detail.video for detail in self.details)]
+        return tuple(video for video in found if video is not None)
 
 
 def _for_language(values: tuple[tuple[str, _T], ...], language: str, default: _T | None) -> _T | None:
@@ -321,6 +385,22 @@ class Deck:
     # (kiosk.content.readability has the defaults and the scales).
     reading_level: tuple[tuple[str, float], ...] = ()
     contact: Contact | None = None
+    lobby_narration: bool = False  # lobby mode plays each screen's narration by itself
+
+    @property
+    def has_narration(self) -> bool:
+        """Whether any slide or detail has a narration: only then is the sound mixer started."""
+        return any(slide.narration or any(d.narration for d in slide.details) for slide in self.slides)
+
+    def narration(self, slide_index: int, detail_id: str | None, language: str) -> Sound | None:
+        """The narration of one screen (a slide, or one of its details) in `language`, if any."""
+        if not 0 <= slide_index < len(self.slides):
+            return None
+        slide = self.slides[slide_index]
+        if detail_id is None:
+            return slide.narration_for(language)
+        detail = slide.detail(detail_id)
+        return detail.narration_for(language) if detail is not None else None
 
     def slide(self, slide_id: str) -> Slide | None:
         return next((s for s in self.slides if s.id == slide_id), None)

@@ -37,9 +37,13 @@ SPECS: dict[str, LabelSpec] = {
     "staff_pin": LabelSpec(purpose="The heading of the staff PIN pad (a visitor may open it).", max_chars=40),
     "clear": LabelSpec(purpose="The PIN pad key that clears the digits typed.", max_chars=16),
     "cancel": LabelSpec(purpose="The button that closes the PIN pad.", max_chars=24),
+    "listen": LabelSpec(purpose="The speaker button that plays a screen's narration.", max_chars=16),
+    "stop": LabelSpec(purpose="The speaker button while the narration plays: a tap stops it.", max_chars=16),
 }
 
 KEYS: tuple[str, ...] = tuple(SPECS)
+# Shown only on a screen with a narration: a deck without one is not asked to translate them.
+NARRATION_LABELS: tuple[str, ...] = ("listen", "stop")
 FALLBACK_LANGUAGE = "en"
 
 # Short and polite, as a clinic would address its patients (Spanish in the usted form, German
@@ -56,6 +60,8 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "staff_pin": "Staff PIN",
         "clear": "Clear",
         "cancel": "Cancel",
+        "listen": "Listen",
+        "stop": "Stop",
     },
     "es": {
         "hint": "Toque un tema para saber más",
@@ -68,6 +74,8 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "staff_pin": "PIN del personal",
         "clear": "Borrar",
         "cancel": "Cancelar",
+        "listen": "Escuchar",
+        "stop": "Detener",
     },
     "de": {
         "hint": "Für mehr Infos ein Thema antippen",
@@ -80,6 +88,8 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "staff_pin": "Personal-PIN",
         "clear": "Löschen",
         "cancel": "Abbrechen",
+        "listen": "Anhören",
+        "stop": "Stopp",
     },
     "fr": {
         "hint": "Touchez un sujet pour en savoir plus",
@@ -92,6 +102,8 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "staff_pin": "Code du personnel",
         "clear": "Effacer",
         "cancel": "Annuler",
+        "listen": "Écouter",
+        "stop": "Arrêter",
     },
     "pt": {
         "hint": "Toque num tema para saber mais",
@@ -104,6 +116,8 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "staff_pin": "PIN dos funcionários",
         "clear": "Apagar",
         "cancel": "Cancelar",
+        "listen": "Ouvir",
+        "stop": "Parar",
     },
     "it": {
         "hint": "Tocchi un argomento per saperne di più",
@@ -116,6 +130,8 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "staff_pin": "PIN del personale",
         "clear": "Cancella",
         "cancel": "Annulla",
+        "listen": "Ascolta",
+        "stop": "Ferma",
     },
 }
 

@@ -20,20 +20,24 @@ from typing import Any
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
+from kiosk.content.budget import ReadBudget, ReadRefused, active_budget
 from kiosk.content.deck import (
     Contact,
+    Cue,
     Deck,
     Detail,
     Image,
     QrCode,
     Review,
     Slide,
+    Sound,
     Step,
     Text,
     Timing,
+    Video,
     parse_body,
 )
-from kiosk.content.document import Document, DocumentError, Path_, read_document
+from kiosk.content.document import MAX_FILE_BYTES, Document, DocumentError, Path_, read_document
 from kiosk.content.hours import OpeningHours, ShowWindow
 from kiosk.content.imagefile import (
     MAX_PNG_PIXELS,
@@ -41,9 +45,18 @@ from kiosk.content.imagefile import (
     png_file_size,
     resolve_image,
 )
+from kiosk.content.labels import NARRATION_LABELS
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
-from kiosk.content.schema import DeckFile, Id, Language, SlideFile, image_value, link_value
+from kiosk.content.schema import DeckFile, Id, Language, SlideFile, caption_value, image_value, link_value
+from kiosk.content.soundfile import SoundRefused, resolve_sound
+from kiosk.content.videofile import (
+    CAPTION_SUFFIXES,
+    VIDEO_SUFFIXES,
+    VideoRefused,
+    probe_video,
+    resolve_media,
+)
 from kiosk.resources import ASSETS_DIR
 
 # For checking the slides of a deck.yaml that has other errors.
@@ -101,8 +114,15 @@ def load_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.da
 
 
 def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Report:
-    loader = _DeckLoader(Path(folder), Path(assets), today or default_today())
-    deck = loader.load()
+    """Every problem of the deck in `folder`. Reading is bounded (`kiosk.content.budget`): a deck
+    too big or too slow to read is refused with a problem naming the file; a stop request raises
+    ReadStopped."""
+    loader = _DeckLoader(Path(folder), Path(assets), today or default_today(), budget=active_budget())
+    try:
+        deck = loader.load()
+    except ReadRefused as exc:
+        loader.problems.append(exc.problem)
+        deck = None
     problems = sort_problems(loader.problems)
     if any(p.severity is Severity.ERROR for p in problems):
         deck = None
@@ -110,8 +130,9 @@ def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.d
 
 
 class _DeckLoader:
-    def __init__(self, folder: Path, assets: Path, today: datetime.date) -> None:
+    def __init__(self, folder: Path, assets: Path, today: datetime.date, *, budget: ReadBudget) -> None:
         self.folder = folder
+        self.budget = budget
         self.assets = assets
         self.today = today
         self.problems: list[Problem] = []
@@ -131,6 +152,9 @@ class _DeckLoader:
                 )
             )
             return None
+        self.budget.start()
+        self.budget.entries(self.folder, _count_entries(self.folder, self.budget.limits.max_entries + 1))
+        self.budget.survey(_yaml_sizes(self.folder))
         link = self._link_problem(deck_path)
         if link is not None:
             self.problems.append(link)
@@ -155,7 +179,6 @@ class _DeckLoader:
         self.languages = tuple(deck_file.languages)
         self.default_language = deck_file.default_language or deck_file.languages[0]
         self._check_languages(document, deck_file)
-        labels = self._labels(document, deck_file)
         timing = deck_file.timing
         if timing.min_slide_s > timing.max_slide_s:
             self.problems.append(
@@ -164,6 +187,9 @@ class _DeckLoader:
                 )
             )
         slides = self._load_slides(document, deck_file.slides)
+        # The speaker button's words matter only to a deck with a narration (checked after the slides).
+        narrated = any(s.narration or any(d.narration for d in s.details) for s in slides)
+        labels = self._labels(document, deck_file, narrated=narrated)
         default = deck_file.default_language or deck_file.languages[0]
         return Deck(
             title=self._text(document, ("title",), deck_file.title),
@@ -185,14 +211,22 @@ class _DeckLoader:
             labels=labels,
             reading_level=self._reading_level(document, deck_file),
             contact=self._contact(document, deck_file),
+            lobby_narration=deck_file.lobby_narration,
         )
 
     def _read(self, path: Path) -> Document | None:
+        self.budget.check(path)
         try:
-            return read_document(path)
+            document = read_document(path)
         except DocumentError as exc:
             self.problems.extend(exc.problems)
             return None
+        try:
+            self.budget.charge(path, path.stat().st_size)  # a backstop: `survey` refused most before
+        except OSError:
+            pass
+        self.budget.check(path)  # a file that was slow to parse is the one named
+        return document
 
     def _check_languages(self, document: Document, deck_file: DeckFile) -> None:
         seen: set[str] = set()
@@ -215,7 +249,7 @@ class _DeckLoader:
             )
 
     def _labels(
-        self, document: Document, deck_file: DeckFile
+        self, document: Document, deck_file: DeckFile, *, narrated: bool = False
     ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
         """The deck's own wording for the kiosk's words, and a warning for each deck language
         whose words would show in English (no built-in translation and no override)."""
@@ -237,7 +271,11 @@ class _DeckLoader:
         }
         warned: set[str] = set()
         for index, code in enumerate(self.languages):
-            absent = missing_labels(code, {key for key, _ in words.get(code, ())})
+            absent = tuple(
+                key
+                for key in missing_labels(code, {key for key, _ in words.get(code, ())})
+                if narrated or key not in NARRATION_LABELS
+            )
             if not absent or code in warned:
                 continue
             warned.add(code)
@@ -446,6 +484,7 @@ class _DeckLoader:
             )
             self.problems.append(replace(overdue, rank=OVERDUE_RANK))
         image, images = self._images(document, ("image",), model.image)
+        video, image, images = self._video(document, (), model, image, images)
         link, links = self._links(document, ("link",), model.link)
         return Slide(
             id=model.id,
@@ -461,6 +500,8 @@ class _DeckLoader:
             link=link,
             images=images,
             links=links,
+            narration=self._narration(document, ("narration",), model.narration),
+            video=video,
         )
 
     def _detail(self, document: Document, path: Path_, detail: Any) -> Detail:
@@ -483,6 +524,7 @@ class _DeckLoader:
             for i, step in enumerate(detail.steps or ())
         )
         image, images = self._images(document, path + ("image",), detail.image)
+        video, image, images = self._video(document, path, detail, image, images)
         link, links = self._links(document, path + ("link",), detail.link)
         return Detail(
             id=detail.id,
@@ -494,6 +536,8 @@ class _DeckLoader:
             link=link,
             images=images,
             links=links,
+            narration=self._narration(document, path + ("narration",), detail.narration),
+            video=video,
         )
 
     # -- values -----------------------------------------------------------------------------
@@ -558,6 +602,45 @@ class _DeckLoader:
                 found.append((code, image))
         return dict(found).get(self.default_language), tuple(found)
 
+    def _narration(
+        self, document: Document, path: Path_, value: dict[str, str] | None
+    ) -> tuple[tuple[str, Sound], ...]:
+        """Each language's checked narration. A language left out is only a warning: its screen
+        simply has no speaker button (another language's voice would not help its readers)."""
+        if not value:
+            return ()
+        for code in value:
+            if code not in self.languages:
+                self.problems.append(
+                    document.problem(
+                        path + (code,),
+                        f"`{code}` is not one of the deck's languages ({', '.join(self.languages)})"
+                        + _did_you_mean(code, [c for c in self.languages if c not in value]),
+                        at_key=True,
+                    )
+                )
+        for code in self.languages:
+            if code not in value:
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"`narration` has no `{code}` sound, so this screen has no speaker button in"
+                        f" {code}; add a line `{code}: ...` below `narration` when there is a recording",
+                        severity=Severity.WARNING,
+                    )
+                )
+        found: list[tuple[str, Sound]] = []
+        for code in self.languages:
+            if code not in value:
+                continue
+            try:
+                sound = resolve_sound(value[code], (self.folder,))
+            except SoundRefused as exc:
+                self.problems.append(document.problem(path + (code,), str(exc)))
+                continue
+            found.append((code, sound))
+        return tuple(found)
+
     def _links(
         self, document: Document, path: Path_, value: str | dict[str, str] | None
     ) -> tuple[QrCode | None, tuple[tuple[str, QrCode], ...]]:
@@ -592,6 +675,129 @@ class _DeckLoader:
                 )
             )
         return image
+
+    # -- video (issue 18) ---------------------------------------------------------------------
+
+    def _video(
+        self, document: Document, path: Path_, model: Any, image: Image | None, images: Any
+    ) -> tuple[Video | None, Image | None, Any]:
+        """The clip of a slide or detail (`model`), probed, with its captions; its poster becomes
+        the picture the layout frames (and exports, the handout and the preview draw)."""
+        if model.video is None:
+            for key in ("captions", "poster", "speech"):
+                if getattr(model, key) is not None:
+                    self.problems.append(
+                        document.problem(
+                            path + (key,),
+                            f"`{key}` belongs to a video clip, but there is no `video:` here; add the"
+                            f" clip's `video:` line or remove `{key}`",
+                            at_key=True,
+                        )
+                    )
+            return None, image, images
+        if model.image is not None:
+            self.problems.append(
+                document.problem(
+                    path + ("image",),
+                    "give either `image` or `video`: the clip plays where the picture would be. To show"
+                    " a picture before the clip starts (and on the handout), write it as `poster:`",
+                    at_key=True,
+                )
+            )
+        roots = (self.folder, self.assets)
+        try:
+            clip = resolve_media(model.video, roots, VIDEO_SUFFIXES, "clip")
+            info = probe_video(clip, model.video)
+        except VideoRefused as exc:
+            self.problems.append(document.problem(path + ("video",), str(exc)))
+            return None, image, images
+        aspect = info.width_px / info.height_px
+        poster = Image(clip, "video", aspect)
+        files = [clip]
+        if model.poster is not None:
+            given = self._image(document, path + ("poster",), model.poster)
+            if given is not None:
+                poster = Image(given.path, given.kind, aspect)  # framed as the clip, letterboxed
+                files.append(given.path)
+        captions = self._captions(document, path + ("captions",), model.captions, info.duration_s, files)
+        speech = True if model.speech is None else model.speech
+        if speech and model.captions is None:
+            self.problems.append(
+                document.problem(
+                    path + ("video",),
+                    "a clip with speech needs captions (the kiosk plays it muted): add `captions:` with"
+                    " one .vtt file per language below it, like `en: videos/clip.en.vtt`. If nobody"
+                    " speaks in the clip, write `speech: false` next to `video:`",
+                )
+            )
+        video = Video(
+            path=clip,
+            duration_s=info.duration_s,
+            width_px=info.width_px,
+            height_px=info.height_px,
+            frame_rate=info.frame_rate,
+            codec=info.codec,
+            poster=poster,
+            captions=captions,
+            speech=speech,
+            files=tuple(files),
+        )
+        return video, poster, ()
+
+    def _captions(
+        self, document: Document, path: Path_, value: Any, duration_s: float, files: list[Path]
+    ) -> tuple[tuple[str, tuple[Cue, ...]], ...]:
+        from kiosk.content.captions import CaptionError, read_captions
+
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            if len(self.languages) > 1:
+                self.problems.append(
+                    document.problem(
+                        path,
+                        f"`captions` has one file, but this deck is in {', '.join(self.languages)}; give"
+                        " one .vtt file per language below it, like"
+                        f" `{self.default_language}: videos/clip.{self.default_language}.vtt`",
+                        severity=Severity.WARNING,
+                    )
+                )
+            named: dict[str, str] = {self.default_language: caption_value(value)}
+            where = {self.default_language: path}
+        else:
+            named = self._per_language(document, path, value, "caption file", caption_value)
+            where = {code: path + (code,) for code in named}
+        found: list[tuple[str, tuple[Cue, ...]]] = []
+        for code, file in named.items():
+            try:
+                real = resolve_media(file, (self.folder, self.assets), CAPTION_SUFFIXES, "caption file")
+            except VideoRefused as exc:
+                self.problems.append(document.problem(where[code], str(exc)))
+                continue
+            files.append(real)
+            try:
+                captions = read_captions(real)
+            except CaptionError as exc:
+                self.problems.append(Problem(str(real), exc.line, exc.column, exc.message))
+                continue
+            late = [
+                (cue, line)
+                for cue, line in zip(captions.cues, captions.lines, strict=True)
+                if cue.end_s > duration_s + 0.05
+            ]
+            for cue, line in late[:3]:
+                self.problems.append(
+                    Problem(
+                        str(real),
+                        line,
+                        1,
+                        f"this caption ends at {cue.end_s:.3f} s, after the clip ends ({duration_s:.3f} s),"
+                        " so it would be cut off; end it by the clip's last second",
+                    )
+                )
+            if not late:
+                found.append((code, captions.cues))
+        return tuple(found)
 
     @typing.overload
     def _text(self, document: Document, path: Path_, value: Any) -> Text: ...
@@ -694,6 +900,38 @@ class _DeckLoader:
             for error in exc.errors(include_url=False):
                 self.problems.append(_schema_problem(document, model, error))
             return None
+
+
+def _count_entries(folder: Path, limit: int) -> int:
+    """How many entries `folder` holds, counting no further than `limit`."""
+    count = 0
+    try:
+        with os.scandir(folder) as entries:
+            for _ in entries:
+                count += 1
+                if count >= limit:
+                    break
+    except OSError:
+        pass  # an unreadable folder is reported where its files are read
+    return count
+
+
+def _yaml_sizes(folder: Path) -> list[tuple[str, int]]:
+    """The YAML files in `folder` (slides live at its top) and their sizes, for `survey`."""
+    found: list[tuple[str, int]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith((".yaml", ".yml")):
+                    try:
+                        size = entry.stat().st_size
+                    except OSError:
+                        continue  # reported where the file is read
+                    if size <= MAX_FILE_BYTES:  # a larger one gets its own message when read
+                        found.append((entry.path, size))
+    except OSError:
+        pass
+    return found
 
 
 def _shown(name: str) -> str:

@@ -227,6 +227,113 @@ PerLanguageLink = Annotated[
 ]
 
 
+# -- narration: a spoken version of a screen, one sound file per language --------------------------
+
+_SOUND_NAME_PATTERN = r"\.([oO][gG][gG]|[wW][aA][vV]|[mM][pP]3)$"
+
+
+def _narration(value: Any) -> dict[str, str] | None:
+    """One sound file per language: a voice speaks one language, so a single file is refused."""
+    if value is None:
+        return None
+    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        for code, file in value.items():
+            if not isinstance(file, str):
+                raise PydanticCustomError(
+                    "narration",
+                    "the `{code}` narration should be a file name,"
+                    " like {code}: narration/what-is-it-{code}.ogg",
+                    {"code": code},
+                )
+        return value
+    raise PydanticCustomError(
+        "narration",
+        "should be one sound file per language, each on its own line indented below it, like"
+        " `en: narration/what-is-it-en.ogg`",
+    )
+
+
+Narration = Annotated[
+    Any,
+    AfterValidator(_narration),
+    WithJsonSchema(
+        {
+            "description": "A spoken version of the screen: one .ogg (best), .wav or .mp3 file per"
+            " language, relative to the deck folder, at most 5 minutes long, like"
+            " {en: narration/what-is-it-en.ogg}. A language left out has no speaker button.",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 200,
+                        "pattern": _SOUND_NAME_PATTERN,
+                    },
+                    "propertyNames": {"pattern": LANGUAGE_PATTERN},
+                },
+                {"type": "null"},
+            ],
+        }
+    ),
+]
+
+
+# -- video (issue 18): a clip plays in the picture's frame, with captions per language ----------
+
+_VIDEO_NAME_PATTERN = r"\.([mM][pP]4|[mM]4[vV]|[mM][oO][vV]|[wW][eE][bB][mM]|[mM][kK][vV])$"
+
+
+def _video_path(value: str) -> str:
+    if not value.lower().endswith((".mp4", ".m4v", ".mov", ".webm", ".mkv")):
+        raise PydanticCustomError(
+            "video", "a clip must be an .mp4 or .webm file, like videos/how-it-works.mp4"
+        )
+    return value
+
+
+def caption_value(value: str) -> str:
+    if not value or len(value) > 200 or not value.lower().endswith(".vtt"):
+        raise PydanticCustomError(
+            "captions", "captions must be a WebVTT file (.vtt), like videos/how-it-works.en.vtt"
+        )
+    return value
+
+
+VideoPath = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        json_schema_extra={"pattern": _VIDEO_NAME_PATTERN},  # the validator below words the error
+        description="A short clip (.mp4 or .webm, at most 5 minutes and 1920x1080), relative to the"
+        " deck folder, like videos/how-it-works.mp4. It plays muted and looping in the picture's frame.",
+    ),
+    AfterValidator(_video_path),
+]
+
+PerLanguageCaptions = Annotated[
+    Any,
+    AfterValidator(_per_language(caption_value, "a .vtt file", "es: videos/clip.es.vtt")),
+    WithJsonSchema(
+        _per_language_schema(
+            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\.[vV][tT][tT]$"},
+            "The clip's captions: one WebVTT (.vtt) file per language (en: clip.en.vtt, es: clip.es.vtt)."
+            " Required when the clip has speech.",
+        )
+    ),
+]
+
+SpeechFlag = Annotated[
+    bool | None,
+    Field(
+        description="Whether people speak in the clip (true unless you write false): a clip with speech"
+        " must have captions in every language."
+    ),
+]
+
+
 def _label_text(value: str | None, info: ValidationInfo) -> str | None:
     """Checks a label against its own limit: the field's name is the label's key."""
     if value is None:
@@ -309,6 +416,8 @@ class LabelsFile(_Strict):
     staff_pin: LabelText = _label_field("staff_pin")
     clear: LabelText = _label_field("clear")
     cancel: LabelText = _label_field("cancel")
+    listen: LabelText = _label_field("listen")
+    stop: LabelText = _label_field("stop")
 
 
 class StepFile(_Strict):
@@ -337,6 +446,12 @@ class DetailFile(_Strict):
     image: PerLanguageImage = None
     alt: Annotated[Any, _ALT_TEXT] = None
     link: PerLanguageLink = None
+    narration: Narration = None
+    # -- video (issue 18) --
+    video: VideoPath | None = None
+    captions: PerLanguageCaptions = None
+    poster: ImagePath | None = None
+    speech: SpeechFlag = None
 
 
 class SlideFile(_Strict):
@@ -358,6 +473,12 @@ class SlideFile(_Strict):
     review_due: datetime.date | None = None
     show: ShowFile | None = None
     link: PerLanguageLink = None
+    narration: Narration = None
+    # -- video (issue 18) --
+    video: VideoPath | None = None
+    captions: PerLanguageCaptions = None
+    poster: ImagePath | None = None
+    speech: SpeechFlag = None
 
 
 class TimingFile(_Strict):
@@ -447,6 +568,11 @@ class DeckFile(_Strict):
         description="Move the picture by a few pixels every few minutes (plasma and OLED panels).",
     )
     reduced_motion: bool = Field(default=False, description="Fades only: screens never slide.")
+    lobby_narration: bool = Field(
+        default=False,
+        description="Lobby mode: play each screen's narration by itself, aloud to the room (touch"
+        " screens always play it only when a visitor taps the speaker button).",
+    )
     labels: dict[str, LabelsFile] | None = Field(
         default=None,
         description="The deck's own wording for the kiosk's words, per language, like"

@@ -128,7 +128,15 @@ class AdminBack:
         return "admin:back"
 
 
-VisitorAction = Open | GoBack | SetLanguage | ToggleLargeText
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToggleNarration:
+    """The speaker button: play the screen's narration in the language on screen, or stop it."""
+
+    def __str__(self) -> str:
+        return "narration"
+
+
+VisitorAction = Open | GoBack | SetLanguage | ToggleLargeText | ToggleNarration
 AdminAction = (
     PinKey
     | PinClear

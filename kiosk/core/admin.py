@@ -3,8 +3,9 @@
 Opening it takes a 5-second press in the top-left corner (a patient does not hold a blank corner
 that long) and then the PIN from the local settings file, stored only as a salted PBKDF2 hash.
 Three wrong PINs lock the pad for 30 s, doubling with each further miss up to 15 minutes; the
-lock survives closing the pad and the idle reset. Wrong entries and locks are logged (never the
-digits), so IT can see someone trying PINs.
+lock survives closing the pad and the idle reset (and, through kiosk.runtime.pinlock, a restart).
+Wrong entries, locks and staff logins are logged (never the digits), so IT can see someone trying
+PINs.
 
 Exit kiosk asks first ("exit" screen): a single stray tap must not leave a black screen.
 """
@@ -134,7 +135,9 @@ def _check_pin(
         return replace(admin, digits="", message=f"Locked: try again in {wait_s} s"), guard
     if pin_hash and verify_pin(admin.digits, pin_hash):
         if guard.failures:
-            log.warning("staff PIN: accepted after %d wrong entries", guard.failures)
+            log.warning("staff PIN: accepted after %d wrong entries; staff screen open", guard.failures)
+        else:
+            log.info("staff PIN: accepted; staff screen open")
         return AdminState("main"), PinGuard()
     guard = guard.failed(now)
     # Never the digits typed: a log line must not help anyone guess the PIN.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide, plain
+from kiosk.content.deck import Bullets, Deck, Detail, Numbered, Paragraph, Slide, Video, plain
 
 # Reading time: a fixed moment to notice the screen, then a pace for slow, relaxed reading
 # (about 165 words a minute, below the 200-250 of practised adult readers, since many of our
@@ -47,6 +47,8 @@ class View:
     version: int = 0  # which loaded deck: during a reload the old and new decks are both drawn
     large: bool = False  # the visitor asked for large text (A+)
     page: int = 0  # which page of a lobby slide or detail too long for one screen
+    # The speaker button: "" none (no narration here, lobby, or narration off), "ready" or "playing".
+    narration: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Program:
     # Touch mode: each entry's reading time per language, (language, durations) pairs, since a
     # visitor may switch the language and Spanish text is longer than English.
     language_durations_s: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    # The local settings' master switch for narration: off, no speaker button and no lobby voice.
+    narration: bool = True
 
     @property
     def touch(self) -> bool:
@@ -85,20 +89,39 @@ class Program:
                     return durations[index]
         return self.durations_s[index]
 
-    def view(self, index: int, language: str, detail: str | None = None, large: bool = False) -> View:
+    def view(
+        self,
+        index: int,
+        language: str,
+        detail: str | None = None,
+        large: bool = False,
+        *,
+        playing: bool = False,
+    ) -> View:
         entry = self.entries[index % len(self.entries)]
+        shown = detail if detail is not None else entry.detail
+        language = entry.language or language
+        speaker = ""
+        if self.touch and self.narration and self.deck.narration(entry.slide, shown, language) is not None:
+            speaker = "playing" if playing else "ready"
         return View(
             entry.slide,
-            detail if detail is not None else entry.detail,
-            entry.language or language,
+            shown,
+            language,
             self.version,
             large,
             entry.page if detail is None else 0,
+            speaker,
         )
 
 
 def reading_time_s(words: int, min_s: float, max_s: float) -> float:
     return max(min_s, min(max_s, NOTICE_S + SECONDS_PER_WORD * words))
+
+
+def at_least_clip(seconds: float, video: Video | None) -> float:
+    """A screen with a clip stays up until the clip has played once (issue 18)."""
+    return seconds if video is None else max(seconds, video.duration_s)
 
 
 def visible_words(slide: Slide, language: str, mode: Mode, detail: Detail | None = None) -> int:
@@ -128,19 +151,33 @@ def build_program(
     admin_dev: bool = False,
     pages: Pages | None = None,
     lobby_languages: LobbyLanguages = "alternate",
+    narration: bool = True,
 ) -> Program:
     """The loop. In lobby mode `pages` (see `Pages`) splits long slides and details into pages,
-    each with its own reading time; without it every screen is one entry."""
+    each with its own reading time; without it every screen is one entry. A screen with a
+    narration in its language stays up at least as long as the narration lasts (unless
+    `narration` is off in the local settings)."""
     timing = deck.timing
 
     def reading(words: int) -> float:
         return reading_time_s(words, timing.min_slide_s, timing.max_slide_s)
 
+    def spoken_s(index: int, detail: str | None, language: str) -> float:
+        sound = deck.narration(index, detail, language) if narration else None
+        return sound.duration_s if sound is not None else 0.0
+
     def slide_time(index: int, language: str) -> float:
         slide = deck.slides[index]
         if slide.duration_s is not None:
-            return slide.duration_s
-        return reading(visible_words(slide, language, mode))
+            return max(at_least_clip(slide.duration_s, slide.video), spoken_s(index, None, language))
+        read_s = reading(visible_words(slide, language, mode))
+        return max(at_least_clip(read_s, slide.video), spoken_s(index, None, language))
+
+    def at_least_spoken(first: int, index: int, detail: str | None, language: str) -> None:
+        """The pages of one screen (entries `first` on) last together at least its narration."""
+        short_s = spoken_s(index, detail, language) - sum(durations[first:])
+        if short_s > 0:
+            durations[-1] += short_s
 
     entries: list[Entry] = []
     durations: list[float] = []
@@ -164,18 +201,26 @@ def build_program(
                 else:
                     language = languages[turn]
                 words = pages(index, None, language) if pages is not None else ()
+                first = len(durations)
                 for page, count in enumerate(words or (0,)):
                     entries.append(Entry(index, None, language, page))
                     # A slide of several pages reads each at its own pace (a set duration is kept
                     # for a slide that fits on one).
-                    durations.append(slide_time(index, language) if len(words) < 2 else reading(count))
+                    durations.append(
+                        slide_time(index, language)
+                        if len(words) < 2
+                        else at_least_clip(reading(count), slide.video if page == 0 else None)
+                    )
+                at_least_spoken(first, index, None, language)
                 for detail in slide.details:
                     words = pages(index, detail.id, language) if pages is not None else ()
                     if not words:
                         words = (visible_words(slide, language, mode, detail),)
+                    first = len(durations)
                     for page, count in enumerate(words):
                         entries.append(Entry(index, detail.id, language, page))
-                        durations.append(reading(count))
+                        durations.append(at_least_clip(reading(count), detail.video if page == 0 else None))
+                    at_least_spoken(first, index, detail.id, language)
     timeout = idle_timeout_s if idle_timeout_s is not None else deck.timing.idle_timeout_s
     return Program(
         deck,
@@ -188,4 +233,5 @@ def build_program(
         admin_pin_hash,
         admin_dev,
         by_language,
+        narration,
     )

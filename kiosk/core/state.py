@@ -3,7 +3,8 @@
 Nothing here reads a clock, a file or an event queue, so a test can drive a week of use in
 milliseconds with a fake `now`, and every behaviour a visitor sees is decided in one place.
 What the state machine wants done outside itself (reload the deck, end the process, power the
-display) comes back as effects from `step_with_effects`; the app's loop carries them out.
+display, play or stop a narration) comes back as effects from `step_with_effects`; the app's loop
+carries them out.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from kiosk.content.deck import Sound
 from kiosk.core.actions import (
     Action,
     AdminAction,
@@ -21,6 +23,7 @@ from kiosk.core.actions import (
     Open,
     SetLanguage,
     ToggleLargeText,
+    ToggleNarration,
 )
 from kiosk.core.admin import AdminState, PinGuard, admin_action, open_admin, touch_mark
 from kiosk.core.intents import (
@@ -65,6 +68,25 @@ class Transition:
         return min(1.0, max(0.0, (now - self.started_at) / self.duration_s))
 
 
+# The screen a narration belongs to: deck version, slide, detail, language.
+ScreenKey = tuple[int, int, str | None, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Narrating:
+    """A narration sounding on the current screen since `started_at` (or, `ended`, that has run
+    to its end: a lobby screen does not play it twice)."""
+
+    sound: Sound
+    screen: ScreenKey
+    started_at: float
+    ended: bool = False
+
+    @property
+    def ends_at(self) -> float:
+        return self.started_at + self.sound.duration_s
+
+
 @dataclass(frozen=True)
 class State:
     program: Program
@@ -86,6 +108,7 @@ class State:
     large_text: bool = False  # A+: a visitor's choice, reset at idle
     admin: AdminState | None = None  # the staff screen, over everything (closed at idle)
     pin_guard: PinGuard = PinGuard()  # wrong-PIN lockout; survives the idle reset
+    narrating: Narrating | None = None  # the screen's narration, played by the app's sound effects
 
     @property
     def dark(self) -> bool:
@@ -94,7 +117,19 @@ class State:
 
     @property
     def view(self) -> View:
-        return self.program.view(self.index, self.language, self.detail, self.large_text)
+        return self.program.view(
+            self.index, self.language, self.detail, self.large_text, playing=self._sounding()
+        )
+
+    @property
+    def screen(self) -> ScreenKey:
+        """Which screen is up, whatever its text size or speaker button look like."""
+        view = self.program.view(self.index, self.language, self.detail)
+        return (view.version, view.slide, view.detail, view.language)
+
+    def _sounding(self) -> bool:
+        narrating = self.narrating
+        return narrating is not None and not narrating.ended and narrating.screen == self.screen
 
     @property
     def advancing(self) -> bool:
@@ -110,6 +145,8 @@ class State:
         deadlines: list[float] = []
         if self.transition is not None:
             return now
+        if self.narrating is not None and not self.narrating.ended:
+            deadlines.append(self.narrating.ends_at)  # the speaker button turns back
         if self.last_input_at is not None:
             deadlines.append(self.last_input_at + self.program.idle_timeout_s)
         if self.dark or self.admin is not None:
@@ -140,7 +177,19 @@ class DisplayPower:
     on: bool
 
 
-Effect = Reload | Exit | DisplayPower
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlayNarration:
+    """Start playing `sound` (any narration still sounding is stopped first)."""
+
+    sound: Sound
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StopNarration:
+    """Silence: the screen, the language or the visitor changed, or the speaker was tapped."""
+
+
+Effect = Reload | Exit | DisplayPower | PlayNarration | StopNarration
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,11 +211,56 @@ def step_with_effects(state: State, intent: Intent, now: float) -> Outcome:
     after = step(state, intent, now)
     if after.dark != state.dark:
         effects.append(DisplayPower(on=not after.dark))
+    before_sound, after_sound = _sounding(state.narrating), _sounding(after.narrating)
+    if before_sound != after_sound:
+        if before_sound is not None:
+            effects.append(StopNarration())
+        if after_sound is not None and after.narrating is not None:
+            effects.append(PlayNarration(sound=after.narrating.sound))
     return Outcome(state=after, effects=tuple(effects))
+
+
+def _sounding(narrating: Narrating | None) -> tuple[ScreenKey, float] | None:
+    if narrating is None or narrating.ended:
+        return None
+    return (narrating.screen, narrating.started_at)
 
 
 def step(state: State, intent: Intent, now: float) -> State:
     """The next state; effects are dropped (tests and previews; the app uses step_with_effects)."""
+    return _narration(state, _step(state, intent, now), now)
+
+
+def _narration(before: State, after: State, now: float) -> State:
+    """A narration belongs to its screen: it ends when the screen, its language or the visitor
+    changes (the idle reset), the staff screen opens or the screen goes dark, and when it has run
+    its length. In lobby mode a screen's narration starts as the screen comes up, where deck.yaml
+    says `lobby_narration: true` and the local settings have not switched narration off."""
+    narrating = after.narrating
+    program = after.program
+    screen = after.screen
+    if narrating is not None:
+        reset = before.last_input_at is not None and after.last_input_at is None
+        if narrating.screen != screen or after.admin is not None or after.dark or reset:
+            narrating = None
+        elif not narrating.ended and now >= narrating.ends_at:
+            narrating = replace(narrating, ended=True)
+    if (
+        not program.touch
+        and program.narration
+        and program.deck.lobby_narration
+        and after.admin is None
+        and not after.dark
+        and program.entries[after.index % len(program.entries)].page == 0
+        and (narrating is None or narrating.started_at < after.shown_at)
+    ):
+        sound = program.deck.narration(screen[1], screen[2], screen[3])
+        if sound is not None:
+            narrating = Narrating(sound=sound, screen=screen, started_at=now)
+    return after if narrating is after.narrating else replace(after, narrating=narrating)
+
+
+def _step(state: State, intent: Intent, now: float) -> State:
     if isinstance(intent, Quit | Resize | Redraw):
         return state  # about the window, not the visitor: nothing on screen changes because of it
     if state.transition is not None and state.transition.progress(now) >= 1.0:
@@ -354,6 +448,16 @@ def _activate(state: State, action: Action, now: float) -> State:
         return replace(opened, transition=Transition(state.view, "fade", now, OPEN_FADE_S, state.pressed))
     if isinstance(action, GoBack):
         return _close(state, now)
+    if isinstance(action, ToggleNarration):
+        if state.view.narration == "playing":
+            return replace(state, narrating=None, pressed=None)
+        screen = state.screen
+        sound = state.program.deck.narration(screen[1], screen[2], screen[3])
+        if state.view.narration == "ready" and sound is not None:
+            return replace(
+                state, narrating=Narrating(sound=sound, screen=screen, started_at=now), pressed=None
+            )
+        return state
     if isinstance(action, ToggleLargeText):
         larger = replace(state, large_text=not state.large_text, scroll_px=0.0, pressed=None)
         return replace(larger, transition=Transition(state.view, "fade", now, OPEN_FADE_S, state.pressed))

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from kiosk.content.deck import Deck, Image, QrCode
 from kiosk.content.labels import label as builtin_label
-from kiosk.core.actions import GoBack, SetLanguage, ToggleLargeText
+from kiosk.core.actions import GoBack, SetLanguage, ToggleLargeText, ToggleNarration
 from kiosk.core.program import Mode, View
 from kiosk.layout.items import Box, Hotspot, Item, Measure, Picture, Qr, Shape, TextLine
 from kiosk.layout.metrics import (
@@ -143,6 +143,14 @@ def top_bar(
         )
         hotspots.append(Hotspot(ToggleLargeText(), box))
         right = box.x - gap
+    if touch and view.narration:
+        speaker_items, speaker = speaker_button(
+            deck, view, Box(left, y, right - left, h), size, border, measure
+        )
+        if speaker is not None:
+            items += speaker_items
+            hotspots.append(Hotspot(ToggleNarration(), speaker))
+            right = speaker.x - gap
     if not (back and touch):
         name_size = m.chrome_px(DECK_NAME) if touch else m.chrome_px(DECK_NAME / LOBBY_SCALE * 1.15)
         name = deck.title.get(view.language)
@@ -164,6 +172,73 @@ def top_bar(
                 )
             )
     return items, hotspots, bottom
+
+
+def speaker_button(
+    deck: Deck, view: View, room: Box, size: int, border: int, measure: Measure
+) -> tuple[list[Item], Box | None]:
+    """The speaker button at the right of `room` (as tall as it): a speaker drawn as shapes and
+    "Listen" (or, while the narration plays, a filled button reading "Stop"), or the speaker alone
+    when the words do not fit. None when not even that fits."""
+    h = room.h
+    playing = view.narration == "playing"
+    text = _label(deck, "stop" if playing else "listen", view.language)
+    icon = round(h * 0.5)
+    pad = round(h * 0.3)
+    text_gap = round(size * 0.4)
+    text_w = measure(text, size, True)
+    width = max(round(h * 1.3), pad * 2 + icon + text_gap + text_w)
+    if width > room.w:
+        text, width = "", max(round(h * 1.3), pad * 2 + icon)
+    if width > room.w:
+        return [], None
+    box = Box(room.right - width, room.y, width, h)
+    ink = "on_teal" if playing else "teal"
+    items: list[Item] = [
+        Shape(
+            "rect",
+            box,
+            fill="teal" if playing else "card",
+            border="teal",
+            border_px=border,
+            radius_px=h // 2,
+            layer="panel",
+            role="speaker-button",
+        )
+    ]
+    content_w = icon + (text_gap + text_w if text else 0)
+    x = box.x + (box.w - content_w) // 2
+    items += speaker_icon(x, room.y + (h - icon) // 2, icon, ink)
+    if text:
+        items.append(
+            TextLine(
+                text,
+                Box(x + icon + text_gap, room.y, text_w, h),
+                size,
+                True,
+                ink,
+                text_w,
+                "button",
+                "narration",
+            )
+        )
+    return items, box
+
+
+def speaker_icon(x: int, y: int, side: int, fill: str) -> list[Item]:
+    """A loudspeaker in a `side` square: the magnet (a small block), the cone opening to the right
+    (a chevron pointing left) and two sound waves (chevrons pointing right, the outer one taller)."""
+
+    def part(kind: str, left: float, width: float, height: float) -> Shape:
+        w, h = max(2, round(side * width)), max(3, round(side * height))
+        return Shape(kind, Box(x + round(side * left), y + (side - h) // 2, w, h), fill=fill, role="speaker")
+
+    return [
+        part("rect", 0.0, 0.2, 0.36),
+        part("chevron-left", 0.2, 0.32, 0.92),
+        part("chevron-right", 0.58, 0.16, 0.36),
+        part("chevron-right", 0.78, 0.22, 0.68),
+    ]
 
 
 def _language_pill(

@@ -14,12 +14,14 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import pyphen
+from typing import TYPE_CHECKING
 
 from kiosk.content.deck import Block, Bullets, Numbered, Paragraph, Run, inline
 from kiosk.layout.items import Box, Item, Measure, Shape, TextLine
 from kiosk.layout.metrics import LINE_HEIGHT
+
+if TYPE_CHECKING:
+    import pyphen  # imported when a word first needs breaking (see _Setter.dictionary)
 
 HYPHEN = "-"
 # Spaces that join instead of separating: no-break, narrow no-break, figure space, word joiner.
@@ -224,7 +226,7 @@ def _wrapped(
 ) -> tuple[tuple[Run, ...], ...]:
     text = "".join(run.text for run in runs)
     weights = "".join(("b" if run.bold else "r") * len(run.text) for run in runs)
-    setter = _Setter(width, size_px, measure, _dictionary(language), even)
+    setter = _Setter(width, size_px, measure, language, even)
     lines: list[tuple[Run, ...]] = []
     start = 0
     for part in text.split("\n"):
@@ -285,19 +287,25 @@ class _Break:
 
 @functools.lru_cache(maxsize=16)
 def _dictionary(language: str) -> pyphen.Pyphen | None:
+    import pyphen
+
     code = pyphen.language_fallback(language.replace("-", "_"))
     return pyphen.Pyphen(lang=code) if code else None
 
 
 class _Setter:
-    def __init__(
-        self, width: int, size_px: int, measure: Measure, dictionary: pyphen.Pyphen | None, even: bool
-    ) -> None:
+    def __init__(self, width: int, size_px: int, measure: Measure, language: str, even: bool) -> None:
         self.width = width
         self.size_px = size_px
         self.measure = measure
-        self.dictionary = dictionary
+        self.language = language
         self.even = even
+
+    @property
+    def dictionary(self) -> pyphen.Pyphen | None:
+        # Loaded when a word first needs breaking: reading the patterns takes a tenth of a second,
+        # and many screens (the kiosk's first frame among them) never break a word.
+        return _dictionary(self.language)
 
     def w(self, text: _Styled) -> int:
         if "b" not in text.weights:  # the common case, without building runs
@@ -405,15 +413,17 @@ class _Setter:
                 found[i] = _Break(i, hyphen=False)
             elif before in "\u2013\u2014" and text[i - 2].isalpha() and after.isalpha():
                 found[i] = _Break(i, hyphen=False)
-        if self.dictionary is not None:
-            for match in _LETTERS.finditer(text):
-                letters = match.group()
-                if len(letters) < longer:
-                    continue
-                for position in self.dictionary.positions(letters):
-                    if max(margin, 1) <= position <= len(letters) - max(margin, 1):
-                        at = match.start() + position
-                        found.setdefault(at, _Break(at, hyphen=True))
+        for match in _LETTERS.finditer(text):
+            letters = match.group()
+            if len(letters) < longer:
+                continue
+            dictionary = self.dictionary
+            if dictionary is None:
+                break
+            for position in dictionary.positions(letters):
+                if max(margin, 1) <= position <= len(letters) - max(margin, 1):
+                    at = match.start() + position
+                    found.setdefault(at, _Break(at, hyphen=True))
         return sorted(found.values(), key=lambda cut: cut.at)
 
 

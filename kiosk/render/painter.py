@@ -11,8 +11,10 @@ import functools
 import hashlib
 import logging
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
@@ -31,7 +33,11 @@ BOLD = FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
 MAX_FONTS = 48
 MAX_WIDTHS = 50_000
 MAX_PICTURES = 48
-MAX_PICTURE_BYTES = 16 * 1024 * 1024  # pictures live on in painted screens; this only saves re-decoding
+# Decoded pictures are kept deflated (flat illustrations shrink 20-60 times: the sample deck's 23
+# pictures are 24 MiB decoded at 1920x1080 and 1.0 MiB deflated, 96 and 1.5 MiB at 4K), so a
+# whole deck's fit and a loop never decodes an SVG twice; inflating one takes a third of the time
+# decoding it did. Bounded by these deflated bytes.
+MAX_PICTURE_BYTES = 8 * 1024 * 1024
 # A picture that takes longer to decode is shown as a placeholder (the frame loop waits this long
 # at most, once per file). Real illustrations take milliseconds; a 39 KB SVG with one 5,000-point
 # stroked path took 5-7 s, one with 20,000 thick circles 100 s, a 1 MB PNG whose data inflates
@@ -105,12 +111,28 @@ class Fonts:
         return width
 
 
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A decoded, scaled picture kept deflated: its RGBA bytes, exactly (lossless)."""
+
+    size: tuple[int, int]
+    data: bytes
+
+    @classmethod
+    def pack(cls, surface: pygame.Surface) -> Packed:
+        return cls(surface.get_size(), zlib.compress(pygame.image.tobytes(surface, "RGBA"), 1))
+
+    def unpack(self) -> pygame.Surface:
+        surface = pygame.image.frombytes(zlib.decompress(self.data), self.size, "RGBA")
+        return surface.convert_alpha() if pygame.display.get_surface() else surface
+
+
 class Pictures:
     """Decoded, scaled and converted pictures; a broken one becomes a neutral placeholder, logged once."""
 
     def __init__(self, *, decode_budget_s: float = DECODE_BUDGET_S) -> None:
         # Keyed by the file's version too, so a picture fixed in place is drawn once it changes.
-        self._cache: OrderedDict[tuple[Path, int, int, int, int], pygame.Surface | None] = OrderedDict()
+        self._cache: OrderedDict[tuple[Path, int, int, int, int], Packed | None] = OrderedDict()
         self._failed: set[Path] = set()
         self.decode_budget_s = decode_budget_s
         self._too_slow: set[tuple[Path, int, int]] = set()  # (path, mtime, size): never tried again
@@ -124,17 +146,18 @@ class Pictures:
         key = (image.path, size[0], size[1], version[0], version[1])
         if key in self._cache:
             self._cache.move_to_end(key)
-            return self._cache[key]
+            packed = self._cache[key]
+            return packed.unpack() if packed is not None else None
         surface = self._load(image, size)
-        self._cache[key] = surface
-        # Bounded by bytes as well as count: at 4K one illustration is about 9 MiB.
+        self._cache[key] = Packed.pack(surface) if surface is not None else None
         while len(self._cache) > 1 and (len(self._cache) > MAX_PICTURES or self.bytes > MAX_PICTURE_BYTES):
             self._cache.popitem(last=False)
         return surface
 
     @property
     def bytes(self) -> int:
-        return sum(s.get_width() * s.get_height() * 4 for s in self._cache.values() if s is not None)
+        """What the kept pictures take (deflated)."""
+        return sum(len(packed.data) for packed in self._cache.values() if packed is not None)
 
     def _load(self, image: Image, size: tuple[int, int]) -> pygame.Surface | None:
         try:
@@ -165,6 +188,10 @@ class Pictures:
             try:
                 if image.kind == "svg":
                     outcome.append(pygame.image.load_sized_svg(str(image.path), size))
+                elif image.kind == "video":  # a clip's poster: its first frame (kiosk.render.video)
+                    from kiosk.render.video import first_frame
+
+                    outcome.append(first_frame(image.path, size))
                 else:
                     outcome.append(pygame.image.load(str(image.path)))
             except BaseException as exc:  # handed to the frame loop's thread below
@@ -204,10 +231,20 @@ class Painter:
 
     def paint(self, layout: ScreenLayout, theme: Theme) -> tuple[pygame.Surface, pygame.Surface | None]:
         """The screen's fixed part, and (when it scrolls) its scrolling content as a tall strip."""
+        base, strip, _ = self.paint_marked(layout, theme)
+        return base, strip
+
+    def paint_marked(
+        self, layout: ScreenLayout, theme: Theme
+    ) -> tuple[pygame.Surface, pygame.Surface | None, tuple[pygame.Rect, ...]]:
+        """`paint`, and rectangles covering every pixel of the fixed part that is not background
+        (what each drawing call reported it changed), so a fade knows where to blend without
+        looking at the pixels."""
         base = _surface((layout.width, layout.height))
         base.fill(theme.rgb("background"))
-        for item in layout.items:
-            self._item(base, item, theme, 0, 0)
+        marks = tuple(
+            mark for item in layout.items if (mark := self._item(base, item, theme, 0, 0)) is not None
+        )
         strip = None
         if layout.viewport is not None:
             viewport = layout.viewport
@@ -215,7 +252,7 @@ class Painter:
             strip.fill(theme.rgb("background"))
             for item in layout.scroll_items:
                 self._item(strip, item, theme, -viewport.x, -viewport.y)
-        return base, strip
+        return base, strip, marks
 
     def draw(
         self, surface: pygame.Surface, items: Iterable[Item], theme: Theme, *, dx: int = 0, dy: int = 0
@@ -224,14 +261,17 @@ class Painter:
         for item in items:
             self._item(surface, item, theme, dx, dy)
 
-    def _item(self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int) -> None:
+    def _item(
+        self, surface: pygame.Surface, item: object, theme: Theme, dx: int, dy: int
+    ) -> pygame.Rect | None:
+        """Draw one item; the rectangle of the pixels it changed (None: none)."""
         if isinstance(item, TextLine):
-            self._text(surface, item, theme, dx, dy)
-        elif isinstance(item, Shape):
-            _shape(surface, item, theme, dx, dy)
-        elif isinstance(item, Qr):
-            _qr(surface, item, dx, dy)
-        elif isinstance(item, Picture):
+            return self._text(surface, item, theme, dx, dy)
+        if isinstance(item, Shape):
+            return _shape(surface, item, theme, dx, dy)
+        if isinstance(item, Qr):
+            return _qr(surface, item, dx, dy)
+        if isinstance(item, Picture):
             box = item.box
             picture = self.pictures.get(item.image, (box.w, box.h))
             if picture is not None:
@@ -240,10 +280,14 @@ class Painter:
                 y = box.y + dy + (box.h - picture.get_height()) // 2
                 clip = surface.get_clip()
                 surface.set_clip(_rect(box, dx, dy).clip(clip))
-                surface.blit(picture, (x, y))
+                changed = surface.blit(picture, (x, y))
                 surface.set_clip(clip)
+                return _union([changed])
+        return None
 
-    def _text(self, surface: pygame.Surface, line: TextLine, theme: Theme, dx: int, dy: int) -> None:
+    def _text(
+        self, surface: pygame.Surface, line: TextLine, theme: Theme, dx: int, dy: int
+    ) -> pygame.Rect | None:
         """A line, run by run when it mixes weights, on one baseline; each run starts where the
         one before ends, so the line is as wide as the layout measured it."""
         runs = line.runs or (Run(text=line.text, bold=line.bold),)
@@ -252,24 +296,32 @@ class Painter:
         baseline = top + own.get_ascent()
         x = line.box.x + dx
         color = theme.rgb(line.color)
+        changed: list[pygame.Rect] = []
         for run in runs:
             font = self.fonts.font(line.size_px, run.bold)
             text = run.text.translate(_AS_SPACE)
             width = font.size(text)[0]
             if width == 0:
                 continue  # only zero-width characters (U+200B, U+FEFF): SDL_ttf refuses to render them
-            surface.blit(font.render(text, True, color), (x, baseline - font.get_ascent()))
+            changed.append(surface.blit(font.render(text, True, color), (x, baseline - font.get_ascent())))
             x += width
+        return _union(changed)
 
 
 # No-break spaces keep words together while wrapping; on screen they are ordinary spaces.
 _AS_SPACE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
 
-def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:
+def _union(rects: Iterable[pygame.Rect]) -> pygame.Rect | None:
+    """The rectangle around the ones that changed any pixel (an empty one changed none)."""
+    changed = [rect for rect in rects if rect.w > 0 and rect.h > 0]
+    return changed[0].unionall(changed[1:]) if changed else None
+
+
+def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> pygame.Rect | None:
     """White quiet zone, then each dark module as a whole-pixel square: crisp for a phone camera."""
     box = qr.box
-    surface.fill((255, 255, 255), pygame.Rect(box.x + dx, box.y + dy, box.w, box.h))
+    zone = surface.fill((255, 255, 255), pygame.Rect(box.x + dx, box.y + dy, box.w, box.h))
     quiet = (box.w // qr.module_px - qr.code.size) // 2
     x0, y0 = box.x + dx + quiet * qr.module_px, box.y + dy + quiet * qr.module_px
     for row, bits in enumerate(qr.code.rows):
@@ -279,37 +331,53 @@ def _qr(surface: pygame.Surface, qr: Qr, dx: int, dy: int) -> None:
                     (0, 0, 0),
                     pygame.Rect(x0 + col * qr.module_px, y0 + row * qr.module_px, qr.module_px, qr.module_px),
                 )
+    return _union([zone])  # the modules are inside the quiet zone
 
 
 def _surface(size: tuple[int, int]) -> pygame.Surface:
-    surface = pygame.Surface(size)
-    return surface.convert() if pygame.display.get_surface() else surface
+    display = pygame.display.get_surface()
+    # Made in the display's format at once: converting a fresh surface copied every pixel again.
+    return pygame.Surface(size, 0, display) if display is not None else pygame.Surface(size)
 
 
 def _rect(box: Box, dx: int, dy: int) -> pygame.Rect:
     return pygame.Rect(box.x + dx, box.y + dy, box.w, box.h)
 
 
-def _shape(surface: pygame.Surface, shape: Shape, theme: Theme, dx: int, dy: int) -> None:
+def _shape(surface: pygame.Surface, shape: Shape, theme: Theme, dx: int, dy: int) -> pygame.Rect | None:
     rect = _rect(shape.box, dx, dy)
+    changed: list[pygame.Rect] = []
     if shape.kind == "rect":
         if shape.fill:
-            pygame.draw.rect(surface, theme.rgb(shape.fill), rect, border_radius=shape.radius_px)
+            changed.append(
+                pygame.draw.rect(surface, theme.rgb(shape.fill), rect, border_radius=shape.radius_px)
+            )
         if shape.border and shape.border_px:
-            pygame.draw.rect(
-                surface, theme.rgb(shape.border), rect, width=shape.border_px, border_radius=shape.radius_px
+            changed.append(
+                pygame.draw.rect(
+                    surface,
+                    theme.rgb(shape.border),
+                    rect,
+                    width=shape.border_px,
+                    border_radius=shape.radius_px,
+                )
             )
     elif shape.kind in ("circle", "ring"):
         radius = min(rect.w, rect.h) / 2
         if shape.fill:
-            pygame.draw.aacircle(surface, theme.rgb(shape.fill), rect.center, radius)
+            changed.append(pygame.draw.aacircle(surface, theme.rgb(shape.fill), rect.center, radius))
         if shape.border and shape.border_px:
-            pygame.draw.aacircle(surface, theme.rgb(shape.border), rect.center, radius, shape.border_px)
+            changed.append(
+                pygame.draw.aacircle(surface, theme.rgb(shape.border), rect.center, radius, shape.border_px)
+            )
     elif shape.kind.startswith("chevron") and shape.fill:
-        _chevron(surface, rect, shape.kind.split("-")[1], theme.rgb(shape.fill))
+        changed += _chevron(surface, rect, shape.kind.split("-")[1], theme.rgb(shape.fill))
+    return _union(changed)
 
 
-def _chevron(surface: pygame.Surface, rect: pygame.Rect, direction: str, color: tuple[int, int, int]) -> None:
+def _chevron(
+    surface: pygame.Surface, rect: pygame.Rect, direction: str, color: tuple[int, int, int]
+) -> list[pygame.Rect]:
     thickness = max(2, round(min(rect.w, rect.h) * 0.22))
     left, right, top, bottom = (
         rect.left + thickness / 2,
@@ -324,6 +392,7 @@ def _chevron(surface: pygame.Surface, rect: pygame.Rect, direction: str, color: 
         points = [(right - rect.w * 0.15, top), (left + rect.w * 0.1, mid_y), (right - rect.w * 0.15, bottom)]
     else:
         points = [(left, top + rect.h * 0.2), (mid_x, bottom - rect.h * 0.15), (right, top + rect.h * 0.2)]
-    pygame.draw.lines(surface, color, False, points, thickness)
+    changed = [pygame.draw.lines(surface, color, False, points, thickness)]
     for point in points:
-        pygame.draw.circle(surface, color, point, thickness / 2)
+        changed.append(pygame.draw.circle(surface, color, point, thickness / 2))
+    return changed

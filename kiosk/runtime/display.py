@@ -10,9 +10,15 @@ and the journal says why.
 
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 
 import pygame
+
+from kiosk.render.canvas import Presenter
+
+log = logging.getLogger(__name__)
 
 HEADLESS_DRIVERS = frozenset({"dummy", "offscreen"})
 HINT = (
@@ -66,3 +72,69 @@ def set_mode(size: tuple[int, int], flags: int = 0) -> pygame.Surface:
         raise NoDisplay(
             f"no display: the window could not be opened: {exc} ({_environment()}); {HINT}"
         ) from exc
+
+
+# -- the renderer: SDL's window surface (software) or SDL's renderer (the GPU) ----------------------
+
+RENDERERS = ("auto", "software", "gpu")
+
+
+def gpu_worth_probing(driver: str, dri: Path = Path("/dev/dri")) -> bool:
+    """Whether `auto` should open a GL context to ask what is behind it. Without a DRM device
+    Mesa can only be llvmpipe, and merely probing it loads LLVM (tens of MiB, a tenth of a second
+    at start-up), so machines with no GPU never pay for the question."""
+    if driver in HEADLESS_DRIVERS:
+        return False
+    return any(dri.glob("renderD*")) or any(dri.glob("card*"))
+
+
+def open_gpu(
+    renderer: str,
+    driver: str,
+    size: tuple[int, int],
+    *,
+    fullscreen: bool,
+    borderless: bool,
+    rotation: int,
+    dri: Path = Path("/dev/dri"),
+) -> Presenter | None:
+    """The GPU presenter, or None for the software path (the display surface and flip).
+
+    `gpu` always takes SDL's renderer: the best SDL has, else its software renderer (so the path
+    runs, and is tested, anywhere). `auto` takes it only when SDL's renderer is accelerated and
+    not a software rasteriser (llvmpipe, softpipe, swrast, or SDL's `software`)."""
+    if renderer == "software" or renderer == "auto" and not gpu_worth_probing(driver, dri):
+        return None
+    from pygame._sdl2.video import get_drivers
+
+    from kiosk.render import gpu  # pygame._sdl2 only on this path
+
+    if renderer == "auto" and not any(info.name != "software" for info in get_drivers()):
+        return None
+    try:
+        window = gpu.open_window(size, fullscreen=fullscreen, borderless=borderless)
+    except gpu.SDL_ERRORS as exc:
+        raise NoDisplay(
+            f"no display: the window could not be opened: {exc} ({_environment()}); {HINT}"
+        ) from exc
+    try:
+        made = gpu.open_renderer(window, software=False)
+    except gpu.SDL_ERRORS as exc:
+        if renderer == "auto":
+            window.destroy()
+            return None
+        log.info("no accelerated SDL renderer (%s); using SDL's software renderer", exc)
+        made = gpu.open_renderer(window, software=True)
+    presenter = gpu.GpuPresenter(window, made, rotation=rotation)
+    if renderer == "auto" and presenter.info.software_rasteriser:
+        log.info("renderer auto: %s draws with the CPU; using the software path", presenter.info.describe())
+        del made
+        presenter.close()
+        return None
+    if presenter.info.software_rasteriser:
+        log.warning(
+            "renderer gpu: %s draws with the CPU (forced by --renderer gpu)", presenter.info.describe()
+        )
+    else:
+        log.info("drawing through %s", presenter.info.describe())
+    return presenter

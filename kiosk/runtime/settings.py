@@ -51,6 +51,9 @@ class Settings:
     lobby_languages: LobbyLanguages = "alternate"  # lobby: languages alternate by slide, or "loop"
     viewing_distance_m: float = 3.5  # lobby: where the room reads from (the legibility rule)
     screen_diagonal_in: float = 50.0  # lobby: the TV's diagonal
+    renderer: str = "auto"  # auto | software | gpu (kiosk.runtime.display.open_gpu)
+    narration: bool = True  # the master switch: off, no speaker button, no voice, no sound device
+    narration_volume_percent: int = 80
 
     @property
     def viewing(self) -> Viewing | None:
@@ -72,6 +75,7 @@ class Settings:
             admin_dev=self.dev,
             pages=pages,
             lobby_languages=self.lobby_languages,
+            narration=self.narration,
         )
 
 
@@ -119,6 +123,19 @@ class LocalSettingsFile(BaseModel):
     screen_diagonal_in: float | None = Field(
         default=None, ge=7, le=150, description="Lobby: the screen's diagonal, in inches."
     )
+    renderer: Literal["auto", "software", "gpu"] | None = Field(
+        default=None,
+        description="`auto` (default) draws through the GPU only where SDL has a real one; "
+        "`software` never; `gpu` always.",
+    )
+    narration: bool | None = Field(
+        default=None,
+        description="Whether narration can play on this kiosk (default true): false hides the speaker"
+        " button, keeps a lobby silent and never opens the sound device.",
+    )
+    narration_volume_percent: int | None = Field(
+        default=None, ge=0, le=100, description="How loud narration plays, 0-100 (default 80)."
+    )
 
 
 def read_local_settings(path: Path) -> LocalSettingsFile:
@@ -161,6 +178,7 @@ def settings_for(
     rotation: int | None = None,
     dev: bool = False,
     data_dir: Path | None = None,
+    renderer: str | None = None,
 ) -> Settings:
     settings = Settings(mode=Mode(deck.mode), rotation=deck.rotation, theme=deck.theme)
     if local is not None:
@@ -186,6 +204,11 @@ def settings_for(
             lobby_languages=local.lobby_languages or settings.lobby_languages,
             viewing_distance_m=local.viewing_distance_m or settings.viewing_distance_m,
             screen_diagonal_in=local.screen_diagonal_in or settings.screen_diagonal_in,
+            renderer=local.renderer or settings.renderer,
+            narration=local.narration if local.narration is not None else settings.narration,
+            narration_volume_percent=local.narration_volume_percent
+            if local.narration_volume_percent is not None
+            else settings.narration_volume_percent,
         )
     chosen_language = language or settings.language
     return replace(
@@ -198,4 +221,5 @@ def settings_for(
         rotation=rotation if rotation is not None else settings.rotation,
         dev=dev,
         data_dir=data_dir or settings.data_dir,
+        renderer=renderer or settings.renderer,
     )

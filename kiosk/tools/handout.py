@@ -586,7 +586,9 @@ class _Handout(FPDF):
         page_break, self.auto_page_break = self.auto_page_break, False  # a picture never pushes a page
         try:
             try:
-                self.image(str(image.path), x=x, y=y, w=w, h=h, keep_aspect_ratio=True, alt_text=alt)
+                # A clip's poster on paper: its first frame (kiosk.render.video), as a PNG.
+                source = _clip_poster(image.path, w) if image.kind == "video" else str(image.path)
+                self.image(source, x=x, y=y, w=w, h=h, keep_aspect_ratio=True, alt_text=alt)
             except Exception as exc:  # noqa: BLE001 - an SVG feature fpdf2 lacks: rasterise this one
                 if image.kind != "svg":
                     raise
@@ -623,6 +625,22 @@ class _Handout(FPDF):
         self.set_draw_color(*(colour or self.sand))
         self.set_line_width(width)
         self.line(self.l_margin, y, self.w - self.r_margin, y)
+
+
+def _clip_poster(path: Path, width_mm: float) -> io.BytesIO:
+    """The first frame of a clip as a PNG of about 200 dpi, in memory."""
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+
+    from kiosk.render.video import first_frame
+
+    side = max(64, round(width_mm / 25.4 * 200))
+    buffer = io.BytesIO()
+    pygame.image.save(first_frame(path, (side, side)), buffer, "png")
+    buffer.seek(0)
+    return buffer
 
 
 def _rasterise_svg(path: Path, width_mm: float) -> io.BytesIO:

@@ -1,0 +1,358 @@
+"""Playing a slide's clip in its picture frame, without ever holding up a frame.
+
+A `ClipPlayer` decodes in its own thread: FFmpeg (PyAV) decodes and scales each frame to the
+frame's size as RGB, and the thread hands it over through a one-slot buffer at its presentation
+time (a newer frame replaces one the loop has not taken). The frame loop never decodes: it asks
+`VideoLayer.due(now)` when the next frame is expected and `VideoLayer.draw(surface)` for it, which
+blits the newest frame (and the caption at its time) into the frame's rect and returns that rect,
+or None when nothing new arrived. Until a first frame arrives, and for good when a clip fails or
+its decoder is slow, the poster the painter drew stays on screen.
+
+The clip is muted (audio streams are never decoded) and loops while its screen is up; the thread
+ends when the screen changes. PyAV is imported inside the thread and `first_frame`, so the kiosk
+starts without it when a deck has no clip.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from kiosk.content.deck import Cue, Video
+from kiosk.core.program import Program, View
+from kiosk.core.state import State
+from kiosk.layout.items import Picture, ScreenLayout
+from kiosk.render.canvas import Canvas
+from kiosk.render.painter import Fonts
+
+log = logging.getLogger(__name__)
+
+# Frames arriving this much later than their time restart the clip's clock (a stall is not
+# followed by a burst of catching up).
+RESYNC_AFTER_S = 0.5
+CAPTION_BAND = (16, 22, 28)  # near-black: white text on it is 17:1
+CAPTION_TEXT = (255, 255, 255)
+CAPTION_SHARE = 0.075  # caption size as a share of the frame's height (about 50 px in a 660 px frame)
+MIN_CAPTION_PX = 22
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedFrame:
+    """One frame as RGB rows (`pitch_bytes` apart), `time_s` into the clip."""
+
+    time_s: float
+    data: bytes
+    pitch_bytes: int
+    serial: int
+
+
+# (path, (width, height)) -> frames as (time_s into the clip, RGB bytes, pitch): one pass of the clip.
+Decoder = Callable[[Path, tuple[int, int]], Iterator[tuple[float, bytes, int]]]
+
+
+def decode_frames(path: Path, size: tuple[int, int]) -> Iterator[tuple[float, bytes, int]]:
+    """Every frame of the clip, scaled by FFmpeg to `size` as RGB (one pass)."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # FFmpeg's own frame threads (they run without the GIL)
+        first: float | None = None
+        for frame in container.decode(stream):
+            at = float(frame.time) if frame.time is not None else 0.0
+            first = at if first is None else first
+            image = frame.reformat(width=size[0], height=size[1], format="rgb24", interpolation="BILINEAR")
+            plane = image.planes[0]
+            yield at - first, bytes(plane), plane.line_size
+
+
+def first_frame(path: Path, size: tuple[int, int]) -> pygame.Surface:
+    """The clip's first frame contained in `size` (aspect kept): the poster when none is given."""
+    import av
+    from av.error import FFmpegError
+
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            width, height = stream.codec_context.width, stream.codec_context.height
+            scale = min(size[0] / width, size[1] / height)
+            target = (max(1, round(width * scale)), max(1, round(height * scale)))
+            for frame in container.decode(stream):
+                image = frame.reformat(width=target[0], height=target[1], format="rgb24")
+                plane = image.planes[0]
+                return pygame.image.frombuffer(bytes(plane), target, "RGB", plane.line_size).copy()
+    except (FFmpegError, IndexError, ZeroDivisionError) as exc:  # the painter's placeholder
+        raise ValueError(f"the clip cannot be decoded ({exc})") from None
+    raise ValueError("the clip has no picture")
+
+
+class ClipPlayer:
+    """Decodes one clip, looping, in a thread; the newest frame waits in a one-slot buffer."""
+
+    def __init__(
+        self,
+        path: Path,
+        size: tuple[int, int],
+        *,
+        decoder: Decoder = decode_frames,
+        clock: Callable[[], float] = time.monotonic,
+        frame_s: float = 1 / 25,
+    ) -> None:
+        self.path = path
+        self.size = size
+        self.frame_s = frame_s
+        self._decoder = decoder
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._slot: DecodedFrame | None = None
+        self._taken = 0  # the serial of the last frame handed to the loop
+        self._stop = threading.Event()
+        self.failed = False
+        self.next_due: float | None = None  # on `clock`: when the thread means to hand over a frame
+        self.published_due = float("-inf")  # on `clock`: when the frame in the slot was handed over
+        self._thread = threading.Thread(target=self._run, name="kiosk-video", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the thread to end (it does at its next frame); never waits for it."""
+        self._stop.set()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self, timeout_s: float) -> None:
+        self._thread.join(timeout_s)
+
+    def waiting(self) -> bool:
+        """Whether a frame is in the slot that the loop has not taken yet."""
+        with self._lock:
+            return self._slot is not None and self._slot.serial != self._taken
+
+    def take(self) -> DecodedFrame | None:
+        """The newest frame if the loop has not had it yet, else None. Never blocks on decoding."""
+        with self._lock:
+            frame = self._slot
+            if frame is None or frame.serial == self._taken:
+                return None
+            self._taken = frame.serial
+            return frame
+
+    def _run(self) -> None:
+        serial = 0
+        try:
+            start = self._clock()
+            while not self._stop.is_set():
+                last = -1.0
+                for at, data, pitch in self._decoder(self.path, self.size):
+                    if self._stop.is_set():
+                        return
+                    due = start + at
+                    self.next_due = due
+                    wait = due - self._clock()
+                    if wait > 0 and self._stop.wait(wait):
+                        return
+                    if wait < -RESYNC_AFTER_S:
+                        start = self._clock() - at
+                    serial += 1
+                    with self._lock:
+                        self._slot = DecodedFrame(at, data, pitch, serial)
+                        self.published_due = due
+                    last = at
+                if last < 0:
+                    raise ValueError("the clip has no frames")
+                start += last + self.frame_s  # the next pass starts one frame after the last
+        except Exception as exc:  # a broken clip: its poster stays; the kiosk goes on
+            self.failed = True
+            self.next_due = None
+            log.warning("video %s stopped (%s); its poster stays on screen", self.path, exc)
+
+
+@dataclass(frozen=True, slots=True)
+class VideoTarget:
+    """What should play now: a clip, where (the picture's rect on the logical surface), captions."""
+
+    video: Video
+    rect: tuple[int, int, int, int]
+    language: str
+    screen: tuple[object, ...]  # the screen it belongs to: a new screen restarts the clip
+
+
+def video_target(
+    layout: ScreenLayout, state: State, now: float, video: Video | None, shift: tuple[int, int] = (0, 0)
+) -> VideoTarget | None:
+    """The clip to play on the settled screen `layout` of `state`, or None (moving, dark, staff)."""
+    if video is None or state.admin is not None or state.dark or state.moving(now):
+        return None
+    for item in layout.items:
+        if isinstance(item, Picture) and item.image == video.poster:
+            box = item.box
+            rect = _contained(video, (box.x + shift[0], box.y + shift[1], box.w, box.h))
+            view = state.view
+            return VideoTarget(video, rect, view.language, (view.version, view.slide, view.detail, view.page))
+    return None
+
+
+def screen_video(state: State, program_for: Callable[[View], Program]) -> Video | None:
+    """The clip of the slide or detail on screen (`program_for(view)` gives its deck)."""
+    view = state.view
+    slides = program_for(view).deck.slides
+    if not 0 <= view.slide < len(slides):
+        return None
+    slide = slides[view.slide]
+    if view.detail is None:
+        return slide.video
+    detail = slide.detail(view.detail)
+    return detail.video if detail is not None else None
+
+
+def _contained(video: Video, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    scale = min(w / video.width_px, h / video.height_px)
+    cw, ch = max(2, round(video.width_px * scale)), max(2, round(video.height_px * scale))
+    return (x + (w - cw) // 2, y + (h - ch) // 2, cw, ch)
+
+
+class VideoLayer:
+    """The frame loop's side of video: which clip plays, when its next frame is due, drawing it."""
+
+    def __init__(
+        self, fonts: Fonts, *, decoder: Decoder = decode_frames, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.fonts = fonts
+        self.decoder = decoder
+        self.clock = clock  # the player's clock (real time); `due` converts to the caller's
+        self.target: VideoTarget | None = None
+        self.player: ClipPlayer | None = None
+        self._last: DecodedFrame | None = None
+        self._captions: dict[tuple[str, int, int], pygame.Surface] = {}
+
+    def show(self, target: VideoTarget | None) -> None:
+        """Play `target` (None: nothing). The same screen keeps playing; another one restarts."""
+        old = self.target
+        if target == old:
+            return
+        self.target = target
+        same_clip = (
+            old is not None
+            and target is not None
+            and old.video == target.video
+            and old.rect == target.rect
+            and old.screen == target.screen
+        )
+        if same_clip:
+            return  # only the language changed: the clip plays on, its captions follow
+        if self.player is not None:
+            self.player.stop()
+        self.player = None
+        self._last = None
+        if target is not None:
+            _, _, w, h = target.rect
+            self.player = ClipPlayer(
+                target.video.path,
+                (w, h),
+                decoder=self.decoder,
+                clock=self.clock,
+                frame_s=1 / max(1.0, target.video.frame_rate),
+            )
+
+    def due(self, now: float) -> float | None:
+        """When (on the caller's clock, whose time is `now`) the next frame is expected; None when no
+        clip plays. The loop sleeps until then at most: it never waits on the decoder."""
+        player = self.player
+        if player is None or player.failed:
+            return None
+        if player.waiting():
+            return now
+        next_due = player.next_due
+        if next_due is None:
+            return now + 0.1  # still opening the clip: look again soon
+        if next_due <= player.published_due:  # the thread is still decoding the next frame
+            next_due = player.published_due + player.frame_s
+        # Never sooner than a quarter frame: a decoder that falls behind must not spin the loop.
+        return now + max(player.frame_s / 4, next_due - self.clock())
+
+    def lost(self) -> bool:
+        """True, once, when a clip that was on screen broke off (a file damaged half-way): the
+        caller repaints the screen, so the poster shows again instead of a frozen frame."""
+        if self.player is not None and self.player.failed and self._last is not None:
+            self._last = None
+            return True
+        return False
+
+    def draw(self, surface: Canvas, *, again: bool = False) -> pygame.Rect | None:
+        """Blit the newest frame (with its caption) into the target rect and return the rect; None
+        when no new frame arrived. `again` redraws the last frame too (after a full repaint)."""
+        if self.player is None or self.target is None or self.player.failed:
+            return None  # (a failed clip's last frames are not shown: its poster is)
+        frame = self.player.take()
+        if frame is None:
+            frame = self._last if again else None
+        if frame is None:
+            return None
+        self._last = frame
+        x, y, w, h = self.target.rect
+        picture = pygame.image.frombuffer(frame.data, (w, h), "RGB", frame.pitch_bytes)
+        surface.blit(picture, (x, y))
+        cue = _cue_at(self.target.video.captions_for(self.target.language), frame.time_s)
+        if cue is not None:
+            band = self._caption(cue.text, w, h)
+            surface.blit(band, (x, y + h - band.get_height()))
+        return pygame.Rect(x, y, w, h)
+
+    def _caption(self, text: str, w: int, h: int) -> pygame.Surface:
+        """The caption on its dark band, as wide as the frame, lines wrapped to fit (cached)."""
+        key = (text, w, h)
+        band = self._captions.get(key)
+        if band is not None:
+            return band
+        size_px = max(MIN_CAPTION_PX, round(h * CAPTION_SHARE))
+        pad = max(6, size_px // 3)
+        lines = wrap_caption(text, w - 2 * pad, size_px, self.fonts.measure)
+        font = self.fonts.font(size_px, True)
+        line_h = font.get_linesize()
+        band = pygame.Surface((w, min(h, len(lines) * line_h + 2 * pad)))
+        band.fill(CAPTION_BAND)
+        for index, line in enumerate(lines):
+            rendered = font.render(line, True, CAPTION_TEXT, CAPTION_BAND)
+            band.blit(rendered, ((w - rendered.get_width()) // 2, pad + index * line_h))
+        if len(self._captions) > 64:
+            self._captions.clear()
+        self._captions[key] = band
+        return band
+
+    def close(self) -> None:
+        self.show(None)
+
+
+def wrap_caption(
+    text: str, width_px: int, size_px: int, measure: Callable[[str, int, bool], int]
+) -> list[str]:
+    """Greedy word wrap within `width_px` (a word too long for a line stands alone); the author's
+    own line breaks are kept."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}" if line else word
+            if line and measure(trial, size_px, True) > width_px:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        if line:
+            lines.append(line)
+    return lines or [""]
+
+
+def _cue_at(cues: tuple[Cue, ...], time_s: float) -> Cue | None:
+    for cue in cues:
+        if cue.start_s <= time_s < cue.end_s:
+            return cue
+    return None

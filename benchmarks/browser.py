@@ -84,7 +84,10 @@ def write_slideshow(deck_folder: Path, out: Path) -> dict:
     for index, slide in enumerate(deck.slides):
         image = slide.image_for(language)
         picture = ""
-        if image is not None:
+        video = getattr(slide, "video", None)  # a clip plays in the picture's frame, muted, looping
+        if video is not None:
+            picture = _video(video, image, language, out, pictures)
+        elif image is not None:
             if image.path not in pictures:
                 name = f"{len(pictures):03d}-{image.path.name}"
                 shutil.copyfile(image.path, out / "pictures" / name)
@@ -119,14 +122,24 @@ def write_slideshow(deck_folder: Path, out: Path) -> dict:
         f"<title>{html.escape(deck.title.get(language))}</title>\n"
         '<link rel="stylesheet" href="style.css">\n</head>\n<body>\n' + "\n".join(sections) + "\n<script>\n"
         f"const durations = {json.dumps(durations_ms)};\n"
+        f"const TRANSITION_MS = {round(transition_s * 1000)};\n"
         "const slides = document.querySelectorAll('.slide');\n"
         "let shown = 0;\n"
+        "function clips(n, play) {\n"
+        "  for (const clip of slides[n].querySelectorAll('video')) {\n"
+        "    if (play) { clip.currentTime = 0; clip.play(); } else { clip.pause(); }\n"
+        "  }\n"
+        "}\n"
         "function next() {\n"
+        "  const before = shown;\n"
         "  slides[shown].classList.remove('on');\n"
         "  shown = (shown + 1) % slides.length;\n"
         "  slides[shown].classList.add('on');\n"
+        "  clips(shown, true);\n"
+        "  setTimeout(() => clips(before, false), TRANSITION_MS);\n"
         "  setTimeout(next, durations[shown]);\n"
         "}\n"
+        "clips(0, true);\n"
         "setTimeout(next, durations[0]);\n"
         "</script>\n</body>\n</html>\n"
     )
@@ -137,7 +150,31 @@ def write_slideshow(deck_folder: Path, out: Path) -> dict:
         "durations_ms": durations_ms,
         "transition_s": transition_s,
         "pictures": sorted(pictures.values()),
+        "videos": sorted(path.name for path in (out / "videos").glob("*.mp4"))
+        if (out / "videos").is_dir()
+        else [],
     }
+
+
+def _video(video, poster, language: str, out: Path, pictures: dict[Path, str]) -> str:
+    """A <video> as the kiosk plays a clip: muted, looping, with the language's captions; the
+    script plays it only while its slide is shown, as the kiosk does."""
+    (out / "videos").mkdir(exist_ok=True)
+    shutil.copyfile(video.path, out / "videos" / video.path.name)
+    attributes = ""
+    if poster is not None and poster.kind in ("svg", "png"):
+        name = pictures.setdefault(poster.path, f"{len(pictures):03d}-{poster.path.name}")
+        shutil.copyfile(poster.path, out / "pictures" / name)
+        attributes = f' poster="pictures/{name}"'
+    track = ""
+    captions = [f for f in video.files if f.suffix == ".vtt" and f".{language}." in f.name]
+    if captions:
+        shutil.copyfile(captions[0], out / "videos" / captions[0].name)
+        track = f'<track kind="captions" srclang="{language}" src="videos/{captions[0].name}" default>'
+    return (
+        f'<video class="picture" src="videos/{video.path.name}"{attributes} muted loop playsinline'
+        f' preload="auto">{track}</video>'
+    )
 
 
 def _css(transition_s: float) -> str:

@@ -14,6 +14,7 @@ if str(REPO) not in sys.path:  # benchmarks/ is not installed; it lives next to 
 from benchmarks import browser, scaling  # noqa: E402
 from benchmarks.common import deck_copy  # noqa: E402
 from kiosk.content.loader import check_deck, load_deck  # noqa: E402
+from kiosk.core.program import Mode, build_program  # noqa: E402
 
 
 def test_the_slideshow_has_every_slide_text_picture_and_the_crossfade(tmp_path):
@@ -29,14 +30,22 @@ def test_the_slideshow_has_every_slide_text_picture_and_the_crossfade(tmp_path):
     for slide in deck.slides:
         for text in (slide.title, slide.summary, *(d.title for d in slide.details)):
             assert html.escape(text.get(language)) in page, text.get(language)
+        video = getattr(slide, "video", None)
+        if video is not None:  # a clip plays in the picture's frame, muted and looping, as in the kiosk
+            assert f'<video class="picture" src="videos/{video.path.name}"' in page
+            assert (tmp_path / "site" / "videos" / video.path.name).read_bytes() == video.path.read_bytes()
+            continue
         image = slide.image_for(language)
         assert image is not None
         copied = next(name for name in shown["pictures"] if name.endswith(image.path.name))
         assert f'src="pictures/{copied}"' in page
         assert (tmp_path / "site" / "pictures" / copied).read_bytes() == image.path.read_bytes()
-    # The deck's timing: 3 s a slide, and its crossfade length as a CSS transition.
-    assert shown["durations_ms"] == [3000] * len(deck.slides)
-    assert "const durations = [" + ", ".join(["3000"] * len(deck.slides)) + "]" in page
+    # The deck's timing: the kiosk's own slide times (3 s, or a clip's length), and its crossfade
+    # length as a CSS transition.
+    program = build_program(deck, Mode.TOUCH)
+    expected = [round(program.duration_s(n, language) * 1000) for n in range(len(deck.slides))]
+    assert 3000 in expected and shown["durations_ms"] == expected
+    assert "const durations = [" + ", ".join(map(str, expected)) + "]" in page
     assert re.search(r"\.slide \{[^}]*transition: opacity 0\.7s", css)
     # The font comes from the folder itself: nothing is fetched from the network.
     for name in browser.FONT_FILES.values():

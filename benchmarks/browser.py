@@ -7,8 +7,9 @@
 (SVG, copied), Atkinson Hyperlegible from assets/fonts through @font-face, and a few lines of
 script that switch a class every slide's time; the crossfade itself is a CSS opacity transition of
 the deck's `transition_s`. The same texts (the deck title, each slide's title, summary and topic
-cards in the default language, the disclaimer), the same pictures, the same per-slide times as the
-kiosk's touch-mode loop (`build_program`), and no network.
+cards in the default language, the disclaimer), the same pictures (a slide's clip as a muted,
+looping <video> with its captions, played while its slide is shown), the same per-slide times as
+the kiosk's touch-mode loop (`build_program`), and no network.
 
 `measure` plays it in Chromium's kiosk mode on one fresh Xvfb, then the kiosk itself (fullscreen,
 `kiosk run`) on another, 1920x1080 both, one after the other. For each: CPU of the whole process

@@ -167,7 +167,7 @@ def _overlaps(items: Sequence[Item]) -> list[Violation]:
     return found
 
 
-def _meeting(items: list[Item]) -> list[tuple[int, int]]:
+def _meeting(items: Sequence[Item]) -> list[tuple[int, int]]:
     """The pairs (i < j, in order) of items whose boxes overlap. Only boxes whose spans across meet
     can: a sweep from the left finds those (a long deck puts hundreds of progress dots on every
     screen, and trying every pair grew with the square of the deck)."""

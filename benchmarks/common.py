@@ -121,8 +121,12 @@ def machine() -> dict:
 
 
 def deck_copy(dest: Path, **timing: float) -> Path:
-    """A copy of slides/ whose deck.yaml `timing:` block has the given values."""
+    """A copy of slides/ whose deck.yaml `timing:` block has the given values, with still pictures
+    only: a clip's slide shows its poster (the figures here are a slideshow's; a clip would hold its
+    slide up for its length and decode all the while. benchmarks/video.py measures clips)."""
     shutil.copytree(SLIDES, dest)
+    for slide in dest.glob("*.yaml"):
+        still_picture(slide)
     deck_yaml = dest / "deck.yaml"
     lines = deck_yaml.read_text(encoding="utf-8").splitlines()
     out: list[str] = []
@@ -139,6 +143,29 @@ def deck_copy(dest: Path, **timing: float) -> Path:
     out += [f"  {name}: {value}" for name, value in timing.items()]
     deck_yaml.write_text("\n".join(out) + "\n", encoding="utf-8")
     return dest
+
+
+def still_picture(slide: Path) -> None:
+    """Replace a slide's `video:` (and its poster, captions and speech) with `image:` its poster."""
+    lines = slide.read_text(encoding="utf-8").splitlines()
+    if not any(line.startswith("video:") for line in lines):
+        return
+    kept: list[str] = []
+    poster = None
+    skip = False
+    for line in lines:
+        if line.startswith(("video:", "poster:", "captions:", "speech:")):
+            if line.startswith("poster:"):
+                poster = line.split("#")[0].removeprefix("poster:").strip()
+            skip = line.startswith("captions:")
+            continue
+        if skip and line.startswith("  "):
+            continue
+        skip = False
+        kept.append(line)
+    if poster is not None:
+        kept.insert(1, f"image: {poster}")
+    slide.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
 # -- child processes ----------------------------------------------------------------------------

@@ -86,24 +86,13 @@ def video_deck(dest: Path, clip: Path | None) -> Path:
     text = deck_yaml.read_text(encoding="utf-8")
     text = re.sub(r"(?ms)^slides:\n(  - .*\n)+", "slides:\n  - how-it-works\n", text)
     deck_yaml.write_text(text, encoding="utf-8")
-    slide = dest / "how-it-works.yaml"
-    lines = slide.read_text(encoding="utf-8").splitlines()
-    kept: list[str] = []
-    skip = False
-    for line in lines:
-        if line.startswith(("video:", "poster:", "captions:", "speech:")):
-            skip = line.startswith("captions:")
-            continue
-        if skip and line.startswith("  "):
-            continue
-        skip = False
-        kept.append(line)
+    slide = dest / "how-it-works.yaml"  # (deck_copy gave it its poster as a still picture)
+    kept = slide.read_text(encoding="utf-8").splitlines()
     if clip is not None:
         (dest / "videos").mkdir(exist_ok=True)
         shutil.copyfile(clip, dest / "videos" / clip.name)
-        kept.insert(1, f"video: videos/{clip.name}\nposter: illustrations/how-it-works.svg\nspeech: false")
-    else:
-        kept.insert(1, "image: illustrations/how-it-works.svg")
+        picture = next(n for n, line in enumerate(kept) if line.startswith("image:"))
+        kept[picture] = f"video: videos/{clip.name}\nposter: illustrations/how-it-works.svg\nspeech: false"
     slide.write_text("\n".join(kept) + "\n", encoding="utf-8")
     return dest
 

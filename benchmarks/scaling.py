@@ -7,7 +7,8 @@
 
 The decks are made from the sample deck's nine slides, in turn, with real texts: copy n of a slide
 gets its own id, " n" after its title and its summary's sentences rotated by n, so the texts (and
-their line breaks) differ between copies, while the pictures are the same few SVGs, reused.
+their line breaks) differ between copies, while the pictures are the same few SVGs, reused (a
+clip's slide shows its poster, as in `deck_copy`: these are a slideshow's figures).
 
 The deck format caps a deck at 60 slides (`DeckFile.slides`, a limit against resource exhaustion,
 docs/security.md). The benchmark lifts that cap inside its own processes only (`lift_slide_cap`),
@@ -34,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import REPO, SLIDES, child_env, emit, run_child
+from benchmarks.common import REPO, SLIDES, child_env, emit, run_child, still_picture
 
 SLIDE_COUNTS = (10, 100, 500)
 QUICK_SLIDE_COUNTS = (10, 30)
@@ -65,6 +66,7 @@ def write_deck(folder: Path, slides: int, *, source: Path = SLIDES) -> Path:
             slide["summary"] = {lang: _rotated(text, round_) for lang, text in base["summary"].items()}
         ids.append(slide["id"])
         _dump(folder / f"{slide['id']}.yaml", slide)
+        still_picture(folder / f"{slide['id']}.yaml")  # a slideshow's figures, as `deck_copy` gives
     deck[SAMPLE_ORDER_KEY] = ids
     _dump(folder / "deck.yaml", deck)
     return folder

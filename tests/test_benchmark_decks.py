@@ -64,6 +64,7 @@ def test_scaling_decks_are_valid_and_their_copies_differ(tmp_path):
     assert copy.summary.get("en") != first.summary.get("en")
     assert sorted(copy.summary.get("en").split()) == sorted(first.summary.get("en").split())
     assert copy.image == first.image  # the pictures are reused
+    assert all(getattr(slide, "video", None) is None for slide in deck.slides)  # stills, as deck_copy
 
 
 def test_the_format_caps_a_deck_so_the_scaling_benchmark_lifts_it_in_its_own_processes(tmp_path):

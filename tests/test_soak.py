@@ -60,6 +60,13 @@ class SoakReport:
     rss_end_mb: float = 0.0
     wrong_deck_seen: int = 0
     notes: list[str] = field(default_factory=list)
+    # With `media`: the most clip threads alive at once, samples with a clip playing, samples
+    # with a voice playing, and samples where the narrator played with no narration in the state.
+    most_players: int = 0
+    clip_frames: int = 0
+    voice_samples: int = 0
+    voice_without_state: int = 0
+    players_left: int = 0  # clip threads still alive after the kiosk closed its clip
 
     @property
     def growth_mb(self) -> float:
@@ -74,11 +81,15 @@ def soak(
     size: tuple[int, int] = (1920, 1080),
     night_step_s: float = 0.0,
     seed: int = 3,
+    media: bool = False,
 ) -> SoakReport:
-    """`night_step_s`: how far fake time jumps while the screen is dark (0: as the loop wakes)."""
+    """`night_step_s`: how far fake time jumps while the screen is dark (0: as the loop wakes).
+    `media`: "How it works" plays a clip and every slide has a narration (issue 18's kinds)."""
     rnd = random.Random(seed)
     deck_dir = workdir / "deck"
     shutil.copytree(FROZEN_DECK, deck_dir)
+    if media:
+        add_media(deck_dir)
     slide_file = deck_dir / "what-is-it.yaml"
     original = slide_file.read_text(encoding="utf-8")
     pygame.display.init()
@@ -111,6 +122,7 @@ def soak(
     # Warm once the caches have filled: a quarter of the way (or a day and ten hours into a week).
     warmup_end = end / 4 if hours <= 24 else 86400 + 10 * 3600
     original_draw = kiosk.draw
+    players: list = []  # every clip player seen (media), to check that each thread ends
 
     def counting_draw(now: float, shift=(0, 0)) -> None:
         original_draw(now, shift)
@@ -163,12 +175,30 @@ def soak(
             if len(report.notes) < 5:
                 report.notes.append(f"at {clocks.wall()}: showing {shown!r}, expected {expected_title!r}")
         assert kiosk.stage.cached_screens <= MAX_SCREENS
+        if media:
+            # One decoding thread at most, and only while a clip's screen is up; a voice only while
+            # the state says one plays (a screen change, the idle reset or the night stopped it).
+            if kiosk.video.player is not None:
+                if not players or players[-1] is not kiosk.video.player:
+                    players.append(kiosk.video.player)
+                report.clip_frames += 1
+            # A stopped player may still be finishing a frame while the next one starts: count the
+            # ones not told to stop.
+            playing = [p for p in players if p.alive and not p.stopping]
+            report.most_players = max(report.most_players, len(playing))
+            if kiosk.state.narrating is None and kiosk.narrator.busy():
+                report.voice_without_state += 1
+            report.voice_samples += kiosk.state.narrating is not None
         assert len(kiosk.stage.painter.pictures._cache) <= MAX_PICTURES
         assert len(kiosk.stage.fonts._cache) <= MAX_FONTS
         if report.rss_after_warmup_mb == 0.0 and clocks.now >= warmup_end:
             gc.collect()
             report.rss_after_warmup_mb = rss_mb()
     stats.flush()
+    kiosk.video.close()
+    for player in players:
+        player.join(10)  # bounds a stuck thread only
+    report.players_left = sum(p.alive for p in players)
     gc.collect()
     report.rss_end_mb = rss_mb()
     report.hours = hours
@@ -176,6 +206,27 @@ def soak(
     report.sleeps = commands.count("sleep")
     report.wakes = commands.count("wake")
     return report
+
+
+def add_media(folder: Path) -> None:
+    """A clip in place of How it works' picture, and a narration per language on every slide."""
+    from narration_sounds import write_wav
+    from videoclips import BLUE, RED, make_clip
+
+    make_clip(folder / "videos" / "clip.mp4", size=(160, 120), fps=10, colours=(RED,) * 10 + (BLUE,) * 10)
+    slide = folder / "how-it-works.yaml"
+    text = slide.read_text(encoding="utf-8")
+    text = text.replace("image: illustrations/how-it-works.svg", "video: videos/clip.mp4\nspeech: false", 1)
+    slide.write_text(text, encoding="utf-8")
+    for code in ("en", "es"):
+        write_wav(folder / "narration" / f"voice-{code}.wav", 3.0)
+    for slide in sorted(folder.glob("*.yaml")):
+        if slide.name != "deck.yaml":  # every slide speaks, so a visitor's tap on it finds a button
+            slide.write_text(
+                slide.read_text(encoding="utf-8").rstrip("\n")
+                + "\nnarration:\n  en: narration/voice-en.wav\n  es: narration/voice-es.wav\n",
+                encoding="utf-8",
+            )
 
 
 def visit(kiosk: Kiosk, clocks: Clocks, rnd: random.Random) -> None:
@@ -194,7 +245,7 @@ def visit(kiosk: Kiosk, clocks: Clocks, rnd: random.Random) -> None:
         kiosk.tick()
 
     for _ in range(rnd.randint(1, 4)):
-        tap_action(rnd.choice(["open:", "language:", "text:", "open:"]))
+        tap_action(rnd.choice(["open:", "language:", "text:", "open:", "narration"]))
         clocks.now += rnd.uniform(2, 15)
         kiosk.tick()
         tap_action("back")
@@ -223,6 +274,24 @@ def test_soak_around_closing_time(tmp_path):
     show(report)
     check(report, nights=1, mornings=1)
     assert report.edits == 15 and report.broken_edits == 3 and report.reloads >= 15
+
+
+def test_soak_with_a_clip_and_a_narration(tmp_path):
+    """Issue 18's kinds through the same hours: the clip's thread comes and goes with its screen,
+    and no voice plays that the state does not know of."""
+    report = soak(
+        tmp_path,
+        start=MONDAY + datetime.timedelta(hours=15),
+        hours=4.5,
+        size=(1280, 720),
+        night_step_s=30,
+        media=True,
+    )
+    show(report)
+    check(report, nights=1, mornings=0)
+    assert report.most_players == 1 and report.clip_frames > 0  # the clip played, one player at a time
+    assert report.players_left == 0  # every decoding thread ended
+    assert report.voice_samples > 0 and report.voice_without_state == 0
 
 
 @pytest.mark.long

@@ -127,6 +127,11 @@ class ClipPlayer:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
+    @property
+    def stopping(self) -> bool:
+        """Told to stop (its thread may still be finishing a frame)."""
+        return self._stop.is_set()
+
     def join(self, timeout_s: float) -> None:
         self._thread.join(timeout_s)
 

@@ -20,6 +20,27 @@ import pygame  # noqa: E402
 from kiosk.cli import DEFAULT_DECK  # noqa: E402
 from kiosk.content.loader import load_deck  # noqa: E402
 
+_STILLS: list[Path] = []
+
+
+def stills_deck() -> Path:
+    """slides/ with a clip's slide showing its poster, as `benchmarks.common.deck_copy` gives: the
+    figures here are a slideshow's (benchmarks/video.py measures a clip)."""
+    if not _STILLS:
+        import atexit
+        import shutil
+        import tempfile
+
+        from benchmarks.common import still_picture
+
+        root = Path(tempfile.mkdtemp(prefix="kiosk-stills-"))
+        atexit.register(shutil.rmtree, root, True)
+        shutil.copytree(DEFAULT_DECK, root / "deck")
+        for slide in (root / "deck").glob("*.yaml"):
+            still_picture(slide)
+        _STILLS.append(root / "deck")
+    return _STILLS[0]
+
 
 def settings_for(deck, **kwargs):
     try:
@@ -33,20 +54,20 @@ def open_display(size: tuple[int, int]) -> pygame.Surface:
     """The kiosk's own open_display (it sets the X11 framebuffer hint), windowed at `size`."""
     from kiosk.runtime.app import open_display as kiosk_open_display
 
-    deck = load_deck(DEFAULT_DECK)
+    deck = load_deck(stills_deck())
     return kiosk_open_display(settings_for(deck, size=size, windowed=True, dev=True))
 
 
 def make_kiosk(
     display: pygame.Surface,
     *,
-    deck_folder: Path = DEFAULT_DECK,
+    deck_folder: Path | None = None,
     clock: Callable[[], float] | None = None,
     wall_clock: Callable | None = None,
 ):
     from kiosk.runtime.app import Kiosk
 
-    deck = load_deck(deck_folder)
+    deck = load_deck(deck_folder or stills_deck())
     settings = settings_for(deck, size=display.get_size(), windowed=True, dev=True)
     kwargs: dict = {}
     parameters = inspect.signature(Kiosk).parameters

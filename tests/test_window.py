@@ -18,7 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FROZEN_DECK, child_env
+from conftest import FROZEN_DECK, REPO, child_env
+
+if str(REPO) not in sys.path:  # benchmarks/ is not installed; it lives next to tests/
+    sys.path.insert(0, str(REPO))
+import benchmarks.common as _benchmarks_common  # noqa: E402
 
 pytestmark = pytest.mark.xvfb
 
@@ -40,56 +44,9 @@ if _missing:
 # -- X server -----------------------------------------------------------------------------------
 
 
-def start_xvfb(width: int, height: int, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start Xvfb on the first free display in :99..:120 and return once it accepts clients."""
-    for number in range(99, 121):
-        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
-            continue
-        ready_r, ready_w = os.pipe()
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(
-                [
-                    "Xvfb",
-                    f":{number}",
-                    "-screen",
-                    "0",
-                    f"{width}x{height}x24",
-                    "-nolisten",
-                    "tcp",
-                    "-displayfd",
-                    str(ready_w),
-                ],
-                pass_fds=(ready_w,),
-                stdout=out,
-                stderr=out,
-            )
-        os.close(ready_w)
-        try:
-            # Xvfb writes the display number to the pipe once it accepts connections; EOF means it died.
-            announced = _read_with_timeout(ready_r, 10.0)
-        finally:
-            os.close(ready_r)
-        if announced.strip() and proc.poll() is None:
-            return proc, f":{announced.strip()}"
-        _stop(proc)  # display taken by someone racing us, or a broken server: try the next number
-    raise RuntimeError(f"could not start Xvfb on any display :99..:120; see {log}")
-
-
-def _read_with_timeout(fd: int, timeout_s: float) -> str:
-    import selectors
-
-    data = b""
-    deadline = time.monotonic() + timeout_s
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not data.endswith(b"\n") and time.monotonic() < deadline:
-            if not selector.select(max(0.0, deadline - time.monotonic())):
-                break
-            chunk = os.read(fd, 64)
-            if not chunk:
-                break
-            data += chunk
-    return data.decode(errors="replace")
+# One Xvfb starter for the benchmarks and the tests (benchmarks/common.py): the first free display
+# in :99..:120, ready for clients.
+start_xvfb = _benchmarks_common.start_xvfb
 
 
 def _stop(proc: subprocess.Popen, grace_s: float = 5.0) -> int | None:

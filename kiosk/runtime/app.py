@@ -48,7 +48,7 @@ from kiosk.layout.staff import AdminInfo
 from kiosk.render.canvas import Presenter
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
-from kiosk.render.video import VideoLayer, screen_video, video_target
+from kiosk.render.video import VideoLayer, screen_video, showing, video_target
 from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.pinlock import PinLockFile
@@ -324,11 +324,13 @@ class Kiosk:
         return True
 
     def _show_video(self, now: float, shift: tuple[int, int]) -> None:
-        """Start, keep or stop the clip of the screen on display (decoded in its own thread)."""
-        video = screen_video(self.state, self.stage.program_for)
-        layout = self.stage.layout(self.state.view) if video is not None else None
-        target = video_target(layout, self.state, now, video, shift) if layout is not None else None
-        self.video.show(target)
+        """Start, keep or stop the clip of the screen on display (decoded in its own thread). During
+        a transition the incoming screen's clip is named: one already playing goes on through it."""
+        state = self.state
+        video = screen_video(state, self.stage.program_for)
+        layout = self.stage.layout(state.view) if video is not None else None
+        target = video_target(layout, state, video, shift) if layout is not None else None
+        self.video.show(target, held=state.moving(now), showing=showing(state))
 
     def _draw_video(self) -> bool:
         """Only the clip's rect, when its next frame has arrived: the rest of the screen stands."""

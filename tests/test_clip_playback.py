@@ -140,8 +140,8 @@ class Rig:
 
     def shown(self) -> int:
         """The clip frame on screen: its number, from the pixel at the centre of the clip's rect."""
-        x, y = self.rect().center
-        colour = tuple(self.display.get_at((x, y)))[:3]
+        x, y = self.kiosk.orientation.to_panel(*self.rect().center)
+        colour = tuple(self.display.get_at((int(x), int(y))))[:3]
         assert colour[1:] == GREEN_BLUE, f"not a clip frame at the clip's centre: {colour}"
         return colour[0]
 
@@ -280,3 +280,60 @@ def test_a_player_told_to_go_on_past_the_clips_end_plays_it_again_from_the_top()
         assert starts[:2] == [5.0, 0.0]
     finally:
         player.stop()
+
+
+# -- a turned screen ----------------------------------------------------------------------------
+
+
+def _turned_whole(kiosk: Kiosk) -> bytes:
+    """The panel's pixels as turning the whole upright frame gives them."""
+    whole = pygame.transform.rotate(kiosk._frame, -kiosk.orientation.rotation)
+    return pygame.image.tobytes(whole, "RGB")
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_screen_updates_only_the_clips_turned_rect(
+    production_deck, monkeypatch, rotation: int
+) -> None:
+    rig = Rig(production_deck, settings=Settings(mode=Mode.TOUCH, rotation=rotation))
+    try:
+        rig.to_the_clip()
+        assert rig.play(2) == 1
+        updates: list[object] = []
+        flips: list[int] = []
+        monkeypatch.setattr(pygame.display, "update", lambda rects=None: updates.append(rects))
+        monkeypatch.setattr(pygame.display, "flip", lambda: flips.append(1))
+        assert rig.play(3) == 4
+        x, y, w, h = rig.rect()
+        turned = pygame.Rect(rig.kiosk.orientation.to_panel_rect(x, y, w, h))
+        assert turned.size == ((h, w) if rotation != 180 else (w, h))
+        assert flips == [] and updates == [[turned]] * 3
+        assert pygame.image.tobytes(rig.display, "RGB") == _turned_whole(rig.kiosk)
+    finally:
+        rig.close()
+
+
+def test_a_fade_on_a_turned_screen_updates_its_turned_regions_with_a_whole_frames_pixels(
+    production_deck, monkeypatch
+) -> None:
+    """The loop's fade into the clip's slide: after its first frame, only the regions with content
+    go to the panel, turned, and the panel holds what turning the whole frame would give."""
+    rig = Rig(production_deck, settings=Settings(mode=Mode.TOUCH, rotation=90))
+    try:
+        rig.tick()
+        updates: list[object] = []
+        monkeypatch.setattr(pygame.display, "update", lambda rects=None: updates.append(rects))
+        state = rig.kiosk.state
+        rig.tick(state.program.duration_s(state.index, state.language) + 0.01)
+        panel = rig.display.get_rect()
+        frames = 0
+        while rig.kiosk.state.transition is not None:
+            rig.tick(1 / 30)
+            frames += 1
+            assert pygame.image.tobytes(rig.display, "RGB") == _turned_whole(rig.kiosk)
+        partial = [rects for rects in updates if isinstance(rects, list) and rects]
+        assert frames > 3 and len(partial) >= frames // 2, "the fade's frames went to the panel whole"
+        assert all(panel.contains(rect) for rects in partial for rect in rects)
+        assert all(sum(r.w * r.h for r in rects) < panel.w * panel.h for rects in partial)
+    finally:
+        rig.close()

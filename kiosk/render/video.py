@@ -8,8 +8,10 @@ blits the newest frame (and the caption at its time) into the frame's rect and r
 or None when nothing new arrived. Until a first frame arrives, and for good when a clip fails or
 its decoder is slow, the poster the painter drew stays on screen.
 
-The clip is muted (audio streams are never decoded) and loops while its screen is up; the thread
-ends when the screen changes. PyAV is imported inside the thread and `first_frame`, so the kiosk
+The clip is muted (audio streams are never decoded) and loops while its showing is up: it goes on
+through a fade to the same showing in another language, text size or place (`VideoLayer.show`),
+goes on from where it was when a detail opened over it closes, and its thread ends when another
+showing comes. PyAV is imported inside the thread and `first_frame`, so the kiosk
 starts without it when a deck has no clip.
 """
 

@@ -175,7 +175,7 @@ def test_a_language_change_keeps_the_clip_going(rig: Rig) -> None:
     rig.settle()
     assert rig.kiosk.state.view.language == "es"
     assert rig.play(3) >= 12  # on from where it was, not from frame 0
-    assert len(rig.decoder.calls) == 1 or rig.decoder.calls[1][1] > 0
+    assert len(rig.decoder.calls) == 1  # the same player all along (the picture did not move)
 
 
 def test_a_language_change_in_the_same_place_shows_the_clip_through_the_fade(rig: Rig) -> None:

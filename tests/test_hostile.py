@@ -305,6 +305,18 @@ def test_regression_escaped_surrogate_does_not_crash_validate(tmp_path):
     )
 
 
+def test_regression_wav_chunk_running_past_the_end_does_not_crash_validate(tmp_path):
+    """A WAV whose first chunk says it runs past the end of the file (found by fuzzing the
+    narration): `wave` raised a bare RuntimeError, and `kiosk validate` printed a traceback."""
+    done = _validate("narration-wav-chunk-overrun", tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[:2] == [
+        f"one.yaml:{line}:7: `voice.wav` is damaged: a part of it says it runs past the end of the file;"
+        " export it again as 16-bit PCM WAV or as OGG Vorbis"
+        for line in (19, 20)
+    ]
+
+
 def test_regression_non_utf8_slide_file_name_does_not_crash_validate(tmp_path):
     """A stray `caf\\xe9.yaml` made the "not in the slides list" warning unprintable: a traceback
     on a UTF-8 terminal (stdout is strict there)."""

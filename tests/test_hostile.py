@@ -127,6 +127,7 @@ def _assert_played(case, render: dict) -> None:
     assert bool(clips) is bool(case.clip), f"{case.name}: clips played {clips}"
     assert bool(voices) is bool(case.voice), f"{case.name}: narrations played {voices}"
     for clip in clips:
+        assert "no_picture_frame" not in clip, f"{case.name}: the screen has no picture frame to play in"
         assert not clip["thread_alive_after_close"], f"{case.name}: the decoding thread outlived its close"
         if case.clip == "frames":
             assert clip["frames"] > 0 and not clip["failed"], f"{case.name}: {clip}"
@@ -315,6 +316,17 @@ def test_regression_wav_chunk_running_past_the_end_does_not_crash_validate(tmp_p
         " export it again as 16-bit PCM WAV or as OGG Vorbis"
         for line in (19, 20)
     ]
+
+
+def test_regression_clip_in_an_unknown_codec_does_not_crash_validate(tmp_path):
+    """A clip whose codec FFmpeg has no decoder for (found by fuzzing the clip's bytes): PyAV gives
+    the stream no codec context, and the probe raised AttributeError: a traceback."""
+    done = _validate("video-unknown-codec", tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[0].startswith(
+        "one.yaml:18:8: `clip.mp4` has its picture coded in a way the kiosk cannot decode (no decoder for"
+        " it); convert it to an H.264 MP4"
+    )
 
 
 def test_regression_non_utf8_slide_file_name_does_not_crash_validate(tmp_path):

@@ -85,12 +85,13 @@ def soak(
     media: bool = False,
 ) -> SoakReport:
     """`night_step_s`: how far fake time jumps while the screen is dark (0: as the loop wakes).
-    `media`: "How it works" plays a clip and every slide has a narration (issue 18's kinds)."""
+    `media`: "How it works" and Aftercare's first detail play a clip, and every slide and first
+    detail has a narration (issue 18's kinds; tests/mediawatch.py)."""
     rnd = random.Random(seed)
     deck_dir = workdir / "deck"
     shutil.copytree(FROZEN_DECK, deck_dir)
     if media:
-        add_media(deck_dir)
+        add_media(deck_dir, details=True)
     slide_file = deck_dir / "what-is-it.yaml"
     original = slide_file.read_text(encoding="utf-8")
     pygame.display.init()

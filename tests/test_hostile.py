@@ -10,6 +10,11 @@ must happen). Each case is checked twice:
   printed in docs/reliability.md, not asserted;
 - in this process, with `check_deck` (and `Stage` for the render cases), for the exact problems.
 
+Clips and narration (issue 18) are also played where a case is drawn (the frame shows the clip's
+frames, or keeps its poster or placeholder; the voice sounds or stays silent), and every refused
+`video-`, `captions-` and `narration-` case is swapped in as a release under a running kiosk,
+which must keep its deck on screen.
+
 The regression tests at the end are named after the crashes this corpus found.
 """
 

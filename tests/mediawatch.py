@@ -61,7 +61,7 @@ class MediaWatch:
     playing, samples with a voice playing, samples where the narrator sounded with no narration
     in the state, and (after `close`) clip threads still alive."""
 
-    players: list[Any] = field(default_factory=list)  # every clip player seen
+    players: list[Any] = field(default_factory=list, repr=False)  # every clip player seen
     most_players: int = 0
     clip_frames: int = 0
     voice_samples: int = 0

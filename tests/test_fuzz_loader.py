@@ -12,6 +12,7 @@ files mutated byte by byte. Each probe decodes a little, so these run a quarter 
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import functools
 import os
@@ -163,6 +164,7 @@ def media_kit() -> Path:
     from videoclips import BLUE, RED, make_clip
 
     kit = Path(tempfile.mkdtemp(prefix="kiosk-fuzz-media-"))
+    atexit.register(shutil.rmtree, kit, ignore_errors=True)
     make_clip(kit / "videos" / "clip.mp4", size=(64, 48), fps=10, colours=(RED, BLUE))
     (kit / "videos" / "clip.en.vtt").write_text(
         "WEBVTT\n\n00:00.000 --> 00:01.500\nHello\n", encoding="utf-8"

@@ -237,6 +237,9 @@ class Kiosk:
         ) and (surface is self.display or surface is None):
             self._drawn = None  # same size (SDL reports one at start-up): redraw, keep the cache
             self._flip_all = True
+            # SDL may hand over a fresh surface all the same: compose the next frame whole, not
+            # only what a fade in progress changes (the rest stayed black; the media monkey).
+            self.stage.forget_target()
             return
         self.orientation = Orientation(self.settings.rotation, width, height)
         self.router.resize(self.orientation)

@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.content.deck import Deck
-from kiosk.content.loader import DEFAULT_ASSETS, check_deck
+from kiosk.resources import ASSETS_DIR as DEFAULT_ASSETS
 from kiosk.resources import SAMPLE_DECK_DIR
 
 DEFAULT_DECK = SAMPLE_DECK_DIR  # the bundled sample deck (benchmarks use it)
@@ -278,6 +278,8 @@ def refuse_without_deck(command: str) -> int:
 
 def load_or_report(deck_path: Path) -> Deck | None:
     """The deck, or None after printing its errors and what to run (for commands that need a deck)."""
+    from kiosk.content.loader import check_deck
+
     report = check_deck(deck_path, assets=DEFAULT_ASSETS)
     here = Path.cwd()
     for problem in report.errors:

@@ -90,6 +90,27 @@ def test_a_stop_request_kills_the_child_within_a_second(deck, monkeypatch):
     assert started and started[0].returncode == -signal.SIGKILL
 
 
+def test_the_kiosk_kills_a_check_still_running_as_it_exits(deck):
+    """Its reload worker is a daemon thread: the exit path kills the child itself."""
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            check_in_child(deck, assets=ASSETS_DIR)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            failures.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    deadline = time.monotonic() + 5
+    while not checker._RUNNING and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert checker.kill_children() == 1
+    worker.join(2)
+    assert not worker.is_alive() and not checker._RUNNING
+    assert len(failures) == 1 and isinstance(failures[0], CheckFailed)
+
+
 def test_an_answer_larger_than_the_bound_is_refused(deck, monkeypatch):
     monkeypatch.setattr(checker, "MAX_ANSWER_BYTES", 1000)
     with pytest.raises(CheckFailed, match="larger than 1,000 bytes"):

@@ -49,6 +49,7 @@ from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
 from kiosk.render.video import VideoLayer, screen_video, video_target
 from kiosk.resources import ASSETS_DIR as DEFAULT_ASSETS
+from kiosk.runtime.checker import kill_children
 from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.pinlock import PinLockFile
@@ -632,6 +633,7 @@ def run(
     finally:
         notifier.stopping()
         reloader.stop()
+        kill_children()  # a deck check still running ends with the kiosk, not after it
         kiosk.narrator.close()
         kiosk.video.close()
         executor.shutdown(wait=False, cancel_futures=True)

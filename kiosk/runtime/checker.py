@@ -43,6 +43,11 @@ LIMIT_S = 120.0
 MAX_ANSWER_BYTES = 64 * 2**20  # a 500-slide deck's answer is about 1.5 MB
 MAX_REQUEST_BYTES = 2**20
 
+# The children running now: the kiosk kills them as it exits (`kill_children`), since its reload
+# worker is a daemon thread that may not get to do it.
+_RUNNING: set[subprocess.Popen] = set()
+_RUNNING_LOCK = threading.Lock()
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Keep:
@@ -84,18 +89,31 @@ def check_in_child(
         env=env,
         close_fds=True,
     )
+    with _RUNNING_LOCK:
+        _RUNNING.add(child)
     try:
         answer = _exchange(child, request, stop, limit_s)
     finally:
         if child.poll() is None:
             child.kill()
         child.wait()
+        with _RUNNING_LOCK:
+            _RUNNING.discard(child)
         for pipe in (child.stdin, child.stdout):
             if pipe is not None:
                 pipe.close()
     if child.returncode != 0:
         raise CheckFailed(f"the deck check exited with status {child.returncode}")
     return _report(answer)
+
+
+def kill_children() -> int:
+    """Kill every deck check still running (the kiosk is exiting); how many there were."""
+    with _RUNNING_LOCK:
+        running = [child for child in _RUNNING if child.poll() is None]
+    for child in running:
+        child.kill()
+    return len(running)
 
 
 def _exchange(child: subprocess.Popen, request: bytes, stop: threading.Event | None, limit_s: float) -> bytes:

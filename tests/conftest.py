@@ -11,9 +11,10 @@ HOME is left read-only and must still be empty when the test ends: nothing may w
 from __future__ import annotations
 
 import datetime
+import fcntl
 import os
 import pwd
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -122,15 +123,37 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def _shared_fit_cache(tmp_path_factory) -> Path:
-    """One fit cache for all of pytest-xdist's workers of this run: each slide is laid out once,
-    not once a worker. The cache writes beside and renames, so workers may share it."""
+def _run_folder(tmp_path_factory, name: str) -> Path:
+    """A folder `name` shared by all of pytest-xdist's workers of this run (their base temp folders
+    are <run>/popen-gwN), or this process's own when there are no workers."""
     base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # base is <run>/popen-gwN: share <run>/fit-cache
-        shared = base.parent / "fit-cache"
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = base.parent / name
         shared.mkdir(exist_ok=True)
         return shared
-    return tmp_path_factory.mktemp("fit-cache")
+    return tmp_path_factory.mktemp(name)
+
+
+def _shared_fit_cache(tmp_path_factory) -> Path:
+    """One fit cache for all workers: each slide is laid out once, not once a worker. The cache
+    writes beside and renames, so workers may share it."""
+    return _run_folder(tmp_path_factory, "fit-cache")
+
+
+def once_per_run(tmp_path_factory, name: str, compute: Callable[[], str]) -> str:
+    """`compute()` run once for the whole run, however many workers ask: the first to take the
+    lock computes and keeps the text, the others wait and read it. For slow, deterministic
+    fixtures (the hostile corpus's child run) that every worker would otherwise repeat."""
+    folder = _run_folder(tmp_path_factory, "once")
+    kept = folder / f"{name}.txt"
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return kept.read_text(encoding="utf-8")
+        text = compute()
+        kept.with_suffix(".part").write_text(text, encoding="utf-8")
+        kept.with_suffix(".part").rename(kept)
+        return text
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pygame
 import pytest
+from conftest import once_per_run
 
 from kiosk.content.deck import Image
 from kiosk.content.loader import DEFAULT_ASSETS, check_deck
@@ -64,18 +65,29 @@ CASES = corpus.CASES
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-@pytest.fixture(scope="module")
-def results() -> dict[str, dict]:
-    """Every case, each checked in its own child process (one run of run_corpus.py)."""
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONPATH": str(REPO)}
-    command = [sys.executable, str(HOSTILE / "run_corpus.py"), "--json", "--timeout", str(CASE_TIMEOUT_S)]
-    done = subprocess.run(
-        command, capture_output=True, text=True, timeout=CASE_TIMEOUT_S * len(CASES) + 120, env=env, cwd=REPO
-    )
-    try:
-        listed = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        pytest.fail(f"run_corpus.py gave no results (exit {done.returncode}):\n{done.stderr[-3000:]}")
+@pytest.fixture(scope="session")
+def results(tmp_path_factory) -> dict[str, dict]:
+    """Every case, each checked in its own child process: one run of run_corpus.py for the whole
+    test run, shared by pytest-xdist's workers (it takes about 15 s of CPU)."""
+
+    def run() -> str:
+        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONPATH": str(REPO)}
+        command = [sys.executable, str(HOSTILE / "run_corpus.py"), "--json", "--timeout", str(CASE_TIMEOUT_S)]
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=CASE_TIMEOUT_S * len(CASES) + 120,
+            env=env,
+            cwd=REPO,
+        )
+        try:
+            json.loads(done.stdout)
+        except json.JSONDecodeError:
+            pytest.fail(f"run_corpus.py gave no results (exit {done.returncode}):\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    listed = json.loads(once_per_run(tmp_path_factory, "hostile-corpus", run))
     return {result["name"]: result for result in listed}
 
 

@@ -1,7 +1,7 @@
 """Memory of a real kiosk.app.Kiosk (child process; prints one JSON line).
 
     python -m benchmarks.memory pss --size 1920x1080 [--frame-step 0.0167] [--patch NAME]
-    python -m benchmarks.memory day [--hours 24] [--warmup-h 1] [--frame-step 0.2] [--size 1920x1080]
+    python -m benchmarks.memory day [--hours 24] [--warmup-h 1] [--frame-step 0.2] [--size 1920x1080] [--clip]
 
 `pss`: the kiosk's own open_display (SDL_VIDEODRIVER as the runner set it: x11 in a private
 Xvfb, or dummy) and a Kiosk on a fake clock. It visits every slide (a swipe to the next, a push
@@ -36,6 +36,7 @@ import pygame  # noqa: E402
 
 from benchmarks import inprocess
 from benchmarks.common import emit, smaps_kib
+from kiosk.cli import DEFAULT_DECK
 
 VISIT_EVERY_S = 600.0
 READ_S = 20.0
@@ -156,9 +157,14 @@ def day(args) -> dict:
     from kiosk.core.intents import Drag
 
     size = tuple(int(n) for n in args.size.split("x"))
+    if args.clip:
+        from kiosk.runtime.waiter import use_mmap_for_large_buffers
+
+        use_mmap_for_large_buffers()  # as kiosk.runtime.app.run does: the day of the real kiosk
     display = inprocess.open_display(size)
     clock = FakeClock()
-    kiosk = inprocess.make_kiosk(display, clock=clock, wall_clock=clock.wall)
+    deck_folder = DEFAULT_DECK if args.clip else None  # slides/ as shipped: "How it works" plays its clip
+    kiosk = inprocess.make_kiosk(display, deck_folder=deck_folder, clock=clock, wall_clock=clock.wall)
     start = clock.now
     end = start + args.hours * 3600
     warmup_end = start + args.warmup_h * 3600
@@ -197,7 +203,7 @@ def day(args) -> dict:
             next_sample += 3600
             print(
                 f"  simulated {samples[-1]['t_h']:.1f} h in {time.perf_counter() - started:.0f} s: RSS"
-                f" {samples[-1]['rss_mib']} MiB",
+                f" {samples[-1]['rss_mib']} MiB, anonymous PSS {samples[-1]['pss_anon_mib']} MiB",
                 file=sys.stderr,
                 flush=True,
             )
@@ -213,6 +219,7 @@ def day(args) -> dict:
     return {
         "driver": pygame.display.get_driver(),
         "size": list(size),
+        "clip": args.clip,
         "simulated_h": args.hours,
         "warmup_h": args.warmup_h,
         "frame_step_s": args.frame_step,
@@ -275,6 +282,9 @@ def main() -> int:
     parser.add_argument("--hours", type=float, default=24.0)
     parser.add_argument("--warmup-h", type=float, default=1.0)
     parser.add_argument("--patch", action="append", default=[])
+    parser.add_argument(
+        "--clip", action="store_true", help="day: play slides/ as shipped, its clip included (not the stills)"
+    )
     args = parser.parse_args()
     if args.frame_step is None:
         args.frame_step = 1 / 60 if args.what == "pss" else 0.2

@@ -15,6 +15,7 @@ starts without it when a deck has no clip.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
@@ -56,10 +57,36 @@ class DecodedFrame:
 Decoder = Callable[[Path, tuple[int, int]], Iterator[tuple[float, bytes, int]]]
 
 
+def scale_here(av_version: str) -> dict[str, int]:
+    """`threads=1` for PyAV's scaler where it takes the argument (17 and later, whose scaler
+    otherwise starts threads of its own); older versions scale in the calling thread anyway."""
+    major = av_version.split(".")[0]
+    return {"threads": 1} if major.isdigit() and int(major) >= 17 else {}
+
+
+def release_free_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc's `malloc_trim`), in every arena.
+
+    Each thread FFmpeg starts to decode a clip takes a glibc arena, and what it frees there stays
+    in the process: after weeks of clips that is several MiB. A few milliseconds, once a clip
+    ends. Elsewhere than glibc there is nothing to call."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def decode_frames(path: Path, size: tuple[int, int]) -> Iterator[tuple[float, bytes, int]]:
     """Every frame of the clip, scaled by FFmpeg to `size` as RGB (one pass)."""
     import av
+    from av.video.reformatter import VideoReformatter
 
+    # One scaler for the pass, scaling in this thread. `frame.reformat` makes a new scaler for every
+    # frame, and since PyAV 17 each new scaler starts (and, with the frame, ends) a pool of slice
+    # threads: two threads a frame on 2 cores. glibc gives each new thread an arena, and the
+    # arenas' free memory is what grew for days while a clip played (docs/performance.md).
+    scaler = VideoReformatter()
+    options = scale_here(av.__version__)
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"  # FFmpeg's own frame threads (they run without the GIL)
@@ -67,7 +94,14 @@ def decode_frames(path: Path, size: tuple[int, int]) -> Iterator[tuple[float, by
         for frame in container.decode(stream):
             at = float(frame.time) if frame.time is not None else 0.0
             first = at if first is None else first
-            image = frame.reformat(width=size[0], height=size[1], format="rgb24", interpolation="BILINEAR")
+            image = scaler.reformat(
+                frame,
+                width=size[0],
+                height=size[1],
+                format="rgb24",
+                interpolation="BILINEAR",
+                **options,
+            )
             plane = image.planes[0]
             yield at - first, bytes(plane), plane.line_size
 
@@ -76,6 +110,7 @@ def first_frame(path: Path, size: tuple[int, int]) -> pygame.Surface:
     """The clip's first frame contained in `size` (aspect kept): the poster when none is given."""
     import av
     from av.error import FFmpegError
+    from av.video.reformatter import VideoReformatter
 
     try:
         with av.open(str(path)) as container:
@@ -84,7 +119,9 @@ def first_frame(path: Path, size: tuple[int, int]) -> pygame.Surface:
             scale = min(size[0] / width, size[1] / height)
             target = (max(1, round(width * scale)), max(1, round(height * scale)))
             for frame in container.decode(stream):
-                image = frame.reformat(width=target[0], height=target[1], format="rgb24")
+                image = VideoReformatter().reformat(
+                    frame, width=target[0], height=target[1], format="rgb24", **scale_here(av.__version__)
+                )
                 plane = image.planes[0]
                 return pygame.image.frombuffer(bytes(plane), target, "RGB", plane.line_size).copy()
     except (FFmpegError, IndexError, ZeroDivisionError) as exc:  # the painter's placeholder
@@ -150,6 +187,14 @@ class ClipPlayer:
             return frame
 
     def _run(self) -> None:
+        try:
+            self._play()
+        finally:
+            # The clip's decoder and its threads are gone by now (`_play`'s frame, which held the
+            # decoder, is): their free memory goes back to the system, not to arenas that keep it.
+            release_free_memory()
+
+    def _play(self) -> None:
         serial = 0
         try:
             start = self._clock()

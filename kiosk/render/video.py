@@ -16,6 +16,7 @@ starts without it when a deck has no clip.
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import threading
 import time
@@ -70,10 +71,18 @@ def release_free_memory() -> None:
     Each thread FFmpeg starts to decode a clip takes a glibc arena, and what it frees there stays
     in the process: after weeks of clips that is several MiB. A few milliseconds, once a clip
     ends. Elsewhere than glibc there is nothing to call."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    # Loaded once: a CDLL per call leaves ctypes objects behind (tracemalloc: about 20 an hour).
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
-        pass
+        return None
 
 
 def decode_frames(path: Path, size: tuple[int, int]) -> Iterator[tuple[float, bytes, int]]:

@@ -533,10 +533,10 @@ def test_monkey_on_the_deck_with_the_animation(production_deck, monkeypatch) -> 
             super().__init__(*args, **kwargs)
             layers.append(self)
 
-        def show(self, target) -> None:
+        def show(self, target, **kwargs) -> None:
             if target is not None and target != self.target:
                 started.append(target.video.path)
-            super().show(target)
+            super().show(target, **kwargs)
 
     monkeypatch.setattr("kiosk.runtime.app.VideoLayer", Recorded)
     try:

@@ -38,3 +38,14 @@ class Orientation:
         if self.rotation == 270:
             return y, lw - 1 - x
         return x, y
+
+    def to_panel_rect(self, x: int, y: int, w: int, h: int) -> tuple[int, int, int, int]:
+        """A rectangle of the upright picture -> where its pixels are on the panel (x, y, w, h)."""
+        lw, lh = self.logical_size
+        if self.rotation == 90:
+            return lh - y - h, x, h, w
+        if self.rotation == 180:
+            return lw - x - w, lh - y - h, w, h
+        if self.rotation == 270:
+            return y, lw - x - w, h, w
+        return x, y, w, h

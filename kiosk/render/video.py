@@ -8,8 +8,10 @@ blits the newest frame (and the caption at its time) into the frame's rect and r
 or None when nothing new arrived. Until a first frame arrives, and for good when a clip fails or
 its decoder is slow, the poster the painter drew stays on screen.
 
-The clip is muted (audio streams are never decoded) and loops while its screen is up; the thread
-ends when the screen changes. PyAV is imported inside the thread and `first_frame`, so the kiosk
+The clip is muted (audio streams are never decoded) and loops while its showing is up: it goes on
+through a fade to the same showing in another language, text size or place (`VideoLayer.show`),
+goes on from where it was when a detail opened over it closes, and its thread ends when another
+showing comes. PyAV is imported inside the thread and `first_frame`, so the kiosk
 starts without it when a deck has no clip.
 """
 
@@ -23,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pygame
 
@@ -54,8 +57,14 @@ class DecodedFrame:
     serial: int
 
 
-# (path, (width, height)) -> frames as (time_s into the clip, RGB bytes, pitch): one pass of the clip.
-Decoder = Callable[[Path, tuple[int, int]], Iterator[tuple[float, bytes, int]]]
+class Decoder(Protocol):
+    """(path, (width, height)) -> frames as (time_s into the clip, RGB bytes, pitch): one pass of
+    the clip. `start_s` (given only when above 0) skips to that time: a clip that goes on after
+    a change of its frame's size."""
+
+    def __call__(
+        self, path: Path, size: tuple[int, int], /, *, start_s: float = 0.0
+    ) -> Iterator[tuple[float, bytes, int]]: ...
 
 
 def scale_here(av_version: str) -> dict[str, int]:
@@ -85,8 +94,10 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
-def decode_frames(path: Path, size: tuple[int, int]) -> Iterator[tuple[float, bytes, int]]:
-    """Every frame of the clip, scaled by FFmpeg to `size` as RGB (one pass)."""
+def decode_frames(
+    path: Path, size: tuple[int, int], *, start_s: float = 0.0
+) -> Iterator[tuple[float, bytes, int]]:
+    """Every frame of the clip from `start_s` on, scaled by FFmpeg to `size` as RGB (one pass)."""
     import av
     from av.video.reformatter import VideoReformatter
 
@@ -100,9 +111,15 @@ def decode_frames(path: Path, size: tuple[int, int]) -> Iterator[tuple[float, by
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"  # FFmpeg's own frame threads (they run without the GIL)
         first: float | None = None
+        if start_s > 0 and stream.start_time is not None and stream.time_base is not None:
+            first = float(stream.start_time * stream.time_base)
+            # To the key frame before `start_s`; the frames from there to it are decoded, not scaled.
+            container.seek(int((first + start_s) / stream.time_base), stream=stream, backward=True)
         for frame in container.decode(stream):
             at = float(frame.time) if frame.time is not None else 0.0
             first = at if first is None else first
+            if at - first < start_s - 1e-6:
+                continue
             image = scaler.reformat(
                 frame,
                 width=size[0],
@@ -149,10 +166,12 @@ class ClipPlayer:
         decoder: Decoder = decode_frames,
         clock: Callable[[], float] = time.monotonic,
         frame_s: float = 1 / 25,
+        start_s: float = 0.0,
     ) -> None:
         self.path = path
         self.size = size
         self.frame_s = frame_s
+        self.start_s = start_s  # where the first pass begins (a clip going on at another size)
         self._decoder = decoder
         self._clock = clock
         self._lock = threading.Lock()
@@ -205,13 +224,21 @@ class ClipPlayer:
 
     def _play(self) -> None:
         serial = 0
+        skip = self.start_s
         try:
-            start = self._clock()
+            start = self._clock() - skip
             while not self._stop.is_set():
                 last = -1.0
-                for at, data, pitch in self._decoder(self.path, self.size):
+                frames = (
+                    self._decoder(self.path, self.size, start_s=skip)
+                    if skip > 0
+                    else self._decoder(self.path, self.size)
+                )
+                for at, data, pitch in frames:
                     if self._stop.is_set():
                         return
+                    if at < skip - 1e-6:
+                        continue  # (a decoder that cannot seek gives the frames before it too)
                     due = start + at
                     self.next_due = due
                     wait = due - self._clock()
@@ -224,9 +251,12 @@ class ClipPlayer:
                         self._slot = DecodedFrame(at, data, pitch, serial)
                         self.published_due = due
                     last = at
-                if last < 0:
+                if last < 0 and skip > 0:
+                    last = skip - self.frame_s  # it was to go on past its last frame: from the top
+                elif last < 0:
                     raise ValueError("the clip has no frames")
                 start += last + self.frame_s  # the next pass starts one frame after the last
+                skip = 0.0
         except Exception as exc:  # a broken clip: its poster stays; the kiosk goes on
             self.failed = True
             self.next_due = None
@@ -240,22 +270,35 @@ class VideoTarget:
     video: Video
     rect: tuple[int, int, int, int]
     language: str
-    screen: tuple[object, ...]  # the screen it belongs to: a new screen restarts the clip
+    # The showing it belongs to: (deck version, loop position, slide, detail). The same showing in
+    # another language, text size or place goes on playing; a new showing starts from the top.
+    screen: tuple[object, ...]
+
+    @property
+    def showing(self) -> tuple[object, ...]:
+        """The loop position alone: a detail opened over the slide is still this showing."""
+        return self.screen[:2]
 
 
 def video_target(
-    layout: ScreenLayout, state: State, now: float, video: Video | None, shift: tuple[int, int] = (0, 0)
+    layout: ScreenLayout, state: State, video: Video | None, shift: tuple[int, int] = (0, 0)
 ) -> VideoTarget | None:
-    """The clip to play on the settled screen `layout` of `state`, or None (moving, dark, staff)."""
-    if video is None or state.admin is not None or state.dark or state.moving(now):
+    """The clip of `state`'s screen `layout` (the incoming one during a transition), or None
+    (none there, dark, staff)."""
+    if video is None or state.admin is not None or state.dark:
         return None
     for item in layout.items:
         if isinstance(item, Picture) and item.image == video.poster:
             box = item.box
             rect = _contained(video, (box.x + shift[0], box.y + shift[1], box.w, box.h))
             view = state.view
-            return VideoTarget(video, rect, view.language, (view.version, view.slide, view.detail, view.page))
+            return VideoTarget(video, rect, view.language, showing(state) + (view.slide, view.detail))
     return None
+
+
+def showing(state: State) -> tuple[object, ...]:
+    """Which showing of the loop is up: (deck version, loop position)."""
+    return (state.view.version, state.index)
 
 
 def screen_video(state: State, program_for: Callable[[View], Program]) -> Video | None:
@@ -291,41 +334,80 @@ class VideoLayer:
         self.player: ClipPlayer | None = None
         self._last: DecodedFrame | None = None
         self._captions: dict[tuple[str, int, int], pygame.Surface] = {}
+        self.held = False  # moving into a new place: no frame is drawn until it settles
+        # (clip, screen, position) of a clip left for a detail or the staff screen of its showing.
+        self._parked: tuple[Path, tuple[object, ...], float] | None = None
 
-    def show(self, target: VideoTarget | None) -> None:
-        """Play `target` (None: nothing). The same screen keeps playing; another one restarts."""
-        old = self.target
-        if target == old:
-            return
+    def show(
+        self, target: VideoTarget | None, *, held: bool = False, showing: tuple[object, ...] | None = None
+    ) -> None:
+        """Play `target` (None: nothing) on the showing `showing` (by default, the target's).
+
+        `held`: the screen is moving into `target` (a fade). A clip that is already playing goes on
+        through it, and is drawn over it where it stays in the same rect (a language change); a
+        clip not playing yet starts once the screen has settled. The same showing keeps playing
+        whatever else changes (language, text size, pixel shift); a clip left for a detail or the
+        staff screen goes on from where it was when its screen comes back; a new showing starts
+        from the top."""
+        old, player = self.target, self.player
+        if showing is None and target is not None:
+            showing = target.showing
+        parked = self._parked
+        if parked is not None and (showing is None or parked[1][:2] != showing):
+            self._parked = parked = None  # another showing: the next play of it starts afresh
         self.target = target
-        same_clip = (
-            old is not None
-            and target is not None
-            and old.video == target.video
-            and old.rect == target.rect
-            and old.screen == target.screen
-        )
-        if same_clip:
-            return  # only the language changed: the clip plays on, its captions follow
+        if target is not None and old is not None and player is not None and old.screen == target.screen:
+            if old.video.path == target.video.path:
+                # The same clip on the same showing: it goes on.
+                if old.rect[2:] == target.rect[2:]:
+                    self.held = held and (self.held or old.rect != target.rect)
+                    return
+                position = self._position()
+                self._stop(None)
+                self._start(target, position)
+                self.held = held
+                return
+        self._stop(old if old is not None and showing is not None and old.showing == showing else None)
+        self.held = held
+        if target is None or held:
+            return  # (a clip moving in starts once its screen has settled: from its first frame)
+        start_s = 0.0
+        if parked is not None and parked[0] == target.video.path and parked[1] == target.screen:
+            start_s = parked[2]
+        self._parked = None
+        self._start(target, start_s)
+
+    def _position(self) -> float:
+        """Where the clip is: the time of the frame last drawn (or where its player began)."""
+        if self._last is not None:
+            return self._last.time_s
+        return self.player.start_s if self.player is not None else 0.0
+
+    def _stop(self, park: VideoTarget | None) -> None:
+        """Stop the player; with `park`, keep its position for when `park`'s screen comes back."""
         if self.player is not None:
+            if park is not None and not self.player.failed:
+                self._parked = (park.video.path, park.screen, self._position())
             self.player.stop()
         self.player = None
         self._last = None
-        if target is not None:
-            _, _, w, h = target.rect
-            self.player = ClipPlayer(
-                target.video.path,
-                (w, h),
-                decoder=self.decoder,
-                clock=self.clock,
-                frame_s=1 / max(1.0, target.video.frame_rate),
-            )
+
+    def _start(self, target: VideoTarget, start_s: float) -> None:
+        _, _, w, h = target.rect
+        self.player = ClipPlayer(
+            target.video.path,
+            (w, h),
+            decoder=self.decoder,
+            clock=self.clock,
+            frame_s=1 / max(1.0, target.video.frame_rate),
+            start_s=start_s,
+        )
 
     def due(self, now: float) -> float | None:
         """When (on the caller's clock, whose time is `now`) the next frame is expected; None when no
         clip plays. The loop sleeps until then at most: it never waits on the decoder."""
         player = self.player
-        if player is None or player.failed:
+        if player is None or player.failed or self.held:
             return None
         if player.waiting():
             return now
@@ -348,7 +430,7 @@ class VideoLayer:
     def draw(self, surface: Canvas, *, again: bool = False) -> pygame.Rect | None:
         """Blit the newest frame (with its caption) into the target rect and return the rect; None
         when no new frame arrived. `again` redraws the last frame too (after a full repaint)."""
-        if self.player is None or self.target is None or self.player.failed:
+        if self.player is None or self.target is None or self.player.failed or self.held:
             return None  # (a failed clip's last frames are not shown: its poster is)
         frame = self.player.take()
         if frame is None:
@@ -388,6 +470,7 @@ class VideoLayer:
 
     def close(self) -> None:
         self.show(None)
+        self._parked = None
 
 
 def wrap_caption(

@@ -48,7 +48,7 @@ from kiosk.layout.staff import AdminInfo
 from kiosk.render.canvas import Presenter
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
-from kiosk.render.video import VideoLayer, screen_video, video_target
+from kiosk.render.video import VideoLayer, screen_video, showing, video_target
 from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.pinlock import PinLockFile
@@ -324,11 +324,13 @@ class Kiosk:
         return True
 
     def _show_video(self, now: float, shift: tuple[int, int]) -> None:
-        """Start, keep or stop the clip of the screen on display (decoded in its own thread)."""
-        video = screen_video(self.state, self.stage.program_for)
-        layout = self.stage.layout(self.state.view) if video is not None else None
-        target = video_target(layout, self.state, now, video, shift) if layout is not None else None
-        self.video.show(target)
+        """Start, keep or stop the clip of the screen on display (decoded in its own thread). During
+        a transition the incoming screen's clip is named: one already playing goes on through it."""
+        state = self.state
+        video = screen_video(state, self.stage.program_for)
+        layout = self.stage.layout(state.view) if video is not None else None
+        target = video_target(layout, state, video, shift) if layout is not None else None
+        self.video.show(target, held=state.moving(now), showing=showing(state))
 
     def _draw_video(self) -> bool:
         """Only the clip's rect, when its next frame has arrived: the rest of the screen stands."""
@@ -340,13 +342,32 @@ class Kiosk:
             return False
         self.stage.forget_target()  # the target no longer holds only what the Stage drew
         if self._frame is not display:
-            turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
-            display.blit(turned, (0, 0))
-            pygame.display.flip()
+            pygame.display.update(self._turn([rect]))  # only the clip's rect, turned
         else:
             pygame.display.update(rect)
         self.frames += 1
         return True
+
+    def _turn(self, rects: list[pygame.Rect] | None) -> list[pygame.Rect] | None:
+        """Copy the upright frame onto the turned panel: all of it (None), or only `rects`, each
+        turned on its own (a quarter turn moves pixels exactly: the same as turning the whole
+        frame). Returns the panel's rectangles that changed (None: all)."""
+        display = self.display
+        assert isinstance(display, pygame.Surface)
+        angle = -self.orientation.rotation
+        if rects is None:
+            display.blit(pygame.transform.rotate(self._frame, angle), (0, 0))
+            return None
+        bounds = self._frame.get_rect()
+        turned: list[pygame.Rect] = []
+        for rect in rects:
+            rect = rect.clip(bounds)
+            if rect.w <= 0 or rect.h <= 0:
+                continue
+            place = pygame.Rect(self.orientation.to_panel_rect(rect.x, rect.y, rect.w, rect.h))
+            display.blit(pygame.transform.rotate(self._frame.subsurface(rect), angle), place)
+            turned.append(place)
+        return turned
 
     def pixel_shift(self, now: float) -> tuple[int, int]:
         enabled = self.settings.pixel_shift
@@ -373,9 +394,7 @@ class Kiosk:
                 if damage is not None:
                     damage = [*damage, clip]
         if self._frame is not self.display:
-            turned = pygame.transform.rotate(self._frame, -self.orientation.rotation)
-            self.display.blit(turned, (0, 0))
-            damage = None
+            damage = self._turn(None if self._flip_all else damage)
         if damage is None or self._flip_all:
             pygame.display.flip()
             self._flip_all = False

@@ -66,6 +66,11 @@ BINDINGS: tuple[Binding, ...] = (
         act=lambda p: p.session.toggle_large(),
     ),
     Binding(
+        keys=((pygame.K_n, "N"),),
+        what="play or stop this screen's narration (the speaker button's recording)",
+        act=lambda p: p.toggle_narration(),
+    ),
+    Binding(
         keys=((pygame.K_w, "W"),), what="show or hide the warnings", act=lambda p: p.session.toggle_warnings()
     ),
     Binding(

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pygame
 
+from kiosk.content.deck import Sound
 from kiosk.content.problems import Problem, Severity
 from kiosk.core.program import Mode, Program, build_program
+from kiosk.core.state import Narrating
 from kiosk.core.theme import THEMES
 from kiosk.layout.items import Box
 from kiosk.render.export import headless_display, view_state
@@ -28,6 +30,7 @@ from kiosk.render.painter import Fonts, Painter, Pictures
 from kiosk.render.stage import Stage
 from kiosk.runtime.display import NoDisplay, init_display, set_mode
 from kiosk.runtime.reload import Fingerprint, fingerprint
+from kiosk.runtime.sound import Narrator
 from kiosk.tools.preview import panels
 from kiosk.tools.preview.bindings import binding_for, help_rows
 from kiosk.tools.preview.panels import ERROR_TITLE, PANEL_ALPHA, PANEL_MUTE, PANEL_TEXT, WARNING_TITLE, Line
@@ -59,6 +62,7 @@ class Preview:
         poll_s: float = POLL_S,
         scan: Callable[[Path, tuple[Path, ...]], Fingerprint] = fingerprint,
         fonts: Fonts | None = None,
+        narrator: Narrator | None = None,
     ) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
@@ -92,6 +96,9 @@ class Preview:
         self._frame_key: tuple | None = None
         self._scaled: pygame.Surface | None = None
         self._drawn_key: tuple | None = None
+        # The kiosk's own voice: its mixer starts at the first N on a screen with a narration.
+        self.narrator = narrator or Narrator()
+        self._voice: tuple[tuple, Sound, float] | None = None  # (screen, sound, started at)
 
     # -- input ------------------------------------------------------------------------------
 
@@ -114,6 +121,11 @@ class Preview:
         """Pick up saved changes and redraw if anything shown changed; whether it redrew."""
         if self.session.poll():
             self._sources = {}
+        voice = self._voice
+        if voice is not None and (
+            voice[0] != self._voice_screen() or self.session.clock() >= voice[2] + voice[1].duration_s
+        ):
+            self._silence()  # as on the kiosk: another screen or language, or its end, silences it
         if self._drawn_key == self._what_is_shown():
             return False
         try:
@@ -137,7 +149,51 @@ class Preview:
 
     def _frame_wanted(self) -> tuple:
         s = self.session
-        return (s.version, s.screen, s.language, s.mode, s.size, s.large)
+        return (s.version, s.screen, s.language, s.mode, s.size, s.large, self._voice is not None)
+
+    # -- the narration ----------------------------------------------------------------------
+
+    def _voice_screen(self) -> tuple:
+        s = self.session
+        return (s.version, s.screen, s.language, s.mode)
+
+    def screen_sound(self) -> Sound | None:
+        """The narration of the screen shown, in its language (None: it has none)."""
+        deck, view = self.session.deck, self.session.view()
+        if deck is None or view is None:
+            return None
+        return deck.narration(view.slide, view.detail, view.language)
+
+    def toggle_narration(self) -> None:
+        """Play the screen's narration through the kiosk's sound module, or stop it (key N)."""
+        session = self.session
+        if self._voice is not None:
+            self._silence()
+            session.say("narration stopped")
+            return
+        sound, deck = self.screen_sound(), session.deck
+        if sound is None or deck is None:
+            session.say(f"this screen has no narration in {session.language.upper() or 'this language'}")
+            return
+        self.narrator.prepare(deck)  # the mixer starts now, once (its failure is logged once)
+        if not self.narrator.ready:
+            session.say("no sound device: the narration cannot be heard here")
+            return
+        self.narrator.play(sound)
+        if self.narrator.playing is None:
+            session.say(f"{sound.path.name} could not be played (see the terminal)")
+            return
+        self._voice = (self._voice_screen(), sound, session.clock())
+        session.say(f"playing {sound.path.name} ({sound.duration_s:.0f} s); N stops it")
+
+    def _silence(self) -> None:
+        self.narrator.stop()
+        self._voice = None
+
+    def close(self) -> None:
+        """Silence, and let the sound device go."""
+        self._voice = None
+        self.narrator.close()
 
     # -- the kiosk's picture ----------------------------------------------------------------
 
@@ -167,7 +223,12 @@ class Preview:
         if frame is None:
             frame = pygame.Surface(session.size)
             frame = frame.convert() if pygame.display.get_surface() else frame
-        self._stage.compose(view_state(program, view, large_text=session.large), 0.0, frame)
+        state = view_state(program, view, large_text=session.large)
+        if self._voice is not None:  # the speaker button reads Stop, as on the kiosk
+            state = replace(
+                state, narrating=Narrating(sound=self._voice[1], screen=state.screen, started_at=0.0)
+            )
+        self._stage.compose(state, 0.0, frame)
         return frame
 
     def _refresh_frame(self) -> None:
@@ -440,6 +501,7 @@ def run_preview(
                 pygame.display.flip()
             clock.tick(30)
     finally:
+        preview.close()
         pygame.quit()
     return 0
 

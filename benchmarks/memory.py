@@ -2,6 +2,7 @@
 
     python -m benchmarks.memory pss --size 1920x1080 [--frame-step 0.0167] [--patch NAME]
     python -m benchmarks.memory day [--hours 24] [--warmup-h 1] [--frame-step 0.2] [--size 1920x1080] [--clip]
+    python -m benchmarks.memory opens [--count 1600]
 
 `pss`: the kiosk's own open_display (SDL_VIDEODRIVER as the runner set it: x11 in a private
 Xvfb, or dummy) and a Kiosk on a fake clock. It visits every slide (a swipe to the next, a push
@@ -282,14 +283,47 @@ def _sample(t_s: float) -> dict:
     }
 
 
+def opens(args) -> dict:
+    """Open the shipped clip `--count` times, each in a new thread as a player does, decode five
+    frames and close it; anonymous PSS every 200 opens after malloc_trim (memory still in use)."""
+    import ctypes
+    import threading
+
+    from kiosk.render.video import decode_frames
+    from kiosk.runtime.waiter import use_mmap_for_large_buffers
+
+    use_mmap_for_large_buffers()
+    libc = ctypes.CDLL("libc.so.6")
+    clip = DEFAULT_DECK.parent / "assets" / "videos" / "how-it-works.mp4"
+    if not clip.exists():
+        clip = next(DEFAULT_DECK.rglob("how-it-works.mp4"))
+
+    def play() -> None:
+        for index, _ in enumerate(decode_frames(clip, (371, 371))):
+            if index >= 4:
+                break
+
+    samples: list[dict] = []
+    for count in range(1, args.count + 1):
+        thread = threading.Thread(target=play)
+        thread.start()
+        thread.join()
+        if count % 200 == 0:
+            gc.collect()
+            libc.malloc_trim(0)
+            samples.append({"opens": count, "pss_anon_mib": mib(smaps_kib().get("Pss_Anon", 0))})
+    return {"clip": str(clip), "samples": samples}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("pss", "day"))
+    parser.add_argument("what", choices=("pss", "day", "opens"))
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument(
         "--frame-step", type=float, default=None, help="fake-clock step while something moves"
     )
     parser.add_argument("--hours", type=float, default=24.0)
+    parser.add_argument("--count", type=int, default=1600, help="opens: how many times to open the clip")
     parser.add_argument("--warmup-h", type=float, default=1.0)
     parser.add_argument("--patch", action="append", default=[])
     parser.add_argument(
@@ -302,7 +336,7 @@ def main() -> int:
         from benchmarks import prototypes
 
         prototypes.install(args.patch)
-    emit(pss(args) if args.what == "pss" else day(args))
+    emit(pss(args) if args.what == "pss" else day(args) if args.what == "day" else opens(args))
     return 0
 
 

@@ -18,9 +18,32 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
 from kiosk.cli import DEFAULT_DECK  # noqa: E402
-from kiosk.content.loader import load_deck  # noqa: E402
 
 _STILLS: list[Path] = []
+_CHECKED: dict[Path, object] = {}
+
+
+def kiosk_deck(folder: Path):
+    """`folder`'s deck as the kiosk holds it: checked in the deck check's child process
+    (kiosk.runtime.checker) and decoded here, so this process, like the kiosk, never imports the
+    checks (pydantic, PyYAML, pyphen) and their memory is not counted as the kiosk's."""
+    if folder not in _CHECKED:
+        from kiosk.resources import ASSETS_DIR
+        from kiosk.runtime.checker import check_in_child
+
+        report = check_in_child(folder, assets=ASSETS_DIR)
+        if report.deck is None:
+            raise RuntimeError(f"{folder} is refused: {report.errors[0].format()}")
+        _CHECKED[folder] = report.deck
+    return _CHECKED[folder]
+
+
+def load_deck(folder: Path):
+    """The deck read in this process (with the checks): for decks the child would refuse, like the
+    scaling benchmark's, whose process lifts the format's cap on slides."""
+    from kiosk.content.loader import load_deck as load
+
+    return load(folder)
 
 
 def stills_deck() -> Path:
@@ -54,7 +77,7 @@ def open_display(size: tuple[int, int]) -> pygame.Surface:
     """The kiosk's own open_display (it sets the X11 framebuffer hint), windowed at `size`."""
     from kiosk.runtime.app import open_display as kiosk_open_display
 
-    deck = load_deck(stills_deck())
+    deck = kiosk_deck(stills_deck())
     return kiosk_open_display(settings_for(deck, size=size, windowed=True, dev=True))
 
 
@@ -67,7 +90,7 @@ def make_kiosk(
 ):
     from kiosk.runtime.app import Kiosk
 
-    deck = load_deck(deck_folder or stills_deck())
+    deck = load_deck(deck_folder) if deck_folder is not None else kiosk_deck(stills_deck())
     settings = settings_for(deck, size=display.get_size(), windowed=True, dev=True)
     kwargs: dict = {}
     parameters = inspect.signature(Kiosk).parameters

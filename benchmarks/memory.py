@@ -9,7 +9,8 @@ Xvfb, or dummy) and a Kiosk on a fake clock. It visits every slide (a swipe to t
 transition) and, on each, opens every detail and goes back (0.25 s fades), drawing every frame of
 every transition; then it reads this process's /proc/self/smaps_rollup. This process imports only
 the kiosk and these few benchmark modules, so its PSS is the kiosk's, give or take a few hundred
-KiB of benchmark code.
+KiB of benchmark code. The deck is checked as the kiosk checks it, in the deck check's child
+process (`inprocess.kiosk_deck`): the checks' libraries are not in the kiosk, nor here.
 
 `day`: the same Kiosk driven through `--hours` of simulated time on a fake clock (and a matching
 fake wall clock): each iteration ticks and then advances the clock by Kiosk.sleep_s() (the next

@@ -13,12 +13,17 @@ import logging
 import shutil
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import __version__
 from kiosk.content.deck import Deck
-from kiosk.content.loader import DEFAULT_ASSETS, check_deck
+from kiosk.resources import ASSETS_DIR as DEFAULT_ASSETS
 from kiosk.resources import SAMPLE_DECK_DIR
+
+if TYPE_CHECKING:
+    import datetime
+
+    from kiosk.content.report import Report
 
 DEFAULT_DECK = SAMPLE_DECK_DIR  # the bundled sample deck (benchmarks use it)
 LOCAL_DECK = Path("slides")  # a deck folder here wins over the bundled sample
@@ -251,6 +256,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def check_deck(folder: Path, *, assets: Path = DEFAULT_ASSETS, today: datetime.date | None = None) -> Report:
+    """kiosk.content.loader.check_deck, imported when a command needs it: it brings pydantic and
+    PyYAML, which `kiosk run` from a last good deck never needs."""
+    from kiosk.content.loader import check_deck as check
+
+    return check(folder, assets=assets, today=today)
 
 
 def default_deck() -> Path:

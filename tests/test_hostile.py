@@ -10,6 +10,11 @@ must happen). Each case is checked twice:
   printed in docs/reliability.md, not asserted;
 - in this process, with `check_deck` (and `Stage` for the render cases), for the exact problems.
 
+Clips and narration (issue 18) are also played where a case is drawn (the frame shows the clip's
+frames, or keeps its poster or placeholder; the voice sounds or stays silent), and every refused
+`video-`, `captions-` and `narration-` case is swapped in as a release under a running kiosk,
+which must keep its deck on screen.
+
 The regression tests at the end are named after the crashes this corpus found.
 """
 
@@ -111,6 +116,40 @@ def _assert_drawn(case, render: dict) -> None:
             assert screen["pictures"] and all(share > 0.05 for share in screen["pictures"]), (
                 f"{where}: the picture should be drawn, got {screen['pictures']}"
             )
+    _assert_played(case, render)
+
+
+def _close(colour: list[int], expected: tuple[int, int, int], tolerance: int = 16) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))
+
+
+def _assert_played(case, render: dict) -> None:
+    """Issue 18's kinds on screen: a clip that plays replaces its poster with its frames; one that
+    cannot leaves the poster (or placeholder) exactly as painted; a narration sounds, or stays
+    silent when its file went bad, and stops when told. No decoding thread outlives its close."""
+    clips = [screen["clip"] for screen in render["screens"] if screen.get("clip")]
+    voices = [screen["voice"] for screen in render["screens"] if screen.get("voice")]
+    assert bool(clips) is bool(case.clip), f"{case.name}: clips played {clips}"
+    assert bool(voices) is bool(case.voice), f"{case.name}: narrations played {voices}"
+    for clip in clips:
+        assert "no_picture_frame" not in clip, f"{case.name}: the screen has no picture frame to play in"
+        assert not clip["thread_alive_after_close"], f"{case.name}: the decoding thread outlived its close"
+        if case.clip == "frames":
+            assert clip["frames"] > 0 and not clip["failed"], f"{case.name}: {clip}"
+            assert _close(clip["centre_after"], corpus.CLIP_GREY), f"{case.name}: the clip's frame: {clip}"
+        else:
+            assert clip["frames"] == 0 and clip["failed"], f"{case.name}: {clip}"
+            assert clip["centre_after"] == clip["centre_before"], f"{case.name}: the poster was drawn over"
+        if case.make is corpus.make_video_with_poster:  # the poster picture was up before the clip
+            assert _close(clip["centre_before"], corpus.POSTER_TEAL), f"{case.name}: {clip}"
+    for voice in voices:
+        assert voice["mixer"], f"{case.name}: no mixer (SDL_AUDIODRIVER=dummy should give one)"
+        assert not voice["busy_after_stop"], f"{case.name}: still sounding after stop"
+        assert (voice["playing"] and voice["busy"]) is (case.voice == "sounds"), f"{case.name}: {voice}"
+    if case.voice == "silent":  # said once, in words, without a traceback
+        assert len([line for line in render["log"] if "cannot play" in line]) == 1, render["log"]
+    if case.clip == "poster":
+        assert [line for line in render["log"] if "its poster stays on screen" in line], render["log"]
 
 
 # -- every case, in a child process ------------------------------------------------------------
@@ -166,8 +205,68 @@ def test_case_in_process(case, results, tmp_path):
     assert (report.deck is not None) is (not case.errors)
     if case.render and case.name not in ("svg-slow", "png-idat-bomb"):
         # (Those two leave a decoder thread busy for a long while; the child-process run draws them.)
+        if case.after_check is not None:
+            case.after_check(deck)
         renderer = _module("run_corpus")
         _assert_drawn(case, renderer._render(report.deck, quit=False))
+
+
+# -- issue 18's kinds under hot reload: a refused release never replaces the deck on screen -------
+
+MEDIA_SWAPS = [  # every refused one, and two valid controls (which must be taken)
+    case
+    for case in CASES
+    if case.name.startswith(("video-", "captions-", "narration-"))
+    and (case.errors or case.name in ("video-ok", "narration-ok"))
+]
+
+
+@pytest.mark.parametrize("case", MEDIA_SWAPS, ids=lambda case: case.name)
+def test_a_refused_clip_captions_or_narration_never_replaces_the_deck_on_screen(case, tmp_path):
+    """The running kiosk on the base deck; a sync swaps `current` to a release holding the case.
+    The reload names each problem at its file:line:column, and the base deck stays on screen (a
+    valid release is taken at the next slide boundary instead)."""
+    from kiosk.runtime.app import Kiosk
+    from kiosk.runtime.reload import Reloader, content_loader
+    from kiosk.runtime.settings import Settings
+
+    good = corpus.build(corpus.BY_NAME["base"], tmp_path / "releases" / "good")
+    bad = corpus.build(case, tmp_path / "releases" / "bad")
+    current = tmp_path / "current"
+    current.symlink_to(good)
+    deck = check_deck(current, assets=DEFAULT_ASSETS, today=TODAY).deck
+    assert deck is not None
+    pygame.display.init()
+    display = pygame.display.set_mode((1280, 720))
+    clock = [0.0]
+    reloader = Reloader(current, content_loader(DEFAULT_ASSETS), current=deck, quiet_s=0, poll_s=0)
+    kiosk = Kiosk(deck, Settings(idle_timeout_s=20), display, clock=lambda: clock[0], reloader=reloader)
+    try:
+        kiosk.tick()
+        (tmp_path / "next").symlink_to(bad)
+        os.replace(tmp_path / "next", current)  # the atomic swap of a release
+        for _ in range(4):
+            clock[0] += 1.0
+            kiosk.tick()
+        assert reloader.loads >= 1, "the swap was never loaded"
+        errors = [
+            (p.format(relative_to=bad).split(": ", 1)[0], p.message)
+            for p in reloader.problems
+            if p.severity.value == "error"
+        ]
+        _assert_expected(case, [("error", where, message) for where, message in errors])
+        if not case.errors:
+            assert kiosk.state.pending is not None or kiosk.state.program.deck is not deck
+            return
+        shown = kiosk.state.program.deck
+        assert shown is deck and kiosk.state.pending is None
+        assert shown.slides[0].video is None and shown.slides[0].narration == ()
+        assert kiosk.video.player is None  # nothing of the refused release plays
+        band = pygame.transform.average_color(display, pygame.Rect(0, 330, 1280, 60))
+        assert _close(list(band[:3]), BACKGROUND, 40), f"the frame is not the deck's background: {band}"
+    finally:
+        kiosk.video.close()
+        kiosk.narrator.close()
 
 
 # -- the command line ------------------------------------------------------------------------------
@@ -209,6 +308,29 @@ def test_regression_escaped_surrogate_does_not_crash_validate(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.splitlines()[0].startswith(
         "one.yaml:8:7: this text contains the invisible character U+D83D"
+    )
+
+
+def test_regression_wav_chunk_running_past_the_end_does_not_crash_validate(tmp_path):
+    """A WAV whose first chunk says it runs past the end of the file (found by fuzzing the
+    narration): `wave` raised a bare RuntimeError, and `kiosk validate` printed a traceback."""
+    done = _validate("narration-wav-chunk-overrun", tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[:2] == [
+        f"one.yaml:{line}:7: `voice.wav` is damaged: a part of it says it runs past the end of the file;"
+        " export it again as 16-bit PCM WAV or as OGG Vorbis"
+        for line in (19, 20)
+    ]
+
+
+def test_regression_clip_in_an_unknown_codec_does_not_crash_validate(tmp_path):
+    """A clip whose codec FFmpeg has no decoder for (found by fuzzing the clip's bytes): PyAV gives
+    the stream no codec context, and the probe raised AttributeError: a traceback."""
+    done = _validate("video-unknown-codec", tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[0].startswith(
+        "one.yaml:18:8: `clip.mp4` has its picture coded in a way the kiosk cannot decode (no decoder for"
+        " it); convert it to an H.264 MP4"
     )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pygame
 import pytest
+import yaml
 
 from kiosk.content.loader import DEFAULT_ASSETS, check_deck
 from kiosk.runtime.app import Kiosk
@@ -433,7 +434,14 @@ def test_yaml_is_only_safe_loaded():
     loaders = re.findall(
         r"Loader=([\w.]+)", "\n".join(path.read_text(encoding="utf-8") for path in KIOSK.rglob("*.py"))
     )
-    assert loaders and set(loaders) == {"yaml.SafeLoader"}
+    assert loaders and set(loaders) <= {"yaml.SafeLoader", "loader"}
+    # `loader` is kiosk.content.document._compose's: PyYAML's SafeLoader, or libyaml's CSafeLoader.
+    from kiosk.content import document
+
+    assert document.FAST_LOADER in (None, getattr(yaml, "CSafeLoader", None))
+    source = (KIOSK / "content" / "document.py").read_text(encoding="utf-8")
+    passed = re.findall(r"_compose\(file, text, ([\w.]+)\)", source)
+    assert passed and set(passed) == {"yaml.SafeLoader", "FAST_LOADER"}
 
 
 def test_the_deck_cannot_name_a_command(tmp_path):

@@ -25,6 +25,7 @@ from pathlib import Path
 import pygame
 import pytest
 from conftest import FROZEN_DECK, Clocks
+from mediawatch import MediaWatch, add_media
 
 from kiosk.content.hours import OpeningHours
 from kiosk.content.loader import check_deck, load_deck
@@ -84,12 +85,13 @@ def soak(
     media: bool = False,
 ) -> SoakReport:
     """`night_step_s`: how far fake time jumps while the screen is dark (0: as the loop wakes).
-    `media`: "How it works" plays a clip and every slide has a narration (issue 18's kinds)."""
+    `media`: "How it works" and Aftercare's first detail play a clip, and every slide and first
+    detail has a narration (issue 18's kinds; tests/mediawatch.py)."""
     rnd = random.Random(seed)
     deck_dir = workdir / "deck"
     shutil.copytree(FROZEN_DECK, deck_dir)
     if media:
-        add_media(deck_dir)
+        add_media(deck_dir, details=True)
     slide_file = deck_dir / "what-is-it.yaml"
     original = slide_file.read_text(encoding="utf-8")
     pygame.display.init()
@@ -122,7 +124,7 @@ def soak(
     # Warm once the caches have filled: a quarter of the way (or a day and ten hours into a week).
     warmup_end = end / 4 if hours <= 24 else 86400 + 10 * 3600
     original_draw = kiosk.draw
-    players: list = []  # every clip player seen (media), to check that each thread ends
+    watch = MediaWatch()  # (media) the clip threads and the voice, as the monkey checks them too
 
     def counting_draw(now: float, shift=(0, 0)) -> None:
         original_draw(now, shift)
@@ -176,29 +178,17 @@ def soak(
                 report.notes.append(f"at {clocks.wall()}: showing {shown!r}, expected {expected_title!r}")
         assert kiosk.stage.cached_screens <= MAX_SCREENS
         if media:
-            # One decoding thread at most, and only while a clip's screen is up; a voice only while
-            # the state says one plays (a screen change, the idle reset or the night stopped it).
-            if kiosk.video.player is not None:
-                if not players or players[-1] is not kiosk.video.player:
-                    players.append(kiosk.video.player)
-                report.clip_frames += 1
-            # A stopped player may still be finishing a frame while the next one starts: count the
-            # ones not told to stop.
-            playing = [p for p in players if p.alive and not p.stopping]
-            report.most_players = max(report.most_players, len(playing))
-            if kiosk.state.narrating is None and kiosk.narrator.busy():
-                report.voice_without_state += 1
-            report.voice_samples += kiosk.state.narrating is not None
+            watch.sample(kiosk)  # one clip thread at a time; no voice the state does not know of
         assert len(kiosk.stage.painter.pictures._cache) <= MAX_PICTURES
         assert len(kiosk.stage.fonts._cache) <= MAX_FONTS
         if report.rss_after_warmup_mb == 0.0 and clocks.now >= warmup_end:
             gc.collect()
             report.rss_after_warmup_mb = rss_mb()
     stats.flush()
-    kiosk.video.close()
-    for player in players:
-        player.join(10)  # bounds a stuck thread only
-    report.players_left = sum(p.alive for p in players)
+    watch.close(kiosk)
+    report.most_players, report.clip_frames = watch.most_players, watch.clip_frames
+    report.voice_samples, report.voice_without_state = watch.voice_samples, watch.voice_without_state
+    report.players_left = watch.players_left
     gc.collect()
     report.rss_end_mb = rss_mb()
     report.hours = hours
@@ -206,27 +196,6 @@ def soak(
     report.sleeps = commands.count("sleep")
     report.wakes = commands.count("wake")
     return report
-
-
-def add_media(folder: Path) -> None:
-    """A clip in place of How it works' picture, and a narration per language on every slide."""
-    from narration_sounds import write_wav
-    from videoclips import BLUE, RED, make_clip
-
-    make_clip(folder / "videos" / "clip.mp4", size=(160, 120), fps=10, colours=(RED,) * 10 + (BLUE,) * 10)
-    slide = folder / "how-it-works.yaml"
-    text = slide.read_text(encoding="utf-8")
-    text = text.replace("image: illustrations/how-it-works.svg", "video: videos/clip.mp4\nspeech: false", 1)
-    slide.write_text(text, encoding="utf-8")
-    for code in ("en", "es"):
-        write_wav(folder / "narration" / f"voice-{code}.wav", 3.0)
-    for slide in sorted(folder.glob("*.yaml")):
-        if slide.name != "deck.yaml":  # every slide speaks, so a visitor's tap on it finds a button
-            slide.write_text(
-                slide.read_text(encoding="utf-8").rstrip("\n")
-                + "\nnarration:\n  en: narration/voice-en.wav\n  es: narration/voice-es.wav\n",
-                encoding="utf-8",
-            )
 
 
 def visit(kiosk: Kiosk, clocks: Clocks, rnd: random.Random) -> None:

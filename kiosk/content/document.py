@@ -34,6 +34,19 @@ Path_ = tuple[str | int, ...]
 # What PyYAML counts as a line break (str.splitlines also splits on form feeds and the like).
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 
+# libyaml (PyYAML's C parser) when PyYAML was built with it: a slide file parses about ten times
+# faster, which is most of a deck check. Any file it refuses is parsed again with the pure-Python
+# parser, so every message, line and column is the one that parser gives (they were written for
+# it); a file libyaml accepts gives the same node tree, marks included (tests/test_loader_libyaml.py).
+FAST_LOADER: type | None = (
+    getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
+)
+
+# What libyaml accepts and PyYAML refuses (found by comparing both on mutated slide files): tabs
+# after the indentation (`key:\tvalue`, `[a,\tb]`) and a note glued to a block scalar's header
+# (`|#`). A file with either keeps PyYAML's verdict; one without is read the same by both.
+_LIBYAML_LENIENT = re.compile(r"\t|[|>][-+0-9]*#")
+
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
@@ -219,13 +232,13 @@ def parse(file: str, text: str) -> Document:
     problems = _check_indentation(file, text)
     if problems:
         raise DocumentError(problems)
-    _check_depth(file, text)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise DocumentError([_yaml_problem(file, exc, text)]) from None
-    except yaml.YAMLError as exc:
-        raise DocumentError([_other_yaml_problem(file, text, exc)]) from None
+    if FAST_LOADER is None or _LIBYAML_LENIENT.search(text):
+        node = _compose(file, text, yaml.SafeLoader)
+    else:
+        try:
+            node = _compose(file, text, FAST_LOADER)
+        except DocumentError:
+            node = _compose(file, text, yaml.SafeLoader)
     if node is None:
         raise DocumentError(
             [
@@ -252,6 +265,17 @@ def parse(file: str, text: str) -> Document:
     )
 
 
+def _compose(file: str, text: str, loader: type) -> Node | None:
+    """The file's node tree, after the depth and size limits (both parsers are bounded the same way)."""
+    _check_depth(file, text, loader)
+    try:
+        return yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        raise DocumentError([_yaml_problem(file, exc, text)]) from None
+    except yaml.YAMLError as exc:
+        raise DocumentError([_other_yaml_problem(file, text, exc)]) from None
+
+
 def _check_indentation(file: str, text: str) -> list[Problem]:
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = line.lstrip(" ")
@@ -269,12 +293,13 @@ def _check_indentation(file: str, text: str) -> list[Problem]:
     return []
 
 
-def _check_depth(file: str, text: str) -> None:
-    """Measure nesting with PyYAML's event stream, which is not recursive, before composing, which is."""
+def _check_depth(file: str, text: str, loader: type = yaml.SafeLoader) -> None:
+    """Measure nesting with the event stream, which is not recursive, before composing, which is
+    (in libyaml's composer too, on the C stack)."""
     depth = 0
     values = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(
                 event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
             ):
@@ -620,7 +645,7 @@ class _Builder:
         assert isinstance(node, ScalarNode)  # a composed node is a mapping, a sequence or a scalar
         value = self._scalar(node)
         if isinstance(value, str):
-            if node.style is None and self.text:
+            if not node.style and self.text:  # plain: None from PyYAML, '' from libyaml
                 self._doubt(node, path)
         else:
             self.written[path] = node.value
@@ -628,7 +653,7 @@ class _Builder:
 
     def _source(self, node: Node) -> str:
         """A value as it is written in the file (for a `[...]` or `{...}` on one line)."""
-        return self.text[node.start_mark.pointer : node.end_mark.pointer]
+        return self.text[node.start_mark.index : node.end_mark.index]  # characters, in both parsers
 
     def _doubt(self, node: ScalarNode, path: Path_) -> None:
         """Remember how an unquoted text may have lost words (see Document.doubts)."""

@@ -48,6 +48,7 @@ from kiosk.content.imagefile import (
 from kiosk.content.labels import NARRATION_LABELS
 from kiosk.content.labels import missing as missing_labels
 from kiosk.content.problems import ContentError, Problem, Severity, sort_problems
+from kiosk.content.report import Report
 from kiosk.content.schema import DeckFile, Id, Language, SlideFile, caption_value, image_value, link_value
 from kiosk.content.soundfile import SoundRefused, resolve_sound
 from kiosk.content.videofile import (
@@ -72,22 +73,6 @@ MAX_SUMMARY_WORDS = 30
 OVERDUE_RANK = -2
 PENDING_RANK = -1
 DEFAULT_ASSETS = ASSETS_DIR
-
-
-@dataclass(frozen=True)
-class Report:
-    """What loading found: the deck (None when there are errors) and every problem, sorted."""
-
-    deck: Deck | None
-    problems: tuple[Problem, ...]
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
 
 def default_today() -> datetime.date:

@@ -33,6 +33,7 @@ from typing import Any
 from kiosk.content.deck import (
     Bullets,
     Contact,
+    Cue,
     Deck,
     Detail,
     Image,
@@ -40,10 +41,13 @@ from kiosk.content.deck import (
     Paragraph,
     QrCode,
     Review,
+    Run,
     Slide,
+    Sound,
     Step,
     Text,
     Timing,
+    Video,
 )
 from kiosk.content.hours import OpeningHours, ShowWindow
 
@@ -75,6 +79,12 @@ _CLASSES: dict[str, type] = {
         Numbered,
         OpeningHours,
         ShowWindow,
+        # A clip, its captions and a narration: without them a deck with any of these was never
+        # kept (TypeError, logged), and the deck check's child could not send it back.
+        Video,
+        Cue,
+        Sound,
+        Run,
     )
 }
 

@@ -14,6 +14,7 @@ for video), imported only when such a file is checked. Nothing here needs a soun
 from __future__ import annotations
 
 import difflib
+import struct
 import wave
 from pathlib import Path, PurePosixPath
 
@@ -214,6 +215,13 @@ def _wav_duration(path: Path, value: str) -> float:
         raise SoundRefused(
             f"`{value}` is not a WAV file the kiosk can play ({exc}); export it again as 16-bit PCM WAV"
             " or as OGG Vorbis"
+        ) from None
+    except (RuntimeError, ValueError, struct.error):
+        # `wave` raises a bare RuntimeError for a part of the file (a chunk) that says it runs past
+        # the end of the whole: a damaged header, found by fuzzing (tests/test_fuzz_loader.py).
+        raise SoundRefused(
+            f"`{value}` is damaged: a part of it says it runs past the end of the file; export it again"
+            " as 16-bit PCM WAV or as OGG Vorbis"
         ) from None
     except OSError as exc:
         raise SoundRefused(f"`{value}` cannot be read ({exc.strerror or exc})") from None

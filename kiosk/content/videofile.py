@@ -172,6 +172,11 @@ def _probe(path: Path, value: str) -> VideoInfo:
                 " (copy it again) or be a sound file; choose the video file itself"
             )
         stream = container.streams.video[0]
+        if stream.codec_context is None:  # a codec this FFmpeg has no decoder for (found by fuzzing)
+            raise VideoRefused(
+                f"`{value}` has its picture coded in a way the kiosk cannot decode (no decoder for it);"
+                f" {CONVERT_HINT}"
+            )
         codec = stream.codec_context.name
         if codec not in CODECS:
             raise VideoRefused(

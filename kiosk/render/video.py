@@ -150,7 +150,9 @@ def first_frame(path: Path, size: tuple[int, int]) -> pygame.Surface:
                 )
                 plane = image.planes[0]
                 return pygame.image.frombuffer(bytes(plane), target, "RGB", plane.line_size).copy()
-    except (FFmpegError, IndexError, ZeroDivisionError) as exc:  # the painter's placeholder
+    # (AttributeError: a codec FFmpeg has no decoder for leaves the stream without a codec context;
+    # a clip replaced by one after its check made the whole screen a plain placeholder.)
+    except (FFmpegError, IndexError, ZeroDivisionError, AttributeError) as exc:  # the painter's placeholder
         raise ValueError(f"the clip cannot be decoded ({exc})") from None
     raise ValueError("the clip has no picture")
 

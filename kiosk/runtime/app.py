@@ -24,7 +24,6 @@ from pathlib import Path
 import pygame
 
 from kiosk.content.deck import Deck
-from kiosk.content.loader import DEFAULT_ASSETS
 from kiosk.content.snapshot import LastGood
 from kiosk.core.intents import Intent, NewDeck, Redraw, Resize, Schedule, Tick
 from kiosk.core.orientation import Orientation
@@ -49,13 +48,15 @@ from kiosk.render.canvas import Presenter
 from kiosk.render.painter import Fonts
 from kiosk.render.stage import Stage, screen_pages
 from kiosk.render.video import VideoLayer, screen_video, showing, video_target
+from kiosk.resources import ASSETS_DIR as DEFAULT_ASSETS
+from kiosk.runtime.checker import kill_children
 from kiosk.runtime.display import NoDisplay, init_display, open_gpu, set_mode
 from kiosk.runtime.input import InputRouter
 from kiosk.runtime.pinlock import PinLockFile
-from kiosk.runtime.reload import DaemonExecutor, Reloader, content_loader
+from kiosk.runtime.reload import DaemonExecutor, Reloader, child_check
 from kiosk.runtime.settings import Settings, settings_for  # noqa: F401  (settings_for: the public entry point)
 from kiosk.runtime.sound import Narrator
-from kiosk.runtime.startup import StartDeck, keeper
+from kiosk.runtime.startup import StartDeck, watched_name
 from kiosk.runtime.stats import StatsObserver, StatsStore, default_data_dir
 from kiosk.runtime.status import StatusBoard
 from kiosk.runtime.waiter import Waiter, use_mmap_for_large_buffers
@@ -147,6 +148,12 @@ class Kiosk:
         log_expired(deck, self.settings, wall_clock().date())
         self._update_schedule(now, force=True)
 
+    def attach_stats(self, stats: StatsStore | None) -> None:
+        """Start counting into `stats` (opened after the first frame: `run`). Nothing is lost by
+        the wait: the first screen is the observer's starting point, not an event."""
+        self.status.stats = stats
+        self.observer.store = stats
+
     def _program(self, deck: Deck) -> Program:
         self.versions += 1
         # A lobby slide or detail too long for this screen plays as pages, one after the other.
@@ -237,6 +244,9 @@ class Kiosk:
         ) and (surface is self.display or surface is None):
             self._drawn = None  # same size (SDL reports one at start-up): redraw, keep the cache
             self._flip_all = True
+            # SDL may hand over a fresh surface all the same: compose the next frame whole, not
+            # only what a fade in progress changes (the rest stayed black; the media monkey).
+            self.stage.forget_target()
             return
         self.orientation = Orientation(self.settings.rotation, width, height)
         self.router.resize(self.orientation)
@@ -602,19 +612,21 @@ def run(
         return 1
     folder = deck_folder or deck.folder
     executor = DaemonExecutor()
+    # The check runs in a child process that keeps a deck that passes as the last good one itself
+    # (kiosk.runtime.checker): this process never imports pydantic, PyYAML or pyphen for it.
     reloader = Reloader(
         folder,
-        content_loader(assets),
+        check=child_check(
+            assets, data_dir=store.root.parent if store is not None else None, watched=watched_name(folder)
+        ),
         current=deck,
         executor=executor,
         seen=start.seen if start else None,
         loaded=start.loaded if start else None,
-        on_good=keeper(store, folder) if store is not None else None,
     )
     if start is not None:
         reloader.problems = start.notice
-    stats = _open_stats(settings)
-    kiosk = Kiosk(deck, settings, display, reloader=reloader, stats=stats)
+    kiosk = Kiosk(deck, settings, display, reloader=reloader)
 
     def stop(signum: int, frame: object) -> None:
         kiosk.running = False
@@ -634,11 +646,16 @@ def run(
     notifier.ready()
     if os.environ.get("KIOSK_FIRST_FRAME_FILE"):
         Path(os.environ["KIOSK_FIRST_FRAME_FILE"]).write_text(f"{time.time():.6f}\n")
+    # The statistics database opens after the first frame: it is not needed to draw it (an
+    # integrity check and a clean-up, tens of milliseconds on an SD card).
+    stats = _open_stats(settings)
+    kiosk.attach_stats(stats)
     try:
         kiosk.run()
     finally:
         notifier.stopping()
         reloader.stop()
+        kill_children()  # a deck check still running ends with the kiosk, not after it
         kiosk.narrator.close()
         kiosk.video.close()
         executor.shutdown(wait=False, cancel_futures=True)

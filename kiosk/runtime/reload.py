@@ -13,8 +13,11 @@ while a load runs is seen at the next scan. The scan is bounded (`MAX_ENTRIES` f
 
 What is loaded, and which warnings the admin screen lists, comes from the one validation pipeline
 (`kiosk.layout.validation.full_report`, through `content_loader`), without its slow fit check: see
-`content_loader` for why. A deck that passes is handed to `on_good` in the worker (the kiosk keeps
-it as the last good deck, `kiosk.content.snapshot`).
+`content_loader` for why. In the kiosk that check runs in a short-lived child process (`check`,
+kiosk.runtime.checker), which also keeps a deck that passes as the last good deck; the worker
+thread only waits for it, so the kiosk never imports the check's libraries and a heavy check does
+not compete with the frame loop. In-process loads (`load`: tests, the preview) hand a deck that
+passes to `on_good` in the worker.
 """
 
 from __future__ import annotations
@@ -28,13 +31,15 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.content.budget import ReadBudget, ReadStopped, reading_budget
 from kiosk.content.deck import Deck
-from kiosk.content.loader import DEFAULT_ASSETS, Report
-from kiosk.layout.fit import TextMetrics
-from kiosk.layout.validation import full_report
+from kiosk.content.report import Report
+from kiosk.resources import ASSETS_DIR as DEFAULT_ASSETS
+
+if TYPE_CHECKING:
+    from kiosk.layout.fit import TextMetrics
 
 log = logging.getLogger(__name__)
 
@@ -143,11 +148,38 @@ def content_loader(
 
         fonts = Fonts()
     metrics = fonts
+    # Imported here: the checks (pydantic, PyYAML, pyphen) stay out of a kiosk that checks in a
+    # child process.
+    from kiosk.layout.validation import full_report
 
     def load(folder: Path) -> Report:
         return full_report(folder, fonts=metrics, assets=assets, fit=False)
 
     return load
+
+
+class DeckCheck(Protocol):
+    """A load that needs the folder's state (to keep the deck under it) and can be stopped."""
+
+    def __call__(self, folder: Path, state: Fingerprint, stop: threading.Event) -> Report: ...
+
+
+def child_check(
+    assets: Path = DEFAULT_ASSETS, *, data_dir: Path | None = None, watched: str = ""
+) -> DeckCheck:
+    """The kiosk's check: `content_loader`'s, in a child process (kiosk.runtime.checker) that keeps a
+    deck that passes as the last good one in `data_dir` (the keeper's job, done in the child)."""
+    from kiosk.runtime.checker import Keep, check_in_child
+
+    def check(folder: Path, state: Fingerprint, stop: threading.Event) -> Report:
+        keep = (
+            Keep(data_dir=str(data_dir), source_key=state.key(), source_folder=state.folder, watched=watched)
+            if data_dir is not None
+            else None
+        )
+        return check_in_child(folder, assets=assets, keep=keep, stop=stop)
+
+    return check
 
 
 class DaemonExecutor(Executor):
@@ -195,8 +227,9 @@ class Reloader:
     def __init__(
         self,
         folder: Path,
-        load: Callable[[Path], Report],
+        load: Callable[[Path], Report] | None = None,
         *,
+        check: DeckCheck | None = None,
         current: Deck | None = None,
         quiet_s: float = 2.0,
         poll_s: float = 1.0,
@@ -210,9 +243,13 @@ class Reloader:
         """`seen`: the folder as scanned already (at start-up); `loaded`: the fingerprint of what is
         showing, when that is not `seen` (a last good deck from another folder state: then the
         folder is loaded at the first poll). `on_good` runs in the worker for every deck that
-        passes; `budget` makes the read bounds of each load (tests inject clocks)."""
+        passes; `budget` makes the read bounds of each load (tests inject clocks). `check`, when
+        given, loads instead of `load`: in a child process that keeps the deck itself."""
+        if load is None and check is None:
+            raise ValueError("a Reloader needs `load` or `check`")
         self.folder = folder
         self.load = load
+        self.check = check
         self.quiet_s = quiet_s
         self.poll_s = poll_s
         self.executor = executor  # None: scan and load inline (tests, and the preview)
@@ -252,8 +289,13 @@ class Reloader:
         report and the fingerprint to record: the folder's files as they were BEFORE reading (an
         edit during the load differs from it and is loaded next), the new deck's pictures from
         outside the folder as they are now."""
-        with reading_budget(self.budget()):
-            report = self.load(self.source(state))
+        if self.check is not None:
+            # The child reads within its own bounds; a stop kills it (ReadStopped).
+            report = self.check(self.source(state), state, self.stop_event)
+        else:
+            assert self.load is not None
+            with reading_budget(self.budget()):
+                report = self.load(self.source(state))
         if report.deck is None:
             return report, state
         after = self.scan(self.folder, deck_images(report.deck))

@@ -11,17 +11,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING
 
 from kiosk.content.deck import Deck
-from kiosk.content.document import DocumentError, read_document
 from kiosk.content.hours import OpeningHours
-from kiosk.content.problems import ContentError, Problem
-from kiosk.content.schema import HoursText, Weekday
 from kiosk.core.legibility import Viewing
 from kiosk.core.program import LobbyLanguages, Mode, Pages, Program, build_program
+
+if TYPE_CHECKING:
+    from kiosk.runtime.settings_file import LocalSettingsFile
 
 # IT's file. $KIOSK_SETTINGS_FILE names another where /etc is not the place: a second kiosk on one
 # machine, or a test run that must never read the machine's own settings.
@@ -79,91 +77,21 @@ class Settings:
         )
 
 
-class LocalSettingsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(
-        default="kiosk",
-        max_length=60,
-        pattern=r"^[A-Za-z0-9._-]+$",
-        description="This kiosk's name (the only identifier it keeps).",
-    )
-    mode: Literal["touch", "lobby"] | None = None
-    language: str | None = None
-    idle_timeout_s: float | None = Field(default=None, ge=5, le=3600)
-    rotation: Literal[0, 90, 180, 270] | None = None
-    theme: Literal["warm", "high-contrast"] | None = None
-    opening_hours: dict[Weekday, HoursText] | None = None
-    on_sleep: str | None = Field(
-        default=None,
-        max_length=500,
-        description="A command run when the screen goes dark, like: vcgencmd display_power 0",
-    )
-    on_wake: str | None = Field(
-        default=None,
-        max_length=500,
-        description="A command run when the screen wakes, like: vcgencmd display_power 1",
-    )
-    command_timeout_s: float = Field(default=10, ge=1, le=120)
-    hide_expired: bool | None = None
-    pixel_shift: bool | None = None
-    reduced_motion: bool | None = None
-    data_dir: str | None = None
-    admin_pin_hash: str | None = Field(
-        default=None, description="Set with `kiosk set-pin`; never the PIN itself."
-    )
-    lobby_languages: Literal["alternate", "loop"] | None = Field(
-        default=None,
-        description="Lobby: `alternate` (default) changes language slide by slide; `loop` plays "
-        "the whole loop in each language in turn.",
-    )
-    viewing_distance_m: float | None = Field(
-        default=None, ge=0.5, le=20, description="Lobby: how far the room sits from the screen, in metres."
-    )
-    screen_diagonal_in: float | None = Field(
-        default=None, ge=7, le=150, description="Lobby: the screen's diagonal, in inches."
-    )
-    renderer: Literal["auto", "software", "gpu"] | None = Field(
-        default=None,
-        description="`auto` (default) draws through the GPU only where SDL has a real one; "
-        "`software` never; `gpu` always.",
-    )
-    narration: bool | None = Field(
-        default=None,
-        description="Whether narration can play on this kiosk (default true): false hides the speaker"
-        " button, keeps a lobby silent and never opens the sound device.",
-    )
-    narration_volume_percent: int | None = Field(
-        default=None, ge=0, le=100, description="How loud narration plays, 0-100 (default 80)."
-    )
-
-
 def read_local_settings(path: Path) -> LocalSettingsFile:
-    """The local settings, or ContentError with located problems (the kiosk refuses to start)."""
-    try:
-        document = read_document(path)
-    except DocumentError as exc:
-        raise ContentError(exc.problems) from None
-    if not isinstance(document.data, dict):
-        raise ContentError(
-            [Problem(str(path), 1, 1, "the settings file should hold keys like `name: lobby-1`")]
-        )
-    try:
-        return LocalSettingsFile.model_validate(document.data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False):
-            loc = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
-            mark = document.key_mark(loc) if error["type"] == "extra_forbidden" else document.mark(loc)
-            problems.append(
-                Problem(
-                    str(path),
-                    mark.line,
-                    mark.column,
-                    f"`{'.'.join(map(str, loc)) or 'settings'}`: {error['msg']}",
-                )
-            )
-        raise ContentError(problems) from None
+    """The local settings, or ContentError with located problems (the kiosk refuses to start).
+    Imports the schema's checks (pydantic, PyYAML) only when there is a file to check."""
+    from kiosk.runtime.settings_file import read_local_settings as read
+
+    return read(path)
+
+
+def __getattr__(name: str) -> object:
+    # `LocalSettingsFile` is still importable from here, without importing pydantic up front.
+    if name == "LocalSettingsFile":
+        from kiosk.runtime.settings_file import LocalSettingsFile
+
+        return LocalSettingsFile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def settings_for(

@@ -18,12 +18,14 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from kiosk.content.deck import Deck
-from kiosk.content.loader import DEFAULT_ASSETS, Report, check_deck
 from kiosk.content.problems import Problem, Severity
+from kiosk.content.report import Report
 from kiosk.content.snapshot import LastGood
+from kiosk.resources import ASSETS_DIR as DEFAULT_ASSETS
 from kiosk.resources import SAMPLE_DECK_DIR
 from kiosk.runtime.reload import Fingerprint, fingerprint
 
@@ -76,7 +78,11 @@ def start_deck(
             loaded=seen if matches else NOT_LOADED,
             took_s=clock() - started,
         )
-    read = check or (lambda path: check_deck(path, assets=assets))
+    if check is None:
+        from kiosk.content.loader import check_deck  # pydantic and PyYAML: only when the folder is read
+
+        check = partial(check_deck, assets=assets)
+    read = check
     source = Path(seen.folder) if seen.folder else folder  # one release, even if `current` moves
     report = read(source)
     if report.deck is not None:

@@ -1,7 +1,8 @@
 """Memory of a real kiosk.app.Kiosk (child process; prints one JSON line).
 
     python -m benchmarks.memory pss --size 1920x1080 [--frame-step 0.0167] [--patch NAME]
-    python -m benchmarks.memory day [--hours 24] [--warmup-h 1] [--frame-step 0.2] [--size 1920x1080]
+    python -m benchmarks.memory day [--hours 24] [--warmup-h 1] [--frame-step 0.2] [--size 1920x1080] [--clip]
+    python -m benchmarks.memory opens [--count 1600]
 
 `pss`: the kiosk's own open_display (SDL_VIDEODRIVER as the runner set it: x11 in a private
 Xvfb, or dummy) and a Kiosk on a fake clock. It visits every slide (a swipe to the next, a push
@@ -31,12 +32,14 @@ import datetime
 import gc
 import math
 import sys
+import threading
 import time
 
 import pygame  # noqa: E402
 
 from benchmarks import inprocess
 from benchmarks.common import emit, smaps_kib
+from kiosk.cli import DEFAULT_DECK
 
 VISIT_EVERY_S = 600.0
 READ_S = 20.0
@@ -157,9 +160,14 @@ def day(args) -> dict:
     from kiosk.core.intents import Drag
 
     size = tuple(int(n) for n in args.size.split("x"))
+    if args.clip:
+        from kiosk.runtime.waiter import use_mmap_for_large_buffers
+
+        use_mmap_for_large_buffers()  # as kiosk.runtime.app.run does: the day of the real kiosk
     display = inprocess.open_display(size)
     clock = FakeClock()
-    kiosk = inprocess.make_kiosk(display, clock=clock, wall_clock=clock.wall)
+    deck_folder = DEFAULT_DECK if args.clip else None  # slides/ as shipped: "How it works" plays its clip
+    kiosk = inprocess.make_kiosk(display, deck_folder=deck_folder, clock=clock, wall_clock=clock.wall)
     start = clock.now
     end = start + args.hours * 3600
     warmup_end = start + args.warmup_h * 3600
@@ -171,7 +179,7 @@ def day(args) -> dict:
     baseline: dict | None = None
     iterations = 0
     started = time.perf_counter()
-    while clock.now < end:
+    while clock.now < end or not _quiet(args.clip):
         for event in pygame.event.get():
             kiosk.handle_event(event)
         now = clock.now
@@ -189,7 +197,9 @@ def day(args) -> dict:
             visitor = _visit(kiosk, visitor, now, Drag)
         kiosk.tick()
         iterations += 1
-        if now >= warmup_end and baseline is None:
+        if not _quiet(args.clip):
+            pass  # samples wait for a moment when no clip plays (see _quiet)
+        elif now >= warmup_end and baseline is None:
             baseline = _sample(now - start)
             samples.append(baseline)
             next_sample = now + 3600
@@ -198,7 +208,7 @@ def day(args) -> dict:
             next_sample += 3600
             print(
                 f"  simulated {samples[-1]['t_h']:.1f} h in {time.perf_counter() - started:.0f} s: RSS"
-                f" {samples[-1]['rss_mib']} MiB",
+                f" {samples[-1]['rss_mib']} MiB, anonymous PSS {samples[-1]['pss_anon_mib']} MiB",
                 file=sys.stderr,
                 flush=True,
             )
@@ -214,6 +224,7 @@ def day(args) -> dict:
     return {
         "driver": pygame.display.get_driver(),
         "size": list(size),
+        "clip": args.clip,
         "simulated_h": args.hours,
         "warmup_h": args.warmup_h,
         "frame_step_s": args.frame_step,
@@ -232,6 +243,13 @@ def day(args) -> dict:
         "peak_above_baseline_mib": round(max(s["rss_mib"] for s in samples) - baseline["rss_mib"], 2),
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _quiet(clip: bool) -> bool:
+    """No clip is playing (its thread has ended). A playing clip holds its decoder's frames and
+    threads, several MiB that come and go with it: a sample taken while one plays measures where
+    the loop happens to be at the hour, not what stays behind."""
+    return not clip or not any(thread.name == "kiosk-video" for thread in threading.enumerate())
 
 
 def _visit(kiosk, visitor: dict, now: float, Drag) -> dict | None:
@@ -266,16 +284,52 @@ def _sample(t_s: float) -> dict:
     }
 
 
+def opens(args) -> dict:
+    """Open the shipped clip `--count` times, each in a new thread as a player does, decode five
+    frames and close it; anonymous PSS every 200 opens after malloc_trim (memory still in use)."""
+    import ctypes
+    import threading
+
+    from kiosk.render.video import decode_frames
+    from kiosk.runtime.waiter import use_mmap_for_large_buffers
+
+    use_mmap_for_large_buffers()
+    libc = ctypes.CDLL("libc.so.6")
+    clip = DEFAULT_DECK.parent / "assets" / "videos" / "how-it-works.mp4"
+    if not clip.exists():
+        clip = next(DEFAULT_DECK.rglob("how-it-works.mp4"))
+
+    def play() -> None:
+        for index, _ in enumerate(decode_frames(clip, (371, 371))):
+            if index >= 4:
+                break
+
+    samples: list[dict] = []
+    for count in range(1, args.count + 1):
+        thread = threading.Thread(target=play)
+        thread.start()
+        thread.join()
+        if count % 200 == 0:
+            gc.collect()
+            libc.malloc_trim(0)
+            samples.append({"opens": count, "pss_anon_mib": mib(smaps_kib().get("Pss_Anon", 0))})
+    return {"clip": str(clip), "samples": samples}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("pss", "day"))
+    parser.add_argument("what", choices=("pss", "day", "opens"))
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument(
         "--frame-step", type=float, default=None, help="fake-clock step while something moves"
     )
     parser.add_argument("--hours", type=float, default=24.0)
+    parser.add_argument("--count", type=int, default=1600, help="opens: how many times to open the clip")
     parser.add_argument("--warmup-h", type=float, default=1.0)
     parser.add_argument("--patch", action="append", default=[])
+    parser.add_argument(
+        "--clip", action="store_true", help="day: play slides/ as shipped, its clip included (not the stills)"
+    )
     args = parser.parse_args()
     if args.frame_step is None:
         args.frame_step = 1 / 60 if args.what == "pss" else 0.2
@@ -283,7 +337,7 @@ def main() -> int:
         from benchmarks import prototypes
 
         prototypes.install(args.patch)
-    emit(pss(args) if args.what == "pss" else day(args))
+    emit(pss(args) if args.what == "pss" else day(args) if args.what == "day" else opens(args))
     return 0
 
 

@@ -17,6 +17,8 @@ starts without it when a deck has no clip.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import logging
 import threading
 import time
@@ -65,12 +67,46 @@ class Decoder(Protocol):
     ) -> Iterator[tuple[float, bytes, int]]: ...
 
 
+def scale_here(av_version: str) -> dict[str, int]:
+    """`threads=1` for PyAV's scaler where it takes the argument (17 and later, whose scaler
+    otherwise starts threads of its own); older versions scale in the calling thread anyway."""
+    major = av_version.split(".")[0]
+    return {"threads": 1} if major.isdigit() and int(major) >= 17 else {}
+
+
+def release_free_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc's `malloc_trim`), in every arena.
+
+    Each thread FFmpeg starts to decode a clip takes a glibc arena, and what it frees there stays
+    in the process: after weeks of clips that is several MiB. A few milliseconds, once a clip
+    ends. Elsewhere than glibc there is nothing to call."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    # Loaded once: a CDLL per call leaves ctypes objects behind (tracemalloc: about 20 an hour).
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
 def decode_frames(
     path: Path, size: tuple[int, int], *, start_s: float = 0.0
 ) -> Iterator[tuple[float, bytes, int]]:
     """Every frame of the clip from `start_s` on, scaled by FFmpeg to `size` as RGB (one pass)."""
     import av
+    from av.video.reformatter import VideoReformatter
 
+    # One scaler for the pass, scaling in this thread. `frame.reformat` makes a new scaler for every
+    # frame, and since PyAV 17 each new scaler starts (and, with the frame, ends) a pool of slice
+    # threads: two threads a frame on 2 cores. glibc gives each new thread an arena, and the
+    # arenas' free memory is what grew for days while a clip played (docs/performance.md).
+    scaler = VideoReformatter()
+    options = scale_here(av.__version__)
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"  # FFmpeg's own frame threads (they run without the GIL)
@@ -84,7 +120,14 @@ def decode_frames(
             first = at if first is None else first
             if at - first < start_s - 1e-6:
                 continue
-            image = frame.reformat(width=size[0], height=size[1], format="rgb24", interpolation="BILINEAR")
+            image = scaler.reformat(
+                frame,
+                width=size[0],
+                height=size[1],
+                format="rgb24",
+                interpolation="BILINEAR",
+                **options,
+            )
             plane = image.planes[0]
             yield at - first, bytes(plane), plane.line_size
 
@@ -93,6 +136,7 @@ def first_frame(path: Path, size: tuple[int, int]) -> pygame.Surface:
     """The clip's first frame contained in `size` (aspect kept): the poster when none is given."""
     import av
     from av.error import FFmpegError
+    from av.video.reformatter import VideoReformatter
 
     try:
         with av.open(str(path)) as container:
@@ -101,7 +145,9 @@ def first_frame(path: Path, size: tuple[int, int]) -> pygame.Surface:
             scale = min(size[0] / width, size[1] / height)
             target = (max(1, round(width * scale)), max(1, round(height * scale)))
             for frame in container.decode(stream):
-                image = frame.reformat(width=target[0], height=target[1], format="rgb24")
+                image = VideoReformatter().reformat(
+                    frame, width=target[0], height=target[1], format="rgb24", **scale_here(av.__version__)
+                )
                 plane = image.planes[0]
                 return pygame.image.frombuffer(bytes(plane), target, "RGB", plane.line_size).copy()
     # (AttributeError: a codec FFmpeg has no decoder for leaves the stream without a codec context;
@@ -171,6 +217,14 @@ class ClipPlayer:
             return frame
 
     def _run(self) -> None:
+        try:
+            self._play()
+        finally:
+            # The clip's decoder and its threads are gone by now (`_play`'s frame, which held the
+            # decoder, is): their free memory goes back to the system, not to arenas that keep it.
+            release_free_memory()
+
+    def _play(self) -> None:
         serial = 0
         skip = self.start_s
         try:

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pygame
 
@@ -48,11 +49,14 @@ DECODE_BUDGET_S = 3.0
 class Fonts:
     """Atkinson Hyperlegible at any size, with a bounded cache (layout shrinks sizes in steps)."""
 
+    # A width depends only on the text, the size and the weight (the font files are fixed), so every
+    # Fonts of the process shares one memo: a new one (the preview's, a check's) starts warm.
+    _widths: ClassVar[dict[tuple[str, int, bool], int]] = {}
+
     def __init__(self) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
         self._cache: OrderedDict[tuple[int, bool], pygame.font.Font] = OrderedDict()
-        self._widths: dict[tuple[str, int, bool], int] = {}
         self._notdef: bytes | None = None
         self._covered: set[str] = set()
 

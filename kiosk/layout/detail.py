@@ -21,10 +21,10 @@ from kiosk.layout.metrics import (
     KICKER,
     LARGE_TEXT,
     PORTRAIT_DETAIL_GROW,
-    SHRINK_STEP,
-    TITLE_FLOOR,
     TITLE_LINE_HEIGHT,
     Metrics,
+    first_fitting,
+    shrink_steps,
 )
 from kiosk.layout.pages import later_head, marker, marker_room, paginate, units, words
 from kiosk.layout.slide import slide_page_words
@@ -133,8 +133,7 @@ def _compose(
     limit = _clear_of(qr_box, column, max(bottom_top, drawn_top)) - gap
     # A tall portrait screen has room to spare below a short detail: start larger and shrink.
     start = PORTRAIT_DETAIL_GROW if m.portrait else 1.0
-    sizes = _shrink_steps(start, m.min_shrink(BODY))
-    # Fitting is monotone in the sizes, so the largest that fits is found by bisection.
+    sizes = shrink_steps(start, m.min_shrink(BODY))
     tried: dict[int, _Column] = {}
 
     def attempt(index: int) -> _Column:
@@ -142,13 +141,7 @@ def _compose(
             tried[index] = _column(slide, detail, view, m, measure, column, *sizes[index], marker=False)
         return tried[index]
 
-    low, high = 0, len(sizes) - 1
-    while low < high:
-        middle = (low + high) // 2
-        if attempt(middle)[1].y <= limit:
-            high = middle
-        else:
-            low = middle + 1
+    low = first_fitting(len(sizes), lambda index: attempt(index)[1].y <= limit)
     if attempt(low)[1].y > limit:
         # It scrolls or goes on more pages anyway: the heading need not shrink below the body's.
         low = next(i for i, (shrink, _) in enumerate(sizes) if shrink == sizes[-1][0])
@@ -193,21 +186,6 @@ def _compose(
         disc = []
     shown = items + disc + list(pages[number].items) + mark
     return _layout(m, shown, hotspots, overflow), tuple(page.words for page in pages)
-
-
-def _shrink_steps(start: float, floor: float) -> list[tuple[float, float]]:
-    """(body, heading) shrink factors from the largest to the smallest: body text gives way first,
-    down to its floor, with the heading alongside; then the heading alone, which has room to spare."""
-    shrink = title_shrink = start
-    steps = [(shrink, title_shrink)]
-    while title_shrink > TITLE_FLOOR:
-        if shrink > floor:
-            shrink = max(floor, shrink - SHRINK_STEP)
-            title_shrink = shrink
-        else:
-            title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
-        steps.append((shrink, title_shrink))
-    return steps
 
 
 def _layout(m: Metrics, items: list[Item], hotspots: Sequence[Hotspot], overflow: list[str]) -> ScreenLayout:

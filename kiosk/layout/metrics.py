@@ -6,6 +6,7 @@ portrait (the design's type scale). Every ratio the layout uses has a name here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.core.program import Mode
@@ -151,3 +152,36 @@ KICKER = 0.028
 # A slide keeps the first arrangement (picture beside the text, one card column) while its text
 # stays at least this share of full size; below it, the arrangement with the largest text wins.
 KEEP_PLAN_SHRINK = 0.85
+
+
+def shrink_steps(start: float, floor: float) -> list[tuple[float, float]]:
+    """(body, heading) shrink factors from the largest to the smallest: body text gives way first,
+    down to its floor, with the heading alongside; then the heading alone, which has room to spare."""
+    shrink = title_shrink = start
+    steps = [(shrink, title_shrink)]
+    while title_shrink > TITLE_FLOOR:
+        if shrink > floor:
+            shrink = max(floor, shrink - SHRINK_STEP)
+            title_shrink = shrink
+        else:
+            title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
+        steps.append((shrink, title_shrink))
+    return steps
+
+
+def first_fitting(count: int, fits: Callable[[int], bool]) -> int:
+    """The first of `count` sizes, largest first, for which `fits` holds; the last when none does.
+
+    Text set smaller never takes more room, so bisection finds what trying each size in turn
+    would, in about five layouts instead of up to twenty. The largest size is tried first: most
+    screens fit at full size, and then one layout is enough."""
+    if fits(0):
+        return 0
+    low, high = 1, count - 1
+    while low < high:
+        middle = (low + high) // 2
+        if fits(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low

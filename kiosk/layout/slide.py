@@ -36,7 +36,6 @@ from kiosk.layout.metrics import (
     MIN_CARD_COLUMN,
     PORTRAIT_PICTURE,
     PORTRAIT_PICTURE_LARGE,
-    SHRINK_STEP,
     SLIDE_COLUMN,
     SLIDE_COLUMN_LARGE,
     SLIDE_COLUMN_WIDE,
@@ -46,6 +45,8 @@ from kiosk.layout.metrics import (
     TITLE_GAP,
     TITLE_LINE_HEIGHT,
     Metrics,
+    first_fitting,
+    shrink_steps,
 )
 from kiosk.layout.pages import later_head, marker, marker_room, paginate, units, words
 from kiosk.layout.text import Flow, wrap
@@ -266,15 +267,16 @@ def _fit(
 ) -> tuple[_Column, float]:
     """Body text shrinks to its floor first, then the title down to its own floor; returns the
     column and the body text's shrink (1.0: full size)."""
-    shrink = title_shrink = 1.0
-    while True:
-        done = _slide_column(slide, view, m, measure, plan, shrink, title_shrink)
-        if done.bottom <= plan.limit or title_shrink <= TITLE_FLOOR:
-            return done, min(shrink, title_shrink)
-        if shrink > floor:
-            shrink = title_shrink = max(floor, shrink - SHRINK_STEP)
-        else:
-            title_shrink = max(TITLE_FLOOR, title_shrink - SHRINK_STEP)
+    sizes = shrink_steps(1.0, floor)
+    tried: dict[int, _Column] = {}
+
+    def attempt(index: int) -> _Column:
+        if index not in tried:
+            tried[index] = _slide_column(slide, view, m, measure, plan, *sizes[index])
+        return tried[index]
+
+    index = first_fitting(len(sizes), lambda index: attempt(index).bottom <= plan.limit)
+    return attempt(index), min(sizes[index])
 
 
 def _slide_column(

@@ -252,7 +252,7 @@ def test_soak_with_a_clip_and_a_narration(tmp_path):
         tmp_path,
         start=MONDAY + datetime.timedelta(hours=15),
         hours=4.5,
-        size=(1280, 720),
+        size=(800, 480),  # the smallest screen: the same events, a third of the pixels to draw
         night_step_s=30,
         media=True,
     )

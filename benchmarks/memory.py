@@ -2,7 +2,7 @@
 
     python -m benchmarks.memory pss --size 1920x1080 [--frame-step 0.0167] [--patch NAME]
     python -m benchmarks.memory day [--hours 24] [--warmup-h 1] [--frame-step 0.2] [--size 1920x1080] [--clip]
-    python -m benchmarks.memory opens [--count 1600]
+    python -m benchmarks.memory opens [--count 1600] [--same-thread] [--reuse]
 
 `pss`: the kiosk's own open_display (SDL_VIDEODRIVER as the runner set it: x11 in a private
 Xvfb, or dummy) and a Kiosk on a fake clock. It visits every slide (a swipe to the next, a push
@@ -286,11 +286,15 @@ def _sample(t_s: float) -> dict:
 
 def opens(args) -> dict:
     """Open the shipped clip `--count` times, each in a new thread as a player does, decode five
-    frames and close it; anonymous PSS every 200 opens after malloc_trim (memory still in use)."""
+    frames and close it; anonymous PSS every `--count`/8 opens after malloc_trim (memory still in
+    use). `--same-thread`: every open in this thread. `--reuse`: one container kept open, seeked
+    back to the start for each pass (what a player that loops without reopening would do)."""
     import ctypes
     import threading
 
-    from kiosk.render.video import decode_frames
+    import av
+
+    from kiosk.render.video import decode_frames, scale_here
     from kiosk.runtime.waiter import use_mmap_for_large_buffers
 
     use_mmap_for_large_buffers()
@@ -298,22 +302,53 @@ def opens(args) -> dict:
     clip = DEFAULT_DECK.parent / "assets" / "videos" / "how-it-works.mp4"
     if not clip.exists():
         clip = next(DEFAULT_DECK.rglob("how-it-works.mp4"))
+    kept: list = []
 
-    def play() -> None:
+    def reopen() -> None:
         for index, _ in enumerate(decode_frames(clip, (371, 371))):
             if index >= 4:
                 break
 
+    def reuse() -> None:
+        from av.video.reformatter import VideoReformatter
+
+        if not kept:
+            kept.append(av.open(str(clip)))
+            kept[0].streams.video[0].thread_type = "AUTO"
+        else:
+            kept[0].seek(0, stream=kept[0].streams.video[0])
+        scaler = VideoReformatter()
+        for index, frame in enumerate(kept[0].decode(kept[0].streams.video[0])):
+            scaler.reformat(frame, width=371, height=371, format="rgb24", **scale_here(av.__version__))
+            if index >= 4:
+                break
+
+    play = reuse if args.reuse else reopen
     samples: list[dict] = []
+    every = max(1, args.count // 8)
+    started = time.perf_counter()
     for count in range(1, args.count + 1):
-        thread = threading.Thread(target=play)
-        thread.start()
-        thread.join()
-        if count % 200 == 0:
+        if args.same_thread:
+            play()
+        else:
+            thread = threading.Thread(target=play)
+            thread.start()
+            thread.join()
+        if count % every == 0:
             gc.collect()
             libc.malloc_trim(0)
             samples.append({"opens": count, "pss_anon_mib": mib(smaps_kib().get("Pss_Anon", 0))})
-    return {"clip": str(clip), "samples": samples}
+    first, last = samples[0], samples[-1]
+    return {
+        "clip": str(clip),
+        "reuse": args.reuse,
+        "same_thread": args.same_thread,
+        "ms_per_open": round((time.perf_counter() - started) / args.count * 1000, 2),
+        "samples": samples,
+        "kib_per_open": round(
+            (last["pss_anon_mib"] - first["pss_anon_mib"]) * 1024 / (last["opens"] - first["opens"]), 3
+        ),
+    }
 
 
 def main() -> int:
@@ -325,6 +360,8 @@ def main() -> int:
     )
     parser.add_argument("--hours", type=float, default=24.0)
     parser.add_argument("--count", type=int, default=1600, help="opens: how many times to open the clip")
+    parser.add_argument("--same-thread", action="store_true", help="opens: all in this thread")
+    parser.add_argument("--reuse", action="store_true", help="opens: one container, seeked back each pass")
     parser.add_argument("--warmup-h", type=float, default=1.0)
     parser.add_argument("--patch", action="append", default=[])
     parser.add_argument(

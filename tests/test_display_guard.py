@@ -180,3 +180,19 @@ def test_systemd_rates_the_user_unit_medium_at_worst(tmp_path):
         pytest.skip(f"systemd-analyze cannot rate units offline here: {result.stderr.strip()[:200]}")
     score = float(lines[0].split(":")[1].split()[0])
     assert score <= 7.0, lines[0]  # 9.8 (UNSAFE) before issue 17
+
+
+def _mib(size: str) -> float:
+    units = {"K": 1 / 1024, "M": 1.0, "G": 1024.0}
+    return float(size[:-1]) * units[size[-1]] if size[-1] in units else int(size) / 2**20
+
+
+def test_both_units_end_a_kiosk_that_outgrows_its_memory_long_before_a_pi_runs_out():
+    """A leak nobody sees (a deck with a clip grows about 2 MiB a day) ends in a restart on the last
+    good deck, not a swapping machine: a ceiling over three times the largest figure the kiosk is
+    held to (150 MiB of PSS at 4K, docs/performance.md), and under the 1 GiB of a Pi 3."""
+    for name in ("kiosk.service", "kiosk-user.service"):
+        unit = _unit(name)
+        ceiling = _mib(unit["MemoryMax"])
+        assert 3 * 150 <= ceiling < 1024, (name, unit["MemoryMax"])
+        assert unit["Restart"] == "always"

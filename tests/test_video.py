@@ -411,6 +411,65 @@ def test_the_kiosk_plays_the_clip_in_the_pictures_frame(tmp_path: Path) -> None:
         kiosk.video.close()
 
 
+def _caption_cap_height(viewing, screen: tuple[int, int], rect: tuple[int, int, int, int]) -> int:
+    """The height of the capitals a layer draws for the caption "VEIN" in `rect` on `screen`."""
+    from kiosk.content.deck import Cue, Image, Video
+
+    pygame.display.init()
+    w, h = rect[2:]
+
+    release = threading.Event()
+
+    def one_frame(path, size):
+        yield 0.0, bytes(3 * size[0] * size[1]), 3 * size[0]  # black
+        release.wait(60)
+
+    video = Video(
+        path=Path("x.mp4"),
+        duration_s=10.0,
+        width_px=w,
+        height_px=h,
+        frame_rate=25.0,
+        codec="h264",
+        poster=Image(Path("x.mp4"), "video", w / h),
+        captions=(("en", (Cue(start_s=0.0, end_s=10.0, text="VEIN"),)),),
+        speech=False,
+    )
+    surface = pygame.Surface(screen)
+    layer = VideoLayer(Fonts(), decoder=one_frame, viewing=viewing)
+    layer.show(VideoTarget(video, rect, "en", ("s",)))
+    player = layer.player
+    try:
+        _wait_for_frame(layer, surface)
+    finally:
+        release.set()
+        layer.close()
+        if player is not None:
+            player.join(10)  # no decoding thread is left behind for the next test to count
+    x, y = rect[:2]
+    inked = [
+        row
+        for row in range(y, y + h)
+        if any(surface.get_at((col, row))[0] > 200 for col in range(x, x + w, 2))  # white text
+    ]
+    assert inked, "no caption drawn"
+    return inked[-1] - inked[0] + 1
+
+
+def test_a_lobby_caption_is_as_large_as_the_legibility_rule_asks_and_a_touch_one_fits_its_frame() -> None:
+    """A portrait lobby TV's clip frame is small for the room: its captions still meet the rule's
+    floor for small text (kiosk.core.legibility: capitals of 1/200 of the viewing distance), where
+    a touch screen's, read at arm's length, keep to the frame's share."""
+    from kiosk.core.legibility import CAP_HEIGHT_EM, Viewing, text_floor
+
+    screen, rect = (1080, 1920), (340, 250, 400, 300)
+    floor = text_floor(Viewing(), *screen)
+    lobby = _caption_cap_height(Viewing(), screen, rect)
+    touch = _caption_cap_height(None, screen, rect)
+    assert lobby >= floor.small_px * CAP_HEIGHT_EM - 1, (lobby, floor)
+    assert touch < floor.small_px * CAP_HEIGHT_EM * 0.7, touch  # 7.5 % of a 300 px frame: 22 px
+
+
 def test_captions_wrap_within_the_frame() -> None:
     fonts = Fonts()
     lines = wrap_caption("Your blood flows through healthier veins.", 200, 30, fonts.measure)

@@ -30,6 +30,7 @@ from typing import Protocol
 import pygame
 
 from kiosk.content.deck import Cue, Video
+from kiosk.core.legibility import Viewing, text_floor
 from kiosk.core.program import Program, View
 from kiosk.core.state import State
 from kiosk.layout.items import Picture, ScreenLayout
@@ -327,15 +328,25 @@ class VideoLayer:
     """The frame loop's side of video: which clip plays, when its next frame is due, drawing it."""
 
     def __init__(
-        self, fonts: Fonts, *, decoder: Decoder = decode_frames, clock: Callable[[], float] = time.monotonic
+        self,
+        fonts: Fonts,
+        *,
+        decoder: Decoder = decode_frames,
+        clock: Callable[[], float] = time.monotonic,
+        viewing: Viewing | None = None,
     ) -> None:
         self.fonts = fonts
+        # A lobby's viewing conditions: its captions are read from the chairs, so they are never
+        # smaller than the legibility rule's floor for small text (kiosk.core.legibility: 17
+        # arcminutes). Not the body floor: three lines of that covered half of a portrait lobby's
+        # clip, the vein the caption speaks of included; the slide's summary says it at body size.
+        self.viewing = viewing
         self.decoder = decoder
         self.clock = clock  # the player's clock (real time); `due` converts to the caller's
         self.target: VideoTarget | None = None
         self.player: ClipPlayer | None = None
         self._last: DecodedFrame | None = None
-        self._captions: dict[tuple[str, int, int], pygame.Surface] = {}
+        self._captions: dict[tuple[str, int, int, int], pygame.Surface] = {}
         self.held = False  # moving into a new place: no frame is drawn until it settles
         # (clip, screen, position) of a clip left for a detail or the staff screen of its showing.
         self._parked: tuple[Path, tuple[object, ...], float] | None = None
@@ -445,17 +456,22 @@ class VideoLayer:
         surface.blit(picture, (x, y))
         cue = _cue_at(self.target.video.captions_for(self.target.language), frame.time_s)
         if cue is not None:
-            band = self._caption(cue.text, w, h)
+            band = self._caption(cue.text, w, h, self._floor_px(surface))
             surface.blit(band, (x, y + h - band.get_height()))
         return pygame.Rect(x, y, w, h)
 
-    def _caption(self, text: str, w: int, h: int) -> pygame.Surface:
+    def _floor_px(self, surface: Canvas) -> int:
+        if self.viewing is None:
+            return MIN_CAPTION_PX  # touch: read at arm's length
+        return text_floor(self.viewing, surface.get_width(), surface.get_height()).small_px
+
+    def _caption(self, text: str, w: int, h: int, floor_px: int = MIN_CAPTION_PX) -> pygame.Surface:
         """The caption on its dark band, as wide as the frame, lines wrapped to fit (cached)."""
-        key = (text, w, h)
+        key = (text, w, h, floor_px)
         band = self._captions.get(key)
         if band is not None:
             return band
-        size_px = max(MIN_CAPTION_PX, round(h * CAPTION_SHARE))
+        size_px = max(floor_px, round(h * CAPTION_SHARE))
         pad = max(6, size_px // 3)
         lines = wrap_caption(text, w - 2 * pad, size_px, self.fonts.measure)
         font = self.fonts.font(size_px, True)

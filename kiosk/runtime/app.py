@@ -121,7 +121,8 @@ class Kiosk:
         self.stage = Stage(
             self.program, THEMES[settings.theme], self.orientation.logical_size, viewing=settings.viewing
         )
-        self.video = VideoLayer(self.stage.fonts)  # a clip in the picture's frame (issue 18)
+        # A clip in the picture's frame (issue 18); a lobby's captions meet the legibility rule.
+        self.video = VideoLayer(self.stage.fonts, viewing=settings.viewing)
         self.router = InputRouter(self.orientation, dev=settings.dev)
         self.status = StatusBoard(
             settings, started_at=now, wall_clock=wall_clock, stats=stats, reloader=reloader

@@ -193,3 +193,42 @@ def test_validate_warns_about_letters_the_font_cannot_draw(tmp_path, capsys):
     assert "benefits.yaml:4:7: warning:" in line and "Ж" in line and "😀" in line
     assert main(["validate", str(SLIDES)]) == 0
     assert "not in the kiosk's font" not in capsys.readouterr().out  # é, ñ, ¿, ·, % are all there
+
+
+def _long_deck(deck, slides: int):
+    from dataclasses import replace
+
+    return replace(
+        deck,
+        slides=tuple(
+            replace(deck.slides[n % len(deck.slides)], id=f"{deck.slides[n % len(deck.slides)].id}-{n}")
+            for n in range(slides)
+        ),
+    )
+
+
+@pytest.mark.parametrize("slides", [60, 500])
+def test_a_deck_too_long_for_dots_shows_its_place_on_a_track_inside_the_screen(deck, slides):
+    """60 slides (the format's most) ran their dots off a 480 px portrait panel (`kiosk validate`:
+    "the kiosk's own screen parts break the layout rules"); where dots do not fit, the current
+    slide's pill moves along a track instead, in every supported size and mode."""
+    from kiosk.layout.invariant import SUPPORTED_SIZES, violations
+
+    long = _long_deck(deck, slides)
+    fonts = Fonts()
+    tracks = 0
+    for (width, height), mode in itertools.product(SUPPORTED_SIZES, (Mode.TOUCH, Mode.LOBBY)):
+        pills = []
+        for index in (0, slides // 2, slides - 1):
+            layout = arrange(long, View(index, None, "en"), width, height, mode, fonts.measure)
+            bottom = [v.message for v in violations(layout) if "dot" in v.message]
+            assert bottom == [], f"{width}x{height} {mode}: {bottom[:3]}"
+            current = [i for i in layout.items if getattr(i, "role", "") == "dot-current"]
+            assert len(current) == 1
+            pills.append(current[0].box.x)
+            track = [i for i in layout.items if getattr(i, "role", "") == "dot-track"]
+            tracks += bool(track)
+            if track:
+                assert current[0].box.inside(track[0].box)
+        assert pills == sorted(pills) and pills[0] < pills[-1], (width, height, mode, pills)
+    assert tracks  # (the small screens take the track; the large ones may still fit dots)

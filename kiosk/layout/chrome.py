@@ -354,7 +354,13 @@ def bottom_row(
     while dot > 4 and count * (dot + gap) + dot * 2 > full_w:
         dot -= 1
         gap = max(2, round(dot * 0.9))
-    dots_w = count * dot + (count - 1) * gap + dot * 2 if dots else 0  # the current dot is a wider pill
+    # A deck whose dots do not fit even this small (60 slides, the format's most, on a 480 px wide
+    # portrait panel) shows its place as a pill on a track instead: the dots ran off the screen.
+    track = count * (dot + gap) + dot * 2 > full_w
+    if track:
+        dots_w = min(full_w, max(dot * 12, round(m.short * 0.3))) if dots else 0
+    else:
+        dots_w = count * dot + (count - 1) * gap + dot * 2 if dots else 0  # the current dot is a wider pill
     cue = round(hint_size * 1.35)
     cue_gap = cue // 3
     hint_text = _label(deck, "hint", view.language) if hint else None
@@ -414,7 +420,12 @@ def bottom_row(
         for part in present:
             if part == "dots":
                 x = dots_left if len(present) > 1 or not m.portrait else m.width // 2 - dots_w // 2
-                items += progress_dots(count, view.slide, x, y + row_h // 2, dot, gap)
+                cy = y + row_h // 2
+                items += (
+                    progress_track(count, view.slide, x, cy, dots_w, dot)
+                    if track
+                    else progress_dots(count, view.slide, x, cy, dot, gap)
+                )
             elif part == "hint" and hint_text:
                 items += _hint(hint_text, hint_size, m.margin_x, y, row_h, measure)
             elif part == "disclaimer" and disclaimer:
@@ -588,6 +599,23 @@ def qr_block(
         )
         ty += step
     return items, Box(x - border, box.y - border, block_w + border, side + 2 * border)
+
+
+def progress_track(count: int, current: int, x: int, cy: int, width: int, dot: int) -> list[Item]:
+    """Where the loop is, for a deck with too many slides for dots: the current slide's pill (as
+    wide as a current dot, and teal) on a track, at its share of the way along."""
+    pill_w = dot * 3
+    along = round((width - pill_w) * current / max(1, count - 1))
+    return [
+        Shape("rect", Box(x, cy - dot // 2, width, dot), fill="dot", radius_px=dot // 2, role="dot-track"),
+        Shape(
+            "rect",
+            Box(x + along, cy - dot // 2, pill_w, dot),
+            fill="teal",
+            radius_px=dot // 2,
+            role="dot-current",
+        ),
+    ]
 
 
 def progress_dots(count: int, current: int, x: int, cy: int, dot: int, gap: int) -> list[Item]:

@@ -55,7 +55,7 @@ TOP_BAR_ROLES = frozenset(
         "language",
     }
 )
-BOTTOM_ROW_ROLES = frozenset({"disclaimer", "hint", "hint-cue", "dot", "dot-current"})
+BOTTOM_ROW_ROLES = frozenset({"disclaimer", "hint", "hint-cue", "dot", "dot-current", "dot-track"})
 
 # A fade redraws only the tiles of this size that hold something other than the background: the
 # rest of the screen is background in every frame (a blend of the background with itself is

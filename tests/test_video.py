@@ -411,9 +411,26 @@ def test_the_kiosk_plays_the_clip_in_the_pictures_frame(tmp_path: Path) -> None:
         kiosk.video.close()
 
 
+def _fake_video(w: int, h: int, *, duration_s: float, captions: tuple = (), speech: bool = True):
+    """A checked clip as the layer sees it, for layers fed by a fake decoder (no file is read)."""
+    from kiosk.content.deck import Image, Video
+
+    return Video(
+        path=Path("x.mp4"),
+        duration_s=duration_s,
+        width_px=w,
+        height_px=h,
+        frame_rate=25.0,
+        codec="h264",
+        poster=Image(Path("x.mp4"), "video", w / h),
+        captions=captions,
+        speech=speech,
+    )
+
+
 def _caption_cap_height(viewing, screen: tuple[int, int], rect: tuple[int, int, int, int]) -> int:
     """The height of the capitals a layer draws for the caption "VEIN" in `rect` on `screen`."""
-    from kiosk.content.deck import Cue, Image, Video
+    from kiosk.content.deck import Cue
 
     pygame.display.init()
     w, h = rect[2:]
@@ -424,17 +441,8 @@ def _caption_cap_height(viewing, screen: tuple[int, int], rect: tuple[int, int, 
         yield 0.0, bytes(3 * size[0] * size[1]), 3 * size[0]  # black
         release.wait(60)
 
-    video = Video(
-        path=Path("x.mp4"),
-        duration_s=10.0,
-        width_px=w,
-        height_px=h,
-        frame_rate=25.0,
-        codec="h264",
-        poster=Image(Path("x.mp4"), "video", w / h),
-        captions=(("en", (Cue(start_s=0.0, end_s=10.0, text="VEIN"),)),),
-        speech=False,
-    )
+    cues = (("en", (Cue(start_s=0.0, end_s=10.0, text="VEIN"),)),)
+    video = _fake_video(w, h, duration_s=10.0, captions=cues, speech=False)
     surface = pygame.Surface(screen)
     layer = VideoLayer(Fonts(), decoder=one_frame, viewing=viewing)
     layer.show(VideoTarget(video, rect, "en", ("s",)))
@@ -558,17 +566,7 @@ def test_a_decoder_falling_behind_does_not_spin_the_loop(surface) -> None:
         first.set()
         release.wait(60)
 
-    from kiosk.content.deck import Image, Video
-
-    video = Video(
-        path=Path("x.mp4"),
-        duration_s=1.0,
-        width_px=4,
-        height_px=4,
-        frame_rate=25.0,
-        codec="h264",
-        poster=Image(Path("x.mp4"), "video", 1.0),
-    )
+    video = _fake_video(4, 4, duration_s=1.0)
     layer = VideoLayer(Fonts(), decoder=one_then_stuck)
     layer.show(VideoTarget(video, (0, 0, 4, 4), "en", ("s",)))
     try:
